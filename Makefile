@@ -1,0 +1,51 @@
+# mmlens: top-level build. See README.md.
+#   make                 module for KDIR (default: the running kernel) + tool
+#   make KDIR=/lib/modules/<release>/build   another kernel
+#   make check           everything: deps, builds, sparse, checkpatch, dkms,
+#                        the QEMU matrix; ends with "N passed, N failed"
+#   make demo            boot the default kernel in QEMU, show the reports
+#   make sparse          sparse (C=2) against both Debian kernels
+#   make install         modules_install (extra/) + the tool
+KDIR ?= /lib/modules/$(shell uname -r)/build
+PREFIX ?= /usr/local
+
+.PHONY: all module tool clean check demo sparse checkpatch install deps
+
+all: module tool
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+tool:
+	$(MAKE) -C userspace
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C userspace clean
+	rm -rf .build
+
+deps:
+	bash scripts/deps.sh
+
+check:
+	bash scripts/check.sh
+
+demo:
+	bash scripts/demo.sh
+
+sparse:
+	bash scripts/deps.sh
+	bash scripts/sparse.sh
+
+checkpatch:
+	bash scripts/deps.sh
+	bash scripts/checkpatch.sh
+
+# Debian's headers carry no signing key, so modules_install must not try
+# to sign (that fails and installs nothing); sign through DKMS/MOK instead.
+# depmod needs System.map, which headers lack: run it for the release.
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra \
+		CONFIG_MODULE_SIG_ALL= modules_install
+	$(if $(INSTALL_MOD_PATH),,depmod -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease))
+	$(MAKE) -C userspace PREFIX=$(PREFIX) install

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * compat.h - the only place in mmlens that knows kernel versions.
+ *
+ * Everything that differs between the kernels we build for (Debian 6.1 and
+ * Debian 6.12, plus our 6.12 debug kernel) is wrapped here, so the rest of
+ * the module reads as if there were one kernel.
+ */
+#ifndef MMLENS_COMPAT_H
+#define MMLENS_COMPAT_H
+
+#include <linux/mmzone.h>
+#include <linux/pageblock-flags.h>
+
+/*
+ * Number of buddy orders, i.e. the length of zone->free_area[]. 6.8 added
+ * NR_PAGE_ORDERS; before 6.4 MAX_ORDER was that count. 6.4..6.7 redefined
+ * MAX_ORDER as the largest order: refuse those rather than be off by one.
+ */
+#ifdef NR_PAGE_ORDERS
+#define MMLENS_NR_ORDERS NR_PAGE_ORDERS
+#elif MAX_ORDER_NR_PAGES == (1 << (MAX_ORDER - 1))
+#define MMLENS_NR_ORDERS MAX_ORDER
+#else
+#error "kernels 6.4..6.7 (inclusive MAX_ORDER) are not supported"
+#endif
+
+/*
+ * migratetype_names[] is not exported to modules. The enum itself is in
+ * the headers, so name each value by its enumerator: this follows the
+ * kernel's own ordering and its CONFIG_CMA / CONFIG_MEMORY_ISOLATION holes.
+ */
+static inline const char *mmlens_migratetype_name(unsigned int mt)
+{
+	switch (mt) {
+	case MIGRATE_UNMOVABLE:
+		return "Unmovable";
+	case MIGRATE_MOVABLE:
+		return "Movable";
+	case MIGRATE_RECLAIMABLE:
+		return "Reclaimable";
+	case MIGRATE_HIGHATOMIC:
+		return "HighAtomic";
+#ifdef CONFIG_CMA
+	case MIGRATE_CMA:
+		return "CMA";
+#endif
+#ifdef CONFIG_MEMORY_ISOLATION
+	case MIGRATE_ISOLATE:
+		return "Isolate";
+#endif
+	default:
+		return "?";
+	}
+}
+
+/*
+ * get_pageblock_migratetype() ends in get_pfnblock_flags_mask(), which is
+ * not exported. With SPARSEMEM (every x86-64 config) the pageblock bits
+ * live in the section's usage map, reachable through the exported
+ * mem_section: this mirrors mm/page_alloc.c get_pfnblock_flags_mask(),
+ * identical in 6.1 and 6.12. The read races with set_pfnblock_flags_mask()
+ * exactly as the kernel's own does (READ_ONCE of one word).
+ */
+#ifndef CONFIG_SPARSEMEM
+#error "mmlens reads pageblock flags through mem_section: needs CONFIG_SPARSEMEM"
+#endif
+static inline unsigned int mmlens_pageblock_migratetype(unsigned long pfn)
+{
+	struct mem_section *ms = __pfn_to_section(pfn);
+	unsigned long bitidx, word;
+
+	if (!ms || !ms->usage)
+		return MIGRATE_TYPES;
+	bitidx = ((pfn & (PAGES_PER_SECTION - 1)) >> pageblock_order) *
+		 NR_PAGEBLOCK_BITS;
+	word = READ_ONCE(section_to_usemap(ms)[bitidx / BITS_PER_LONG]);
+	return (word >> (bitidx % BITS_PER_LONG)) & MIGRATETYPE_MASK;
+}
+
+#endif /* MMLENS_COMPAT_H */

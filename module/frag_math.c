@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * frag_math.c - extfrag and unusable index math.
+ *
+ * The integer arithmetic, including its types, is that of mm/vmstat.c
+ * (__fragmentation_index, unusable_free_index) so that every value we
+ * print is the one the kernel prints for the same counts, odd corners
+ * included: e.g. the extfrag index can go below zero by more than the
+ * -1000 sentinel when very few small blocks are free, and the kernel then
+ * prints " 0.-500"; so do we.
+ */
+#include <linux/math64.h>
+
+#include "frag_math.h"
+
+void mmlens_contig_info(const unsigned long *nr_free, unsigned int nr_orders,
+			unsigned int suitable_order,
+			struct mmlens_contig_info *info)
+{
+	unsigned int order;
+
+	info->free_pages = 0;
+	info->free_blocks_total = 0;
+	info->free_blocks_suitable = 0;
+
+	for (order = 0; order < nr_orders; order++) {
+		unsigned long blocks = nr_free[order];
+
+		info->free_blocks_total += blocks;
+		info->free_pages += blocks << order;
+		if (order >= suitable_order)
+			info->free_blocks_suitable +=
+				blocks << (order - suitable_order);
+	}
+}
+
+/*
+ * 0 means an allocation of this order would fail for lack of memory, 1000
+ * that it would fail for fragmentation; -1000 that it would not fail.
+ */
+int mmlens_extfrag_index(unsigned int order,
+			 const struct mmlens_contig_info *info)
+{
+	unsigned long requested = 1UL << order;
+
+	if (!info->free_blocks_total)
+		return 0;
+	if (info->free_blocks_suitable)
+		return -1000;
+	return 1000 - div_u64((1000 + div_u64(info->free_pages * 1000ULL,
+					      requested)),
+			      info->free_blocks_total);
+}
+
+/* Share of free memory, in thousandths, in blocks smaller than the order. */
+int mmlens_unusable_index(unsigned int order,
+			  const struct mmlens_contig_info *info)
+{
+	if (info->free_pages == 0)
+		return 1000;
+	return div_u64((info->free_pages -
+			(info->free_blocks_suitable << order)) * 1000ULL,
+		       info->free_pages);
+}

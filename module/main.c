@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - mmlens.ko: live memory-management introspection.
+ *
+ * Creates /proc/mmlens and /sys/kernel/debug/mmlens and lets each part
+ * put its files there. Teardown removes the files before anything they
+ * read goes away: proc_remove() waits for readers in progress.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+
+#include "mmlens.h"
+
+static struct proc_dir_entry *mmlens_proc;
+static struct dentry *mmlens_debugfs;
+
+static int version_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, MMLENS_VERSION "\n");
+	return 0;
+}
+
+static int __init mmlens_init(void)
+{
+	int err;
+
+	mmlens_proc = proc_mkdir("mmlens", NULL);
+	if (!mmlens_proc)
+		return -ENOMEM;
+
+	if (!proc_create_single("version", 0444, mmlens_proc, version_show)) {
+		err = -ENOMEM;
+		goto err_proc;
+	}
+
+	err = mmlens_frag_init(mmlens_proc);
+	if (err)
+		goto err_proc;
+
+	/* debugfs return values are deliberately not checked. */
+	mmlens_debugfs = debugfs_create_dir("mmlens", NULL);
+
+	pr_info("loaded, version " MMLENS_VERSION "\n");
+	return 0;
+
+err_proc:
+	proc_remove(mmlens_proc);
+	return err;
+}
+
+static void __exit mmlens_exit(void)
+{
+	debugfs_remove(mmlens_debugfs);
+	proc_remove(mmlens_proc);
+}
+
+module_init(mmlens_init);
+module_exit(mmlens_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Live memory-management introspection: page tables, buddy fragmentation, a vmalloc buffer mapped by a fault handler");
+MODULE_VERSION(MMLENS_VERSION);

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mmlens.h - what the parts of mmlens.ko share: the directories they put
+ * their files in and each part's init entry point.
+ */
+#ifndef MMLENS_H
+#define MMLENS_H
+
+struct proc_dir_entry;
+
+/* Bumped with every change of a file format; /proc/mmlens/version. */
+#define MMLENS_VERSION "0.1.0"
+
+int mmlens_frag_init(struct proc_dir_entry *dir);
+
+#endif /* MMLENS_H */

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install, idempotently, every Debian package the build and the QEMU
+# test matrix need. Safe to run repeatedly; does nothing when all present.
+set -euo pipefail
+
+pkgs=(
+	build-essential bc bison flex libelf-dev libssl-dev
+	linux-headers-amd64 linux-headers-6.12-amd64
+	qemu-system-x86 busybox-static cpio kmod sparse dkms
+	linux-source-6.12 xz-utils python3 tmux openssl
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: need root to install: ${missing[*]}" >&2
+	exit 1
+fi
+
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

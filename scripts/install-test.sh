@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# make install, into a scratch root, for every matrix kernel: the module
+# lands in lib/modules/<release>/extra and the tool in bin.
+set -uo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for name in $(kernel_names); do
+	rel=$(kernel_release "$name")
+	tree=$work/tree-$name root=$work/root-$name
+	mkdir -p "$tree"
+	cp -r "$MMLENS_TOP"/{module,kunit,userspace,Kbuild,Makefile} "$tree/"
+	if make -C "$tree" install KDIR="/lib/modules/$rel/build" \
+		INSTALL_MOD_PATH="$root" DESTDIR="$root" PREFIX=/usr \
+		> "$work/log" 2>&1 &&
+		ls "$root/lib/modules/$rel/extra/"mmlens.ko* > /dev/null 2>&1 &&
+		[ -x "$root/usr/bin/mmlens" ]; then
+		result ok "make install for $name: $(cd "$root" && ls lib/modules/"$rel"/extra/mmlens.ko*) usr/bin/mmlens"
+	else
+		result fail "make install for $name"
+		tail -n 20 "$work/log" | sed 's/^/#   /'
+	fi
+done

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Shared settings for the mmlens scripts. Sourced, never run.
+# shellcheck disable=SC2034
+
+# Everything expensive (kernel images, initramfs pieces, the debug kernel)
+# lives outside the repo so a clean clone reuses it.
+MMLENS_CACHE=${MMLENS_CACHE:-/var/cache/mmlens}
+MMLENS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+log() { printf '%s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The kernels of the test matrix: a short name and the Debian metapackage
+# whose dependency names the real ABI version. Nothing else is hard-coded.
+MMLENS_KERNELS="deb6.1:linux-headers-amd64 deb6.12:linux-headers-6.12-amd64"
+
+# kernel_release NAME -> e.g. 6.1.0-56-amd64, read from the installed
+# headers metapackage's dependency.
+kernel_release() {
+	local meta dep
+	meta=$(kernel_meta "$1") || return 1
+	dep=$(dpkg-query -W -f='${Depends}' "$meta" 2>/dev/null |
+		tr ',' '\n' | sed -n 's/^ *linux-headers-\([^ ]*\).*/\1/p' |
+		head -n 1)
+	[ -n "$dep" ] || return 1
+	printf '%s\n' "$dep"
+}
+
+kernel_meta() {
+	local pair
+	for pair in $MMLENS_KERNELS; do
+		if [ "${pair%%:*}" = "$1" ]; then
+			printf '%s\n' "${pair#*:}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+kernel_names() {
+	local pair
+	for pair in $MMLENS_KERNELS; do
+		printf '%s\n' "${pair%%:*}"
+	done
+}
+
+# Results: every check, on the host or in a VM, becomes one TAP line on
+# stdout and one line in $MMLENS_RESULTS, which check.sh totals.
+MMLENS_RESULTS=${MMLENS_RESULTS:-/dev/null}
+result() {
+	local status=$1 name=$2 why=${3:-} n
+	printf '%s\t%s\n' "$status" "$name" >> "$MMLENS_RESULTS"
+	n=$(wc -l < "$MMLENS_RESULTS" 2>/dev/null || echo 0)
+	case $status in
+	ok) printf 'ok %s - %s\n' "$n" "$name" ;;
+	fail) printf 'not ok %s - %s\n' "$n" "$name" ;;
+	skip) printf 'ok %s - %s # SKIP %s\n' "$n" "$name" "$why" ;;
+	esac
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ioprobe - do one file operation and print its outcome as "ok" or the
+ * errno name, so shell tests can assert exact errnos.
+ *
+ *   ioprobe read PATH         open O_RDONLY and read everything
+ *   ioprobe write PATH DATA   open O_WRONLY and write DATA
+ *   ioprobe rdwr PATH DATA    open O_RDWR, write DATA, read from offset 0
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *errname(int e)
+{
+	static const struct { int e; const char *n; } tab[] = {
+		{ EACCES, "EACCES" }, { EPERM, "EPERM" }, { EIO, "EIO" },
+		{ EINVAL, "EINVAL" }, { ESRCH, "ESRCH" }, { ENOENT, "ENOENT" },
+		{ ENOSPC, "ENOSPC" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
+		{ ENOMEM, "ENOMEM" }, { EOVERFLOW, "EOVERFLOW" },
+		{ ENODEV, "ENODEV" }, { EBADF, "EBADF" }, { ERANGE, "ERANGE" },
+	};
+	static char buf[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (tab[i].e == e)
+			return tab[i].n;
+	snprintf(buf, sizeof(buf), "errno%d", e);
+	return buf;
+}
+
+static int fail(const char *what)
+{
+	printf("%s %s\n", errname(errno), what);
+	return 0;
+}
+
+static int drain(int fd)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, n, stderr);
+	return n < 0 ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int fd;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: ioprobe read|write|rdwr PATH [DATA]\n");
+		return 2;
+	}
+	if (!strcmp(argv[1], "read")) {
+		fd = open(argv[2], O_RDONLY);
+		if (fd < 0)
+			return fail("open");
+		if (drain(fd))
+			return fail("read");
+	} else if (!strcmp(argv[1], "write") && argc == 4) {
+		fd = open(argv[2], O_WRONLY);
+		if (fd < 0)
+			return fail("open");
+		if (write(fd, argv[3], strlen(argv[3])) < 0)
+			return fail("write");
+	} else if (!strcmp(argv[1], "rdwr") && argc == 4) {
+		fd = open(argv[2], O_RDWR);
+		if (fd < 0)
+			return fail("open");
+		if (write(fd, argv[3], strlen(argv[3])) < 0)
+			return fail("write");
+		if (lseek(fd, 0, SEEK_SET) < 0)
+			return fail("lseek");
+		if (drain(fd))
+			return fail("read");
+	} else {
+		fprintf(stderr, "ioprobe: bad arguments\n");
+		return 2;
+	}
+	printf("ok\n");
+	return 0;
+}
