@@ -44,9 +44,15 @@ static int __init mmlens_init(void)
 	/* debugfs return values are deliberately not checked. */
 	mmlens_debugfs = debugfs_create_dir("mmlens", NULL);
 
+	err = mmlens_vbuf_init(mmlens_debugfs);
+	if (err)
+		goto err_debugfs;
+
 	pr_info("loaded, version " MMLENS_VERSION "\n");
 	return 0;
 
+err_debugfs:
+	debugfs_remove(mmlens_debugfs);
 err_proc:
 	proc_remove(mmlens_proc);
 	return err;
@@ -54,8 +60,10 @@ err_proc:
 
 static void __exit mmlens_exit(void)
 {
+	/* Files first: nothing may read state that is being freed. */
 	debugfs_remove(mmlens_debugfs);
 	proc_remove(mmlens_proc);
+	mmlens_vbuf_exit();
 }
 
 module_init(mmlens_init);

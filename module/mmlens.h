@@ -6,11 +6,16 @@
 #ifndef MMLENS_H
 #define MMLENS_H
 
+struct dentry;
 struct proc_dir_entry;
 
 /* Bumped with every change of a file format; /proc/mmlens/version. */
 #define MMLENS_VERSION "0.1.0"
 
 int mmlens_frag_init(struct proc_dir_entry *dir);
+
+/* /dev/mmlens and debugfs vbuf (vbuf.c). */
+int mmlens_vbuf_init(struct dentry *dbg);
+void mmlens_vbuf_exit(void);
 
 #endif /* MMLENS_H */
