@@ -43,6 +43,7 @@ static int __init mmlens_init(void)
 
 	/* debugfs return values are deliberately not checked. */
 	mmlens_debugfs = debugfs_create_dir("mmlens", NULL);
+	mmlens_walk_files_init(mmlens_debugfs);
 
 	err = mmlens_vbuf_init(mmlens_debugfs);
 	if (err)
@@ -53,6 +54,7 @@ static int __init mmlens_init(void)
 
 err_debugfs:
 	debugfs_remove(mmlens_debugfs);
+	mmlens_walk_files_exit();
 err_proc:
 	proc_remove(mmlens_proc);
 	return err;
@@ -63,6 +65,7 @@ static void __exit mmlens_exit(void)
 	/* Files first: nothing may read state that is being freed. */
 	debugfs_remove(mmlens_debugfs);
 	proc_remove(mmlens_proc);
+	mmlens_walk_files_exit();
 	mmlens_vbuf_exit();
 }
 

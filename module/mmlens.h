@@ -14,6 +14,10 @@ struct proc_dir_entry;
 
 int mmlens_frag_init(struct proc_dir_entry *dir);
 
+/* debugfs target, vmas, pagetable, vtop (report.c). */
+void mmlens_walk_files_init(struct dentry *dbg);
+void mmlens_walk_files_exit(void);
+
 /* /dev/mmlens and debugfs vbuf (vbuf.c). */
 int mmlens_vbuf_init(struct dentry *dbg);
 void mmlens_vbuf_exit(void);

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * report.c - /sys/kernel/debug/mmlens/{target,vmas,pagetable,vtop}: who is
+ * looked at, who may look, and the file plumbing of the walk reports.
+ *
+ * Access: every file here shows PFNs, so open requires CAP_SYS_ADMIN in
+ * the initial user namespace, checked once against the opener's
+ * credentials (file_ns_capable), like the PFN rule of /proc/PID/pagemap;
+ * an fd opened with the capability keeps working wherever it is passed.
+ *
+ * Targets: a pid number is resolved once, in the writer's pid namespace,
+ * to a struct pid reference; a reused number never redirects a report.
+ * Each read from offset 0 resolves that pid to a task and takes a
+ * reference on its mm (get_task_mm), not on the task, for the walk.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/user_namespace.h>
+
+#include "mmlens.h"
+#include "textbuf.h"
+#include "walk_report.h"
+
+enum report_kind { REPORT_VMAS, REPORT_PAGETABLE, REPORT_VTOP };
+
+/* The global target, set through the target file. */
+static DEFINE_MUTEX(target_lock);
+static struct pid *target_pid;
+
+struct report {
+	enum report_kind kind;
+	struct mutex lock;	/* serialises read and write on this fd */
+	struct pid *pid;	/* written on this fd; else the global target */
+	unsigned long addr;	/* vtop */
+	bool have_addr;
+	bool valid;		/* out holds the report for the current input */
+	struct mmlens_textbuf out;
+};
+
+/* Copies a short write from user space as a trimmed C string. */
+static int copy_input(const char __user *ubuf, size_t count, char *buf,
+		      size_t size, char **str)
+{
+	if (!count || count >= size)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	*str = strim(buf);
+	return 0;
+}
+
+/*
+ * A decimal pid, > 0, of a live user process in the caller's pid
+ * namespace: EINVAL for anything else that is not a number or names a
+ * kernel thread, ESRCH when no such process exists.
+ */
+static int resolve_pid(const char *tok, struct pid **out)
+{
+	struct task_struct *task;
+	struct pid *pid;
+	bool kthread;
+	int nr;
+
+	if (kstrtoint(tok, 10, &nr) || nr <= 0)
+		return -EINVAL;
+	pid = find_get_pid(nr);
+	if (!pid)
+		return -ESRCH;
+	task = get_pid_task(pid, PIDTYPE_PID);
+	if (!task) {
+		put_pid(pid);
+		return -ESRCH;
+	}
+	kthread = task->flags & PF_KTHREAD;
+	put_task_struct(task);
+	if (kthread) {
+		put_pid(pid);
+		return -EINVAL;
+	}
+	*out = pid;
+	return 0;
+}
+
+static struct pid *get_target(void)
+{
+	struct pid *pid;
+
+	mutex_lock(&target_lock);
+	pid = get_pid(target_pid);
+	mutex_unlock(&target_lock);
+	return pid;
+}
+
+static int mmlens_access_open(struct inode *inode, struct file *file)
+{
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+	return 0;
+}
+
+/* ---- target ---- */
+
+static ssize_t target_read(struct file *file, char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	struct task_struct *task = NULL;
+	char comm[TASK_COMM_LEN];
+	struct pid *pid;
+	char buf[64];
+	int len;
+
+	pid = get_target();
+	if (pid)
+		task = get_pid_task(pid, PIDTYPE_PID);
+	if (task) {
+		get_task_comm(comm, task);
+		len = scnprintf(buf, sizeof(buf), "%d %s\n", pid_vnr(pid),
+				comm);
+		put_task_struct(task);
+	} else {
+		len = scnprintf(buf, sizeof(buf), "none\n");
+	}
+	put_pid(pid);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static ssize_t target_write(struct file *file, const char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	struct pid *pid, *old;
+	char buf[32], *str;
+	int ret;
+
+	ret = copy_input(ubuf, count, buf, sizeof(buf), &str);
+	if (!ret)
+		ret = resolve_pid(str, &pid);
+	if (ret)
+		return ret;
+	mutex_lock(&target_lock);
+	old = target_pid;
+	target_pid = pid;
+	mutex_unlock(&target_lock);
+	put_pid(old);
+	return count;
+}
+
+static const struct file_operations target_fops = {
+	.owner = THIS_MODULE,
+	.open = mmlens_access_open,
+	.read = target_read,
+	.write = target_write,
+	.llseek = default_llseek,
+};
+
+/* ---- vmas, pagetable, vtop ---- */
+
+static int report_generate(struct report *r)
+{
+	char comm[TASK_COMM_LEN];
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct pid *pid;
+	int ret;
+
+	pid = r->pid ? get_pid(r->pid) : get_target();
+	if (!pid)
+		return -ESRCH;
+	if (r->kind == REPORT_VTOP && !r->have_addr) {
+		ret = -EINVAL;
+		goto out_pid;
+	}
+	task = get_pid_task(pid, PIDTYPE_PID);
+	if (!task) {
+		ret = -ESRCH;
+		goto out_pid;
+	}
+	get_task_comm(comm, task);
+	mm = get_task_mm(task);	/* NULL once the task has exited */
+	put_task_struct(task);
+	if (!mm) {
+		ret = -ESRCH;
+		goto out_pid;
+	}
+
+	mmlens_textbuf_reset(&r->out);
+	switch (r->kind) {
+	case REPORT_VMAS:
+		ret = mmlens_report_vmas(mm, &r->out);
+		break;
+	case REPORT_PAGETABLE:
+		ret = mmlens_report_pagetable(mm, pid_vnr(pid), comm, &r->out);
+		break;
+	default:
+		ret = mmlens_report_vtop(mm, r->addr, &r->out);
+		break;
+	}
+	mmput(mm);
+	/* A target that exited meanwhile gets ESRCH, not a stale report. */
+	if (!ret && !pid_has_task(pid, PIDTYPE_PID))
+		ret = -ESRCH;
+out_pid:
+	put_pid(pid);
+	return ret;
+}
+
+static ssize_t report_read(struct file *file, char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	struct report *r = file->private_data;
+	ssize_t ret;
+
+	if (mutex_lock_interruptible(&r->lock))
+		return -EINTR;
+	if (*ppos == 0 || !r->valid) {
+		r->valid = false;
+		ret = report_generate(r);
+		if (ret)
+			goto out;
+		r->valid = true;
+	}
+	ret = simple_read_from_buffer(ubuf, count, ppos, r->out.data,
+				      r->out.len);
+out:
+	mutex_unlock(&r->lock);
+	return ret;
+}
+
+/*
+ * vmas/pagetable take "PID"; vtop takes "ADDR" or "PID ADDR" (pid in
+ * decimal, address in hex with or without 0x).
+ */
+static ssize_t report_write(struct file *file, const char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	struct report *r = file->private_data;
+	char buf[64], *str, *tok, *addr_tok = NULL;
+	struct pid *pid = NULL;
+	unsigned long addr = 0;
+	int ret;
+
+	ret = copy_input(ubuf, count, buf, sizeof(buf), &str);
+	if (ret)
+		return ret;
+	tok = strsep(&str, " \t");
+	if (str)
+		str = skip_spaces(str);
+	if (r->kind == REPORT_VTOP) {
+		addr_tok = str && *str ? str : tok;
+		if (addr_tok == tok)
+			tok = NULL;
+		if (kstrtoul(addr_tok, 16, &addr))
+			return -EINVAL;
+	} else if (str && *str) {
+		return -EINVAL;
+	}
+	if (tok) {
+		ret = resolve_pid(tok, &pid);
+		if (ret)
+			return ret;
+	}
+
+	if (mutex_lock_interruptible(&r->lock)) {
+		put_pid(pid);
+		return -EINTR;
+	}
+	if (pid) {
+		put_pid(r->pid);
+		r->pid = pid;
+	}
+	if (addr_tok) {
+		r->addr = addr;
+		r->have_addr = true;
+	}
+	r->valid = false;
+	mutex_unlock(&r->lock);
+	return count;
+}
+
+static int report_open(struct inode *inode, struct file *file)
+{
+	struct report *r;
+	int ret;
+
+	ret = mmlens_access_open(inode, file);
+	if (ret)
+		return ret;
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->kind = (enum report_kind)(uintptr_t)inode->i_private;
+	mutex_init(&r->lock);
+	file->private_data = r;
+	return 0;
+}
+
+static int report_release(struct inode *inode, struct file *file)
+{
+	struct report *r = file->private_data;
+
+	put_pid(r->pid);
+	mmlens_textbuf_free(&r->out);
+	mutex_destroy(&r->lock);
+	kfree(r);
+	return 0;
+}
+
+static const struct file_operations report_fops = {
+	.owner = THIS_MODULE,
+	.open = report_open,
+	.release = report_release,
+	.read = report_read,
+	.write = report_write,
+	.llseek = default_llseek,
+};
+
+void mmlens_walk_files_init(struct dentry *dbg)
+{
+	debugfs_create_file("target", 0600, dbg, NULL, &target_fops);
+	debugfs_create_file("vmas", 0600, dbg, (void *)REPORT_VMAS,
+			    &report_fops);
+	debugfs_create_file("pagetable", 0600, dbg,
+			    (void *)REPORT_PAGETABLE, &report_fops);
+	debugfs_create_file("vtop", 0600, dbg, (void *)REPORT_VTOP,
+			    &report_fops);
+}
+
+/* Called after the files are gone: nothing reads target_pid any more. */
+void mmlens_walk_files_exit(void)
+{
+	put_pid(target_pid);
+	target_pid = NULL;
+}

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * textbuf.c - growable text buffer for generated reports.
+ *
+ * Grows by doubling (amortised linear copying) up to MMLENS_TEXTBUF_MAX;
+ * a report larger than that fails with -EFBIG rather than eating memory.
+ * Allocation may sleep: never append while holding a spinlock or RCU.
+ */
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "textbuf.h"
+
+#define MMLENS_TEXTBUF_MIN (16 * 1024)
+#define MMLENS_TEXTBUF_MAX (256 * 1024 * 1024)
+
+static int textbuf_grow(struct mmlens_textbuf *tb, size_t need)
+{
+	size_t size = tb->size ? tb->size : MMLENS_TEXTBUF_MIN;
+	char *data;
+
+	while (size < need)
+		size *= 2;
+	if (size > MMLENS_TEXTBUF_MAX)
+		return -EFBIG;
+	data = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+	if (!data)
+		return -ENOMEM;
+	if (tb->len)
+		memcpy(data, tb->data, tb->len);
+	kvfree(tb->data);
+	tb->data = data;
+	tb->size = size;
+	return 0;
+}
+
+void mmlens_textbuf_printf(struct mmlens_textbuf *tb, const char *fmt, ...)
+{
+	va_list args;
+	int n;
+
+	if (tb->err)
+		return;
+	va_start(args, fmt);
+	n = vsnprintf(tb->data ? tb->data + tb->len : NULL,
+		      tb->data ? tb->size - tb->len : 0, fmt, args);
+	va_end(args);
+	if (tb->data && tb->len + n < tb->size) {
+		tb->len += n;
+		return;
+	}
+	tb->err = textbuf_grow(tb, tb->len + n + 1);
+	if (tb->err)
+		return;
+	va_start(args, fmt);
+	tb->len += vsnprintf(tb->data + tb->len, tb->size - tb->len, fmt,
+			     args);
+	va_end(args);
+}
+
+void mmlens_textbuf_reset(struct mmlens_textbuf *tb)
+{
+	tb->len = 0;
+	tb->err = 0;
+}
+
+void mmlens_textbuf_free(struct mmlens_textbuf *tb)
+{
+	kvfree(tb->data);
+	tb->data = NULL;
+	tb->len = 0;
+	tb->size = 0;
+	tb->err = 0;
+}

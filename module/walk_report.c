@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * walk_report.c - visitors of the page-table walker that write the vmas,
+ * pagetable and vtop reports (formats in docs/walk.md).
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "entry.h"
+#include "walk.h"
+#include "walk_report.h"
+
+/* Every user address: the walker itself only visits VMAs. */
+#define MMLENS_USER_END TASK_SIZE_MAX
+
+/* ---- vmas ---- */
+
+struct vmas_state {
+	struct mmlens_textbuf *out;
+	struct mmlens_vma_info vi;
+	unsigned long present, swap, pmd, pud, dirty, young, runs, ptables;
+	unsigned long run_end;		/* address after the last present page */
+	u64 run_next_pfn;		/* frame that would continue the run */
+};
+
+static int vmas_enter(void *priv, const struct mmlens_vma_info *vi)
+{
+	struct vmas_state *s = priv;
+	struct mmlens_textbuf *out = s->out;
+
+	memset(s, 0, sizeof(*s));
+	s->out = out;
+	s->vi = *vi;
+	return 0;
+}
+
+static int vmas_leaf(void *priv, const struct mmlens_leaf *leaf)
+{
+	struct vmas_state *s = priv;
+	unsigned long size = mmlens_level_size(leaf->level);
+	unsigned long pages = size >> PAGE_SHIFT;
+	struct mmlens_entry e;
+
+	mmlens_decode_entry(leaf->raw, leaf->level, leaf->zero, &e);
+	if (e.kind == MMLENS_SWAP) {
+		s->swap += pages;
+		return 0;
+	}
+	if (e.kind != MMLENS_PRESENT)
+		return 0;
+	s->present += pages;
+	if (leaf->level == MMLENS_PMD)
+		s->pmd++;
+	else if (leaf->level == MMLENS_PUD)
+		s->pud++;
+	if (e.flags & _PAGE_DIRTY)
+		s->dirty += pages;
+	if (e.flags & _PAGE_ACCESSED)
+		s->young += pages;
+	if (!s->run_end || s->run_end != leaf->addr ||
+	    s->run_next_pfn != e.value)
+		s->runs++;
+	s->run_end = leaf->addr + size;
+	s->run_next_pfn = e.value + pages;
+	return 0;
+}
+
+/* Only tables that translate nothing of another VMA belong to this one. */
+static int vmas_table(void *priv, enum mmlens_level level,
+		      unsigned long start, unsigned long end)
+{
+	struct vmas_state *s = priv;
+
+	if (start >= s->vi.prev_end && end - 1 <= s->vi.next_start - 1)
+		s->ptables++;
+	return 0;
+}
+
+static int vmas_leave(void *priv)
+{
+	struct vmas_state *s = priv;
+	const struct mmlens_vma_info *vi = &s->vi;
+	unsigned long long pgoff = 0;
+
+	/* /proc/PID/maps prints 0 as the offset of non-file VMAs. */
+	if (vi->file)
+		pgoff = (unsigned long long)vi->pgoff << PAGE_SHIFT;
+	mmlens_textbuf_printf(s->out,
+			      "%08lx-%08lx %c%c%c%c %08llx present=%lu swap=%lu pmd=%lu pud=%lu dirty=%lu young=%lu runs=%lu ptables=%lu %s\n",
+			      vi->start, vi->end,
+			      vi->flags & VM_READ ? 'r' : '-',
+			      vi->flags & VM_WRITE ? 'w' : '-',
+			      vi->flags & VM_EXEC ? 'x' : '-',
+			      vi->flags & VM_MAYSHARE ? 's' : 'p',
+			      pgoff, s->present, s->swap, s->pmd, s->pud,
+			      s->dirty, s->young, s->runs, s->ptables,
+			      vi->name);
+	return s->out->err;
+}
+
+static const struct mmlens_walk_ops vmas_ops = {
+	.vma_enter = vmas_enter,
+	.vma_leave = vmas_leave,
+	.leaf = vmas_leaf,
+	.table = vmas_table,
+};
+
+int mmlens_report_vmas(struct mm_struct *mm, struct mmlens_textbuf *out)
+{
+	struct vmas_state *s;
+	int ret;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	s->out = out;
+	ret = mmlens_walk(mm, 0, MMLENS_USER_END, &vmas_ops, s);
+	kfree(s);
+	return ret ?: out->err;
+}
+
+/* ---- pagetable ---- */
+
+struct pt_run {
+	unsigned long start, end;
+	enum mmlens_level level;
+	struct mmlens_entry first;	/* as decoded for the run's first entry */
+	u64 next;			/* value that would continue the run */
+	unsigned long entries;
+	u64 raw;			/* first entry, for its flag names */
+};
+
+struct pt_state {
+	struct mmlens_textbuf *out;
+	struct pt_run run;
+	bool have_run;
+};
+
+static void pt_flush(struct pt_state *s)
+{
+	struct pt_run *r = &s->run;
+	char flags[160];
+
+	if (!s->have_run)
+		return;
+	mmlens_textbuf_printf(s->out, "%lx-%lx %s %lu %s", r->start, r->end,
+			      mmlens_level_name(r->level), r->entries,
+			      mmlens_kind_name(r->first.kind));
+	switch (r->first.kind) {
+	case MMLENS_PRESENT:
+		mmlens_format_flags(flags, sizeof(flags), r->raw, r->level,
+				    true, r->first.zero);
+		mmlens_textbuf_printf(s->out, " pfn=%llx flags=%s\n",
+				      r->first.value, flags);
+		break;
+	case MMLENS_SWAP:
+		mmlens_textbuf_printf(s->out, " type=%u offset=%llx\n",
+				      r->first.type, r->first.value);
+		break;
+	case MMLENS_MARKER:
+		mmlens_textbuf_printf(s->out, " kind=%s\n", r->first.marker);
+		break;
+	case MMLENS_OTHER:
+		mmlens_textbuf_printf(s->out, " entry=%llx\n", r->raw);
+		break;
+	default:
+		mmlens_textbuf_printf(s->out, " pfn=%llx\n", r->first.value);
+		break;
+	}
+	s->have_run = false;
+}
+
+/* How far the value of an entry of this kind advances per entry. */
+static u64 pt_step(const struct mmlens_entry *e, enum mmlens_level level)
+{
+	switch (e->kind) {
+	case MMLENS_SWAP:
+		return 1;
+	case MMLENS_MARKER:
+	case MMLENS_OTHER:
+		return 0;
+	default:
+		return mmlens_level_size(level) >> PAGE_SHIFT;
+	}
+}
+
+static bool pt_continues(const struct pt_state *s,
+			 const struct mmlens_leaf *leaf,
+			 const struct mmlens_entry *e)
+{
+	const struct pt_run *r = &s->run;
+
+	/* kinds with no frame (markers) never coalesce: nothing to expand */
+	return s->have_run && r->end == leaf->addr && r->level == leaf->level &&
+	       r->first.kind == e->kind && r->first.flags == e->flags &&
+	       r->first.zero == e->zero && r->first.type == e->type &&
+	       pt_step(e, leaf->level) && r->next == e->value;
+}
+
+static int pt_leaf(void *priv, const struct mmlens_leaf *leaf)
+{
+	struct pt_state *s = priv;
+	unsigned long size = mmlens_level_size(leaf->level);
+	struct mmlens_entry e;
+
+	mmlens_decode_entry(leaf->raw, leaf->level, leaf->zero, &e);
+	if (pt_continues(s, leaf, &e)) {
+		s->run.end += size;
+		s->run.entries++;
+		s->run.next += pt_step(&e, leaf->level);
+		return 0;
+	}
+	pt_flush(s);
+	s->run.start = leaf->addr;
+	s->run.end = leaf->addr + size;
+	s->run.level = leaf->level;
+	s->run.first = e;
+	s->run.raw = leaf->raw;
+	s->run.entries = 1;
+	s->run.next = e.value + pt_step(&e, leaf->level);
+	s->have_run = true;
+	return s->out->err;
+}
+
+static const struct mmlens_walk_ops pt_ops = {
+	.leaf = pt_leaf,
+};
+
+int mmlens_report_pagetable(struct mm_struct *mm, pid_t pid,
+			    const char *comm, struct mmlens_textbuf *out)
+{
+	struct pt_state *s;
+	int ret;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	s->out = out;
+	mmlens_textbuf_printf(out, "# pid=%d comm=%s levels=%d\n", pid, comm,
+			      pgtable_l5_enabled() ? 5 : 4);
+	ret = mmlens_walk(mm, 0, MMLENS_USER_END, &pt_ops, s);
+	if (!ret)
+		pt_flush(s);
+	kfree(s);
+	return ret ?: out->err;
+}
+
+/* ---- vtop ---- */
+
+static void vtop_leaf(struct mmlens_textbuf *out, unsigned long addr,
+		      const struct mmlens_translation *t)
+{
+	enum mmlens_level level = t->last;
+	unsigned long size = mmlens_level_size(level);
+	struct mmlens_entry e;
+	u64 pfn;
+
+	mmlens_decode_entry(t->entry[level], level, t->zero, &e);
+	switch (e.kind) {
+	case MMLENS_PRESENT:
+		pfn = e.value + ((addr & (size - 1)) >> PAGE_SHIFT);
+		mmlens_textbuf_printf(out, "pfn=%llx paddr=%llx\n", pfn,
+				      (pfn << PAGE_SHIFT) |
+				      (addr & ~PAGE_MASK));
+		break;
+	case MMLENS_SWAP:
+		mmlens_textbuf_printf(out, "swap type=%u offset=%llx\n",
+				      e.type, e.value);
+		break;
+	case MMLENS_MARKER:
+		mmlens_textbuf_printf(out, "marker kind=%s\n", e.marker);
+		break;
+	case MMLENS_OTHER:
+		mmlens_textbuf_printf(out, "other entry=%llx\n",
+				      t->entry[level]);
+		break;
+	default:
+		mmlens_textbuf_printf(out, "%s pfn=%llx\n",
+				      mmlens_kind_name(e.kind), e.value);
+		break;
+	}
+}
+
+int mmlens_report_vtop(struct mm_struct *mm, unsigned long addr,
+		       struct mmlens_textbuf *out)
+{
+	struct mmlens_translation t;
+	enum mmlens_level level;
+	char flags[160];
+	int ret;
+
+	ret = mmlens_translate(mm, addr, &t);
+	if (ret)
+		return ret;
+	if (!t.mapped) {
+		mmlens_textbuf_printf(out, "not-mapped\n");
+		return out->err;
+	}
+	for (level = MMLENS_PGD; level <= t.last; level++) {
+		bool leaf = t.leaf && level == t.last;
+
+		if (t.folded[level]) {
+			mmlens_textbuf_printf(out, "%s folded\n",
+					      mmlens_level_name(level));
+			continue;
+		}
+		mmlens_format_flags(flags, sizeof(flags), t.entry[level],
+				    level, leaf, leaf && t.zero);
+		mmlens_textbuf_printf(out, "%s index=%u entry=%llx %s\n",
+				      mmlens_level_name(level),
+				      t.index[level], t.entry[level], flags);
+	}
+	if (t.leaf)
+		vtop_leaf(out, addr, &t);
+	else
+		mmlens_textbuf_printf(out, "not-present at %s\n",
+				      mmlens_level_name(t.last));
+	return out->err;
+}
