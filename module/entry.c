@@ -24,7 +24,9 @@ struct flag_name {
 #define FL_PTE		BIT(0)	/* leaf at the pte level */
 #define FL_HUGE		BIT(1)	/* leaf at the pmd or pud level */
 #define FL_TABLE	BIT(2)	/* entry that points to a table */
+#define FL_PROTNONE	BIT(3)	/* leaf that is present only as PROT_NONE */
 #define FL_ALL		(FL_PTE | FL_HUGE | FL_TABLE)
+#define FL_LEAF		(FL_PTE | FL_HUGE)
 
 static const struct flag_name flag_names[] = {
 	{ _PAGE_RW, "rw", FL_ALL },
@@ -36,7 +38,9 @@ static const struct flag_name flag_names[] = {
 	{ _PAGE_PSE, "huge", FL_HUGE },
 	{ _PAGE_PAT, "pat", FL_PTE },
 	{ _PAGE_PAT_LARGE, "pat", FL_HUGE },
-	{ _PAGE_GLOBAL, "global", FL_PTE | FL_HUGE },
+	/* _PAGE_PROTNONE is _PAGE_GLOBAL on a leaf without _PAGE_PRESENT */
+	{ _PAGE_GLOBAL, "global", FL_LEAF },
+	{ _PAGE_PROTNONE, "protnone", FL_LEAF | FL_PROTNONE },
 	{ _PAGE_SPECIAL, "special", FL_PTE | FL_HUGE },
 	{ _PAGE_UFFD_WP, "uffd-wp", FL_PTE | FL_HUGE },
 	{ _PAGE_SOFT_DIRTY, "soft-dirty", FL_PTE | FL_HUGE },
@@ -59,11 +63,27 @@ unsigned long mmlens_level_size(enum mmlens_level level)
 	}
 }
 
-static unsigned int flag_where(enum mmlens_level level, bool leaf)
+static unsigned int flag_where(u64 raw, enum mmlens_level level, bool leaf)
 {
+	unsigned int where;
+
 	if (!leaf)
 		return FL_TABLE;
-	return level == MMLENS_PTE ? FL_PTE : FL_HUGE;
+	where = level == MMLENS_PTE ? FL_PTE : FL_HUGE;
+	/* pte_present() is also true for PROT_NONE (NUMA hinting) leaves */
+	if (!(raw & _PAGE_PRESENT))
+		where |= FL_PROTNONE;
+	return where;
+}
+
+static bool flag_applies(const struct flag_name *f, u64 raw,
+			 unsigned int where)
+{
+	if (!f->mask || !(raw & f->mask) || !(f->where & where))
+		return false;
+	/* the protnone row and the rows for the same bit exclude each other */
+	return !(f->where & FL_PROTNONE) == !(where & FL_PROTNONE) ||
+	       f->mask != _PAGE_PROTNONE;
 }
 
 static u64 named_flags(u64 raw, unsigned int where)
@@ -72,8 +92,7 @@ static u64 named_flags(u64 raw, unsigned int where)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(flag_names); i++)
-		if ((flag_names[i].where & where) && flag_names[i].mask &&
-		    (raw & flag_names[i].mask))
+		if (flag_applies(&flag_names[i], raw, where))
 			flags |= flag_names[i].mask;
 	return flags;
 }
@@ -115,19 +134,19 @@ void mmlens_decode_entry(u64 raw, enum mmlens_level level, bool zero,
 	if (level == MMLENS_PTE && pte_present(__pte(raw))) {
 		e->kind = MMLENS_PRESENT;
 		e->value = pte_pfn(__pte(raw));
-		e->flags = named_flags(raw, FL_PTE);
+		e->flags = named_flags(raw, flag_where(raw, level, true));
 	} else if (level == MMLENS_PTE) {
 		decode_swap(pte_to_swp_entry(__pte(raw)), e);
 	} else if (level == MMLENS_PMD && pmd_present(__pmd(raw))) {
 		e->kind = MMLENS_PRESENT;
 		e->value = pmd_pfn(__pmd(raw));
-		e->flags = named_flags(raw, FL_HUGE);
+		e->flags = named_flags(raw, flag_where(raw, level, true));
 	} else if (level == MMLENS_PMD) {
 		decode_swap(pmd_to_swp_entry(__pmd(raw)), e);
 	} else if (level == MMLENS_PUD && pud_present(__pud(raw))) {
 		e->kind = MMLENS_PRESENT;
 		e->value = pud_pfn(__pud(raw));
-		e->flags = named_flags(raw, FL_HUGE);
+		e->flags = named_flags(raw, flag_where(raw, level, true));
 	} else {
 		e->kind = MMLENS_OTHER;
 		e->value = raw;
@@ -137,14 +156,13 @@ void mmlens_decode_entry(u64 raw, enum mmlens_level level, bool zero,
 int mmlens_format_flags(char *buf, size_t size, u64 raw,
 			enum mmlens_level level, bool leaf, bool zero)
 {
-	unsigned int where = flag_where(level, leaf);
+	unsigned int where = flag_where(raw, level, leaf);
 	int len = 0;
 	size_t i;
 
 	buf[0] = '\0';
 	for (i = 0; i < ARRAY_SIZE(flag_names); i++) {
-		if (!(flag_names[i].where & where) || !flag_names[i].mask ||
-		    !(raw & flag_names[i].mask))
+		if (!flag_applies(&flag_names[i], raw, where))
 			continue;
 		len += scnprintf(buf + len, size - len, "%s%s",
 				 len ? "," : "", flag_names[i].name);
