@@ -9,6 +9,7 @@
 #ifndef MMLENS_COMPAT_H
 #define MMLENS_COMPAT_H
 
+#include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/pageblock-flags.h>
 
@@ -77,5 +78,31 @@ static inline unsigned int mmlens_pageblock_migratetype(unsigned long pfn)
 	word = READ_ONCE(section_to_usemap(ms)[bitidx / BITS_PER_LONG]);
 	return (word >> (bitidx % BITS_PER_LONG)) & MIGRATETYPE_MASK;
 }
+
+/*
+ * 6.3 made vma->vm_flags read-only and added vm_flags_set(), which also
+ * write-locks the VMA for the per-VMA-lock page fault path; before it,
+ * drivers set the bits directly (mmap_lock held for write in ->mmap).
+ * The same series replaced VM_LOCKED_CLEAR_MASK by VM_LOCKED_MASK, the
+ * header-visible sign of the wrappers (a static inline cannot be probed).
+ */
+static inline void mmlens_vm_flags_set(struct vm_area_struct *vma,
+				       vm_flags_t flags)
+{
+#ifdef VM_LOCKED_MASK
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
+#endif
+}
+
+/*
+ * mmlens_kunit.ko reaches the pure logic (index math, entry decoding,
+ * parsers) through EXPORT_SYMBOL_IF_KUNIT: an export into the
+ * EXPORTED_FOR_KUNIT_TESTING namespace when the kernel has CONFIG_KUNIT
+ * (our debug kernel), nothing otherwise (the Debian kernels). Both Debian
+ * 6.1 and 6.12 ship <kunit/visibility.h>.
+ */
+#include <kunit/visibility.h>
 
 #endif /* MMLENS_COMPAT_H */

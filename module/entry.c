@@ -8,11 +8,13 @@
  * then 0) come out right without a version test.
  */
 #include <linux/kernel.h>
+#include <linux/module.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
 
+#include "compat.h"
 #include "entry.h"
 
 struct flag_name {
@@ -62,6 +64,7 @@ unsigned long mmlens_level_size(enum mmlens_level level)
 		return PAGE_SIZE;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(mmlens_level_size);
 
 static unsigned int flag_where(u64 raw, enum mmlens_level level, bool leaf)
 {
@@ -152,6 +155,7 @@ void mmlens_decode_entry(u64 raw, enum mmlens_level level, bool zero,
 		e->value = raw;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(mmlens_decode_entry);
 
 int mmlens_format_flags(char *buf, size_t size, u64 raw,
 			enum mmlens_level level, bool leaf, bool zero)
@@ -174,6 +178,7 @@ int mmlens_format_flags(char *buf, size_t size, u64 raw,
 		len = scnprintf(buf, size, "-");
 	return len;
 }
+EXPORT_SYMBOL_IF_KUNIT(mmlens_format_flags);
 
 const char *mmlens_kind_name(enum mmlens_kind kind)
 {
@@ -190,3 +195,4 @@ const char *mmlens_kind_name(enum mmlens_kind kind)
 
 	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
 }
+EXPORT_SYMBOL_IF_KUNIT(mmlens_kind_name);

@@ -8,9 +8,18 @@
  * included: e.g. the extfrag index can go below zero by more than the
  * -1000 sentinel when very few small blocks are free, and the kernel then
  * prints " 0.-500"; so do we.
+ *
+ * One deliberate difference: mm/vmstat.c divides by free_blocks_total and
+ * free_pages through div_u64(), whose divisor is u32. From 2^32 free
+ * pages (16 TiB) in a zone its divisor is truncated: wrong values, and a
+ * divide error when the count is a multiple of 2^32 (KUnit mmlens_frag
+ * hit exactly that). We divide by the full 64-bit count; below 2^32 the
+ * results are the same.
  */
 #include <linux/math64.h>
+#include <linux/module.h>
 
+#include "compat.h"
 #include "frag_math.h"
 
 void mmlens_contig_info(const unsigned long *nr_free, unsigned int nr_orders,
@@ -33,6 +42,7 @@ void mmlens_contig_info(const unsigned long *nr_free, unsigned int nr_orders,
 				blocks << (order - suitable_order);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(mmlens_contig_info);
 
 /*
  * 0 means an allocation of this order would fail for lack of memory, 1000
@@ -47,10 +57,11 @@ int mmlens_extfrag_index(unsigned int order,
 		return 0;
 	if (info->free_blocks_suitable)
 		return -1000;
-	return 1000 - div_u64((1000 + div_u64(info->free_pages * 1000ULL,
-					      requested)),
-			      info->free_blocks_total);
+	return 1000 - div64_u64(1000 + div_u64(info->free_pages * 1000ULL,
+					       requested),
+				info->free_blocks_total);
 }
+EXPORT_SYMBOL_IF_KUNIT(mmlens_extfrag_index);
 
 /* Share of free memory, in thousandths, in blocks smaller than the order. */
 int mmlens_unusable_index(unsigned int order,
@@ -58,7 +69,8 @@ int mmlens_unusable_index(unsigned int order,
 {
 	if (info->free_pages == 0)
 		return 1000;
-	return div_u64((info->free_pages -
-			(info->free_blocks_suitable << order)) * 1000ULL,
-		       info->free_pages);
+	return div64_u64((info->free_pages -
+			  (info->free_blocks_suitable << order)) * 1000ULL,
+			 info->free_pages);
 }
+EXPORT_SYMBOL_IF_KUNIT(mmlens_unusable_index);

@@ -28,6 +28,7 @@
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 
+#include "input.h"
 #include "mmlens.h"
 #include "textbuf.h"
 #include "walk_report.h"
@@ -73,7 +74,7 @@ static int resolve_pid(const char *tok, struct pid **out)
 	bool kthread;
 	int nr;
 
-	if (kstrtoint(tok, 10, &nr) || nr <= 0)
+	if (mmlens_parse_pid(tok, &nr))
 		return -EINVAL;
 	pid = find_get_pid(nr);
 	if (!pid)
@@ -245,7 +246,7 @@ static ssize_t report_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
 	struct report *r = file->private_data;
-	char buf[64], *str, *tok, *addr_tok = NULL;
+	char buf[64], *str, *tok;
 	struct pid *pid = NULL;
 	unsigned long addr = 0;
 	int ret;
@@ -253,18 +254,12 @@ static ssize_t report_write(struct file *file, const char __user *ubuf,
 	ret = copy_input(ubuf, count, buf, sizeof(buf), &str);
 	if (ret)
 		return ret;
-	tok = strsep(&str, " \t");
-	if (str)
-		str = skip_spaces(str);
-	if (r->kind == REPORT_VTOP) {
-		addr_tok = str && *str ? str : tok;
-		if (addr_tok == tok)
-			tok = NULL;
-		if (kstrtoul(addr_tok, 16, &addr))
-			return -EINVAL;
-	} else if (str && *str) {
-		return -EINVAL;
-	}
+	if (r->kind == REPORT_VTOP)
+		ret = mmlens_parse_vtop(str, &tok, &addr);
+	else
+		ret = mmlens_parse_report(str, &tok);
+	if (ret)
+		return ret;
 	if (tok) {
 		ret = resolve_pid(tok, &pid);
 		if (ret)
@@ -279,7 +274,7 @@ static ssize_t report_write(struct file *file, const char __user *ubuf,
 		put_pid(r->pid);
 		r->pid = pid;
 	}
-	if (addr_tok) {
+	if (r->kind == REPORT_VTOP) {
 		r->addr = addr;
 		r->have_addr = true;
 	}

@@ -65,6 +65,7 @@
 #include <linux/slab.h>
 
 #include "compat.h"
+#include "input.h"
 #include "walk.h"
 
 #define MMLENS_WALK_BATCH 64
@@ -408,9 +409,11 @@ int mmlens_translate(struct mm_struct *mm, unsigned long addr,
 	p4d_t *p4dp;
 	pud_t *pudp, pud;
 	pmd_t *pmdp, pmd;
+	unsigned int levels;
 	pte_t *ptep;
 
 	memset(t, 0, sizeof(*t));
+	levels = pgtable_l5_enabled() ? 5 : 4;
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
 	vma = find_vma(mm, addr);
@@ -421,7 +424,7 @@ int mmlens_translate(struct mm_struct *mm, unsigned long addr,
 	rcu_read_lock();
 	pgdp = pgd_offset(mm, addr);
 	t->entry[MMLENS_PGD] = pgd_val(READ_ONCE(*pgdp));
-	t->index[MMLENS_PGD] = pgd_index(addr);
+	t->index[MMLENS_PGD] = mmlens_level_index(addr, MMLENS_PGD, levels);
 	t->last = MMLENS_PGD;
 	if (pgd_none(__pgd(t->entry[MMLENS_PGD])))
 		goto out_rcu;
@@ -429,7 +432,7 @@ int mmlens_translate(struct mm_struct *mm, unsigned long addr,
 	p4dp = p4d_offset(pgdp, addr);
 	t->folded[MMLENS_P4D] = !pgtable_l5_enabled();
 	t->entry[MMLENS_P4D] = p4d_val(READ_ONCE(*p4dp));
-	t->index[MMLENS_P4D] = p4d_index(addr);
+	t->index[MMLENS_P4D] = mmlens_level_index(addr, MMLENS_P4D, levels);
 	t->last = MMLENS_P4D;
 	if (p4d_none(__p4d(t->entry[MMLENS_P4D])))
 		goto out_rcu;
@@ -437,7 +440,7 @@ int mmlens_translate(struct mm_struct *mm, unsigned long addr,
 	pudp = pud_offset(p4dp, addr);
 	pud = READ_ONCE(*pudp);
 	t->entry[MMLENS_PUD] = pud_val(pud);
-	t->index[MMLENS_PUD] = pud_index(addr);
+	t->index[MMLENS_PUD] = mmlens_level_index(addr, MMLENS_PUD, levels);
 	t->last = MMLENS_PUD;
 	if (pud_none(pud))
 		goto out_rcu;
@@ -449,7 +452,7 @@ int mmlens_translate(struct mm_struct *mm, unsigned long addr,
 	pmdp = pmd_offset(pudp, addr);
 	pmd = READ_ONCE(*pmdp);
 	t->entry[MMLENS_PMD] = pmd_val(pmd);
-	t->index[MMLENS_PMD] = pmd_index(addr);
+	t->index[MMLENS_PMD] = mmlens_level_index(addr, MMLENS_PMD, levels);
 	t->last = MMLENS_PMD;
 	if (pmd_none(pmd))
 		goto out_rcu;
@@ -461,7 +464,7 @@ int mmlens_translate(struct mm_struct *mm, unsigned long addr,
 
 	ptep = (pte_t *)pmd_page_vaddr(pmd) + pte_index(addr);
 	t->entry[MMLENS_PTE] = pte_val(ptep_get(ptep));
-	t->index[MMLENS_PTE] = pte_index(addr);
+	t->index[MMLENS_PTE] = mmlens_level_index(addr, MMLENS_PTE, levels);
 	t->last = MMLENS_PTE;
 	t->leaf = !pte_none(__pte(t->entry[MMLENS_PTE]));
 	t->zero = pte_present(__pte(t->entry[MMLENS_PTE])) &&

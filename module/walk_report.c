@@ -7,6 +7,7 @@
 #include <linux/slab.h>
 
 #include "entry.h"
+#include "run.h"
 #include "walk.h"
 #include "walk_report.h"
 
@@ -121,27 +122,17 @@ int mmlens_report_vmas(struct mm_struct *mm, struct mmlens_textbuf *out)
 
 /* ---- pagetable ---- */
 
-struct pt_run {
-	unsigned long start, end;
-	enum mmlens_level level;
-	struct mmlens_entry first;	/* as decoded for the run's first entry */
-	u64 next;			/* value that would continue the run */
-	unsigned long entries;
-	u64 raw;			/* first entry, for its flag names */
-};
-
 struct pt_state {
 	struct mmlens_textbuf *out;
-	struct pt_run run;
-	bool have_run;
+	struct mmlens_run run;
 };
 
 static void pt_flush(struct pt_state *s)
 {
-	struct pt_run *r = &s->run;
+	struct mmlens_run *r = &s->run;
 	char flags[160];
 
-	if (!s->have_run)
+	if (!r->active)
 		return;
 	mmlens_textbuf_printf(s->out, "%lx-%lx %s %lu %s", r->start, r->end,
 			      mmlens_level_name(r->level), r->entries,
@@ -167,58 +158,19 @@ static void pt_flush(struct pt_state *s)
 		mmlens_textbuf_printf(s->out, " pfn=%llx\n", r->first.value);
 		break;
 	}
-	s->have_run = false;
-}
-
-/* How far the value of an entry of this kind advances per entry. */
-static u64 pt_step(const struct mmlens_entry *e, enum mmlens_level level)
-{
-	switch (e->kind) {
-	case MMLENS_SWAP:
-		return 1;
-	case MMLENS_MARKER:
-	case MMLENS_OTHER:
-		return 0;
-	default:
-		return mmlens_level_size(level) >> PAGE_SHIFT;
-	}
-}
-
-static bool pt_continues(const struct pt_state *s,
-			 const struct mmlens_leaf *leaf,
-			 const struct mmlens_entry *e)
-{
-	const struct pt_run *r = &s->run;
-
-	/* kinds with no frame (markers) never coalesce: nothing to expand */
-	return s->have_run && r->end == leaf->addr && r->level == leaf->level &&
-	       r->first.kind == e->kind && r->first.flags == e->flags &&
-	       r->first.zero == e->zero && r->first.type == e->type &&
-	       pt_step(e, leaf->level) && r->next == e->value;
+	r->active = false;
 }
 
 static int pt_leaf(void *priv, const struct mmlens_leaf *leaf)
 {
 	struct pt_state *s = priv;
-	unsigned long size = mmlens_level_size(leaf->level);
 	struct mmlens_entry e;
 
 	mmlens_decode_entry(leaf->raw, leaf->level, leaf->zero, &e);
-	if (pt_continues(s, leaf, &e)) {
-		s->run.end += size;
-		s->run.entries++;
-		s->run.next += pt_step(&e, leaf->level);
+	if (mmlens_run_extend(&s->run, leaf->addr, leaf->level, &e))
 		return 0;
-	}
 	pt_flush(s);
-	s->run.start = leaf->addr;
-	s->run.end = leaf->addr + size;
-	s->run.level = leaf->level;
-	s->run.first = e;
-	s->run.raw = leaf->raw;
-	s->run.entries = 1;
-	s->run.next = e.value + pt_step(&e, leaf->level);
-	s->have_run = true;
+	mmlens_run_start(&s->run, leaf->addr, leaf->level, leaf->raw, &e);
 	return s->out->err;
 }
 

@@ -13,12 +13,12 @@ MMLENS_BUILD=${MMLENS_BUILD:-$MMLENS_TOP/.build}
 # (module-build "dkms" is the mmlens.ko that dkms-test.sh built: only
 # loaded and unloaded, to show that what DKMS produces works.)
 CELLS="
-deb6.1-1node-5lvl deb6.1 1node 5 kbuild frag
-deb6.1-2node-4lvl deb6.1 2node 4 kbuild frag
-deb6.1-movable-5lvl deb6.1 movable 5 kbuild frag
-deb6.12-1node-4lvl deb6.12 1node 4 kbuild frag
-deb6.12-2node-5lvl deb6.12 2node 5 kbuild frag
-deb6.12-movable-4lvl deb6.12 movable 4 kbuild frag
+deb6.1-1node-5lvl deb6.1 1node 5 kbuild frag vbuf
+deb6.1-2node-4lvl deb6.1 2node 4 kbuild frag vbuf
+deb6.1-movable-5lvl deb6.1 movable 5 kbuild frag vbuf
+deb6.12-1node-4lvl deb6.12 1node 4 kbuild frag vbuf
+deb6.12-2node-5lvl deb6.12 2node 5 kbuild frag vbuf
+deb6.12-movable-4lvl deb6.12 movable 4 kbuild frag vbuf
 deb6.1-dkms deb6.1 1node 5 dkms -
 deb6.12-dkms deb6.12 1node 4 dkms -
 "

@@ -1,0 +1,156 @@
+# vbuf tests: /dev/mmlens, a vmalloc buffer mapped by .fault. Sourced by
+# /init with the module loaded; leaves it loaded (default vbuf_size).
+VDEV=/dev/mmlens
+VDBG=/sys/kernel/debug/mmlens
+KO=/mmlens/mmlens.ko
+
+vbuf_stat() {
+	sed -n "s/^$1=//p" $VDBG/vbuf
+}
+
+vbuf_modes() {
+	[ -c $VDEV ] || { echo "$VDEV is not a character device"; return 1; }
+	m=$(stat -c %a $VDEV)
+	[ "$m" = 600 ] || { echo "$VDEV mode $m"; return 1; }
+	for f in vbuf vbuf_pfns; do
+		m=$(stat -c %a $VDBG/$f)
+		[ "$m" = 400 ] || { echo "$f mode $m"; return 1; }
+	done
+}
+
+# vbuf_probe WANT ARGS...: ioprobe's first word is WANT.
+vbuf_probe() {
+	want=$1
+	shift
+	got=$("$@" 2>/dev/null | head -n 1)
+	echo "$* -> $got"
+	[ "${got%% *}" = "$want" ]
+}
+
+vbuf_unprivileged() {
+	vbuf_probe EACCES runas 65534 ioprobe read $VDEV || return 1
+	vbuf_probe EACCES runas 65534 ioprobe write $VDEV x || return 1
+	vbuf_probe ok ioprobe read $VDEV
+}
+
+# The C cases print their own TAP lines.
+vbuf_cases() {
+	vbuf_test > /tmp/vbuf_test.out 2>&1
+	rc=$?
+	cat /tmp/vbuf_test.out
+	if [ $rc -eq 0 ] && tail -n 1 /tmp/vbuf_test.out |
+		grep -q '^TAP # vbuf_test: done$'; then
+		ok "vbuf: vbuf_test ran every case, exit 0"
+	else
+		nok "vbuf: vbuf_test ran every case, exit 0 (exit $rc)"
+	fi
+}
+
+# vbuf_hold_start MODE: a background vbuf_hold holding the device.
+vbuf_hold_start() {
+	rm -f /tmp/vbuf_hold.ready
+	vbuf_hold "$1" /tmp/vbuf_hold.ready > /tmp/vbuf_hold.out 2>&1 &
+	hold_pid=$!
+	n=0
+	while [ ! -e /tmp/vbuf_hold.ready ] && [ $n -lt 200 ]; do
+		kill -0 $hold_pid 2>/dev/null || break
+		sleep 0.1
+		n=$((n + 1))
+	done
+	[ -e /tmp/vbuf_hold.ready ]
+}
+
+# vbuf_unload_while MODE WHAT MAPPINGS OPENS
+vbuf_unload_while() {
+	if ! vbuf_hold_start "$1"; then
+		nok "vbuf: holder started ($2)"
+		sed 's/^/TAP #   /' /tmp/vbuf_hold.out
+		kill $hold_pid 2>/dev/null
+		return
+	fi
+	check "vbuf: $2: mappings=$3 opens=$4" \
+		sh -c "grep -x 'mappings=$3' $VDBG/vbuf && grep -x 'opens=$4' $VDBG/vbuf"
+	refcnt=$(cat /sys/module/mmlens/refcnt)
+	if rmmod mmlens > /tmp/vbuf_rmmod.out 2>&1; then
+		nok "vbuf: rmmod refused $2"
+		# The holder now has a dangling device: put the module back.
+		insmod $KO
+	else
+		ok "vbuf: rmmod refused $2"
+		diag "refcnt $refcnt: $(cat /tmp/vbuf_rmmod.out)"
+	fi
+	check "vbuf: /dev/mmlens still there after the refused rmmod" \
+		test -c $VDEV
+	kill -USR1 $hold_pid
+	wait $hold_pid
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		ok "vbuf: holder released cleanly, its view intact ($2)"
+	else
+		nok "vbuf: holder released cleanly, its view intact ($2)"
+		sed 's/^/TAP #   /' /tmp/vbuf_hold.out
+	fi
+	check "vbuf: rmmod succeeds once released ($2)" rmmod mmlens
+	check "vbuf: nothing left behind after rmmod ($2)" \
+		sh -c "! test -e $VDEV && ! test -e /proc/mmlens && ! test -e $VDBG"
+	check "vbuf: insmod again ($2)" insmod $KO
+}
+
+# vbuf_bad_size VALUE: insmod refuses it with EINVAL and leaves nothing.
+vbuf_bad_size() {
+	before=$(dmesg | grep -c vbuf_size)
+	if insmod $KO "vbuf_size=$1" > /tmp/vbuf_insmod.out 2>&1; then
+		echo "insmod accepted vbuf_size=$1"
+		rmmod mmlens
+		return 1
+	fi
+	cat /tmp/vbuf_insmod.out
+	grep -q 'Invalid argument' /tmp/vbuf_insmod.out || return 1
+	for p in $VDEV /proc/mmlens $VDBG /sys/module/mmlens; do
+		[ ! -e "$p" ] || { echo "$p left behind"; return 1; }
+	done
+	after=$(dmesg | grep -c vbuf_size)
+	dmesg | grep vbuf_size | tail -n 1
+	[ "$after" -gt "$before" ] || { echo "no kernel message"; return 1; }
+}
+
+# vbuf_size is rounded up to pages: 5000 bytes -> 2 pages.
+vbuf_rounding() {
+	insmod $KO vbuf_size=5000 || return 1
+	cat $VDBG/vbuf
+	r=0
+	grep -qx 'size=8192' $VDBG/vbuf && grep -qx 'pages=2' $VDBG/vbuf &&
+		[ "$(wc -l < $VDBG/vbuf_pfns)" = 2 ] &&
+		[ "$(dd if=$VDEV bs=4096 skip=1 count=1 2>/dev/null | head -n 1)" = \
+			"mmlens vbuf page 1" ] || r=1
+	rmmod mmlens || r=1
+	return $r
+}
+
+vbuf_bad_sizes() {
+	if ! rmmod mmlens; then
+		nok "vbuf: rmmod before the vbuf_size tests"
+		return
+	fi
+	for v in 0 2147483648 1073741825 abc -1; do
+		check "vbuf: insmod vbuf_size=$v: EINVAL, nothing left behind" \
+			vbuf_bad_size "$v"
+	done
+	check "vbuf: vbuf_size=5000 rounds up to 2 pages" vbuf_rounding
+	check "vbuf: insmod with the default size" insmod $KO
+	check "vbuf: default size=4194304 pages=1024, counters 0" \
+		sh -c "cat $VDBG/vbuf; grep -qx size=4194304 $VDBG/vbuf &&
+			grep -qx pages=1024 $VDBG/vbuf &&
+			grep -qx faults=0 $VDBG/vbuf &&
+			grep -qx mappings=0 $VDBG/vbuf && grep -qx opens=0 $VDBG/vbuf"
+}
+
+check "vbuf: /dev/mmlens 0600, debugfs vbuf and vbuf_pfns 0400" vbuf_modes
+check "vbuf: vbuf_pfns has one line per page" \
+	test "$(wc -l < $VDBG/vbuf_pfns)" = "$(vbuf_stat pages)"
+check "vbuf: unprivileged open EACCES, root reads" vbuf_unprivileged
+vbuf_cases
+vbuf_bench || nok "vbuf: vbuf_bench ran"
+vbuf_unload_while open "while open" 0 1
+vbuf_unload_while map "while mapped, fd closed" 1 1
+vbuf_bad_sizes

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vbuf_hold - keep /dev/mmlens busy until SIGUSR1, so a shell test can try
+ * rmmod in the meantime.
+ *
+ *   vbuf_hold open READYFILE  hold an open file descriptor
+ *   vbuf_hold map READYFILE   hold a 2-page MAP_SHARED mapping, fd closed
+ *
+ * Creates READYFILE once the device is held. On SIGUSR1 it checks that
+ * the mapping still shows the load-time headers, releases everything and
+ * exits 0 (1 on any failure, printing why).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "vbuf_lib.h"
+
+static int headers_ok(const char *p, size_t psz)
+{
+	char want[64];
+	unsigned long i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(want, sizeof(want), MMLENS_VBUF_PAGE_FMT, i);
+		if (memcmp(p + i * psz, want, strlen(want)))
+			return 0;
+	}
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
+	int map, fd, sig, rfd;
+	char *p = NULL;
+	sigset_t set;
+
+	if (argc != 3 || (strcmp(argv[1], "open") && strcmp(argv[1], "map"))) {
+		fprintf(stderr, "usage: vbuf_hold open|map READYFILE\n");
+		return 2;
+	}
+	map = !strcmp(argv[1], "map");
+	/* Blocked before READYFILE exists: the signal cannot be lost. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+
+	fd = open(MMLENS_VBUF_DEV, O_RDWR);
+	if (fd < 0) {
+		printf("open: %s\n", strerror(errno));
+		return 1;
+	}
+	if (map) {
+		p = mmap(NULL, 2 * psz, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			 0);
+		if (p == MAP_FAILED) {
+			printf("mmap: %s\n", strerror(errno));
+			return 1;
+		}
+		if (!headers_ok(p, psz)) {
+			printf("bad headers before rmmod\n");
+			return 1;
+		}
+		close(fd);
+	}
+	rfd = open(argv[2], O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (rfd < 0) {
+		printf("create %s: %s\n", argv[2], strerror(errno));
+		return 1;
+	}
+	close(rfd);
+
+	if (sigwait(&set, &sig)) {
+		printf("sigwait failed\n");
+		return 1;
+	}
+	if (map) {
+		if (!headers_ok(p, psz)) {
+			printf("bad headers after the refused rmmod\n");
+			return 1;
+		}
+		munmap(p, 2 * psz);
+	} else {
+		close(fd);
+	}
+	printf("released\n");
+	return 0;
+}
