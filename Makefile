@@ -4,12 +4,13 @@
 #   make check           everything: deps, builds, sparse, checkpatch, dkms,
 #                        the QEMU matrix; ends with "N passed, N failed"
 #   make demo            boot the default kernel in QEMU, show the reports
+#   make bench           walker and vbuf timings next to the kernel's own
 #   make sparse          sparse (C=2) against both Debian kernels
 #   make install         modules_install (extra/) + the tool
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
 
-.PHONY: all module tool clean check demo sparse checkpatch install deps
+.PHONY: all module tool clean check demo sparse checkpatch install deps bench
 
 all: module tool
 
@@ -32,6 +33,10 @@ check:
 
 demo:
 	bash scripts/demo.sh
+
+# Speed, not correctness: ratios measured side by side in one VM run.
+bench:
+	bash scripts/bench.sh
 
 sparse:
 	bash scripts/deps.sh

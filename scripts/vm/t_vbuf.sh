@@ -150,7 +150,6 @@ check "vbuf: vbuf_pfns has one line per page" \
 	test "$(wc -l < $VDBG/vbuf_pfns)" = "$(vbuf_stat pages)"
 check "vbuf: unprivileged open EACCES, root reads" vbuf_unprivileged
 vbuf_cases
-vbuf_bench || nok "vbuf: vbuf_bench ran"
 vbuf_unload_while open "while open" 0 1
 vbuf_unload_while map "while mapped, fd closed" 1 1
 vbuf_bad_sizes

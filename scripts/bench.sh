@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# make bench: build, then boot one cell per Debian kernel with enough
+# memory and print the benchmark lines (ratios measured in one VM run).
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+export MMLENS_BUILD=${MMLENS_BUILD:-$MMLENS_TOP/.build}
+
+bash "$MMLENS_TOP/scripts/deps.sh"
+bash "$MMLENS_TOP/scripts/kernels.sh" > /dev/null
+for name in $(kernel_names); do
+	rel=$(kernel_release "$name")
+	bash "$MMLENS_TOP/scripts/build-module.sh" "/lib/modules/$rel/build" \
+		"$MMLENS_BUILD/$name" > "$MMLENS_BUILD/bench-build.log" 2>&1 ||
+		{ tail -n 30 "$MMLENS_BUILD/bench-build.log"; exit 1; }
+done
+mkdir -p "$MMLENS_BUILD/bin"
+make -s -C "$MMLENS_TOP/userspace/tests" OUT="$MMLENS_BUILD/bin"
+MMLENS_TESTS=bench bash "$MMLENS_TOP/scripts/matrix.sh" \
+	deb6.1-2node-4lvl deb6.12-2node-5lvl | grep -v '^ok'
