@@ -89,15 +89,37 @@ static bool flag_applies(const struct flag_name *f, u64 raw,
 	       f->mask != _PAGE_PROTNONE;
 }
 
-static u64 named_flags(u64 raw, unsigned int where)
+/*
+ * The named bits for each combination of FL_* bits, computed once: this
+ * runs for every entry of a walk. Racing first users compute the same
+ * values, so the benign race needs no lock.
+ */
+static u64 named_mask(unsigned int where)
 {
-	u64 flags = 0;
+	static u64 masks[FL_PROTNONE << 1];
+	static bool ready;
+	unsigned int w;
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(flag_names); i++)
-		if (flag_applies(&flag_names[i], raw, where))
-			flags |= flag_names[i].mask;
-	return flags;
+	/* acquire: pairs with the release below, masks[] is then complete */
+	if (!smp_load_acquire(&ready)) {
+		for (w = 0; w < ARRAY_SIZE(masks); w++) {
+			u64 mask = 0;
+
+			for (i = 0; i < ARRAY_SIZE(flag_names); i++)
+				if (flag_applies(&flag_names[i], ~0ULL, w))
+					mask |= flag_names[i].mask;
+			WRITE_ONCE(masks[w], mask);
+		}
+		/* release: masks[] is written before ready is seen */
+		smp_store_release(&ready, true);
+	}
+	return READ_ONCE(masks[where]);
+}
+
+static u64 named_flags(u64 raw, unsigned int where)
+{
+	return raw & named_mask(where);
 }
 
 static void decode_swap(swp_entry_t swp, struct mmlens_entry *e)
