@@ -5,12 +5,14 @@
 #                        the QEMU matrix; ends with "N passed, N failed"
 #   make demo            boot the default kernel in QEMU, show the reports
 #   make bench           walker and vbuf timings next to the kernel's own
+#   make test-tool       the mmlens tool's host tests (no QEMU)
 #   make sparse          sparse (C=2) against both Debian kernels
 #   make install         modules_install (extra/) + the tool
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
 
-.PHONY: all module tool clean check demo sparse checkpatch install deps bench
+.PHONY: all module tool clean check demo sparse checkpatch install deps bench \
+	test-tool
 
 all: module tool
 
@@ -19,6 +21,10 @@ module:
 
 tool:
 	$(MAKE) -C userspace
+
+# Unit, golden, JSON, exit-code and tmux tests of userspace/mmlens.
+test-tool:
+	bash scripts/test-tool.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

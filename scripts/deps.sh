@@ -8,6 +8,7 @@ pkgs=(
 	linux-headers-amd64 linux-headers-6.12-amd64
 	qemu-system-x86 busybox-static cpio kmod sparse dkms
 	linux-source-6.12 xz-utils python3 tmux openssl
+	clang libclang-rt-14-dev shellcheck groff-base
 )
 
 missing=()

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Boot cells with scripts/vm/t_cli.sh in capture mode and keep what the
+# real module showed as snapshot directories for `mmlens --root` and the
+# host tests (scripts/test-tool.sh):
+#   userspace/fixtures/CELL/             /proc/mmlens and debugfs files,
+#                                        under the `fragment` workload and
+#                                        huge pages, and the reports of
+#                                        `memshape` (userspace/demo)
+#   userspace/fixtures/CELL/out/         the tool's output in the VM
+#   userspace/fixtures/CELL-compacted/   fraginfo after the workload let
+#                                        go and compact_memory
+#
+#   capture-fixtures.sh [CELL...]    default: deb6.12-1node-4lvl deb6.1-1node-5lvl
+#
+# Needs $MMLENS_BUILD/<kernel>/mmlens.ko and the static tool and test
+# programs in $MMLENS_BUILD/bin (docs/cli.md shows the commands).
+# MMLENS_FIXTURES=DIR writes there instead of userspace/fixtures.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+MMLENS_BUILD=${MMLENS_BUILD:-$MMLENS_TOP/.build}
+dest=${MMLENS_FIXTURES:-$MMLENS_TOP/userspace/fixtures}
+[ $# -gt 0 ] || set -- deb6.12-1node-4lvl deb6.1-1node-5lvl
+
+topology_args() {
+	case $1 in
+	1node) echo "-m 1G -smp 2" ;;
+	2node) echo "-m 6G -smp 2,sockets=2" \
+		"-object memory-backend-ram,id=m0,size=3G" \
+		"-object memory-backend-ram,id=m1,size=3G" \
+		"-numa node,nodeid=0,cpus=0,memdev=m0" \
+		"-numa node,nodeid=1,cpus=1,memdev=m1" ;;
+	*) die "capture: unknown topology $1 (1node or 2node)" ;;
+	esac
+}
+
+# extract LOG CELL: the MMLENS-FILE blocks of the console log into files.
+extract() {
+	tr -d '\r' < "$1" | awk -v dest="$dest" -v cell="$2" '
+	/^MMLENS-FILE-BEGIN / {
+		path = $2
+		if (path ~ /\.\./ || path !~ /^(a|b|out)\//) {
+			print "capture: bad path " path > "/dev/stderr"
+			exit 1
+		}
+		if (path ~ /^a\//) path = cell "/" substr(path, 3)
+		else if (path ~ /^b\//) path = cell "-compacted/" substr(path, 3)
+		else path = cell "/" path
+		file = dest "/" path
+		dir = file
+		sub(/\/[^\/]*$/, "", dir)
+		system("mkdir -p \"" dir "\"")
+		printf "" > file
+		n++
+		next
+	}
+	/^MMLENS-FILE-END$/ { close(file); file = ""; next }
+	file != "" { print >> file }
+	END { print "capture: " n " files" > "/dev/stderr" }'
+}
+
+capture() {
+	local cell=$1 kernel topo paging rel img env initrd log append
+	IFS=- read -r kernel topo paging <<< "$cell"
+	paging=${paging%lvl}
+	rel=$(kernel_release "$kernel") || die "capture: no kernel $kernel"
+	if declare -F kernel_image > /dev/null; then
+		img=$(kernel_image "$kernel")
+	else
+		img=$MMLENS_CACHE/kernels/$rel/boot/vmlinuz-$rel
+	fi
+	[ -f "$MMLENS_BUILD/$kernel/mmlens.ko" ] ||
+		die "capture: build $MMLENS_BUILD/$kernel/mmlens.ko first"
+	[ -x "$MMLENS_BUILD/bin/mmlens" ] ||
+		die "capture: build the static tool in $MMLENS_BUILD/bin first"
+	mkdir -p "$MMLENS_BUILD/capture"
+	env=$MMLENS_BUILD/capture/$cell.env
+	initrd=$MMLENS_BUILD/capture/$cell.cpio.gz
+	log=$MMLENS_BUILD/capture/$cell.log
+	printf 'CELL=%s\nMMLENS_TESTS="cli"\nMMLENS_CLI_CAPTURE=1\n' "$cell" > "$env"
+	bash "$MMLENS_TOP/scripts/initramfs.sh" "$initrd" \
+		"$MMLENS_BUILD/$kernel/mmlens.ko" "$MMLENS_BUILD/bin" "$env"
+	append=""
+	[ "$paging" = 4 ] && append="no5lvl"
+	# shellcheck disable=SC2046
+	bash "$MMLENS_TOP/scripts/boot.sh" "$img" "$initrd" "$log" 900 \
+		"$append" -cpu max $(topology_args "$topo") ||
+		die "capture: $cell did not boot to the end; see $log"
+	grep -q 'TAP ok cli: capture done' "$log" ||
+		die "capture: $cell: capture did not finish; see $log"
+	rm -rf "${dest:?}/$cell" "${dest:?}/$cell-compacted"
+	extract "$log" "$cell"
+	log "capture: $cell -> $dest/$cell"
+}
+
+for cell in "$@"; do
+	capture "$cell"
+done

@@ -1,0 +1,425 @@
+#!/usr/bin/env bash
+# make test-tool: the mmlens tool's host tests, no QEMU. Builds the tool
+# and the unit tests with ASan and UBSan, then: unit tests; golden outputs
+# over the snapshots in userspace/fixtures (real captures from the VM and
+# hand-written ones); JSON validity; exit codes and messages; the --watch
+# redraw under tmux; --help, the man page; shellcheck. One result line per
+# test, closing with "N passed, N failed".
+#
+#   test-tool.sh           run the tests
+#   test-tool.sh --regen   rewrite userspace/golden/*.out from this tool
+#                          (then read the diff: it is what users will see)
+set -uo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+US=$MMLENS_TOP/userspace
+FIX=$US/fixtures
+GOLD=$US/golden
+OUT=${MMLENS_BUILD:-$MMLENS_TOP/.build}/tool-test
+TOOL=$OUT/mmlens
+regen=0
+[ "${1:-}" = --regen ] && regen=1
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+export MMLENS_RESULTS=$OUT/results.txt
+: > "$MMLENS_RESULTS"
+export ASAN_OPTIONS=abort_on_error=0:detect_leaks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+unset NO_COLOR
+export TZ=UTC
+
+pass() { result ok "$1"; }
+flunk() {
+	result fail "$1"
+	shift
+	[ $# -gt 0 ] && printf '%s\n' "$@" | head -n 30 | sed 's/^/#   /'
+	return 0
+}
+
+# ---- build ----
+san="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+if make -s -C "$US" OUT="$OUT" CFLAGS="$san" all unit > "$OUT/build.log" 2>&1; then
+	pass "build tool and unit tests with ASan+UBSan, -Wall -Wextra -Werror"
+else
+	flunk "build tool and unit tests with ASan+UBSan, -Wall -Wextra -Werror" \
+		"$(tail -n 30 "$OUT/build.log")"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+# ---- unit tests ----
+"$OUT/unit" > "$OUT/unit.out" 2>&1
+unit_rc=$?
+while IFS= read -r line; do
+	case $line in
+	"ok "*) pass "unit: ${line#ok }" ;;
+	"not ok "*) flunk "unit: ${line#not ok }" ;;
+	esac
+done < "$OUT/unit.out"
+if [ "$unit_rc" -ne 0 ] && ! grep -q '^not ok' "$OUT/unit.out"; then
+	flunk "unit: the unit test program exited $unit_rc" \
+		"$(tail -n 20 "$OUT/unit.out")"
+fi
+
+# ---- golden outputs ----
+# run_case NAME DIR ARGS...: the tool run in userspace/fixtures (so paths
+# in messages are relative) with --root DIR; stdout, stderr and exit code
+# into $OUT/golden/NAME.out.
+run_case() {
+	local name=$1 dir=$2 rc
+	shift 2
+	mkdir -p "$OUT/golden"
+	(cd "$FIX" && COLUMNS=100 "$TOOL" --root "$dir" "$@" \
+		> "$OUT/golden/$name.stdout" 2> "$OUT/golden/$name.stderr")
+	rc=$?
+	{
+		printf '$ mmlens --root %s %s\n' "$dir" "$*"
+		cat "$OUT/golden/$name.stdout"
+		if [ -s "$OUT/golden/$name.stderr" ]; then
+			echo "--- stderr"
+			cat "$OUT/golden/$name.stderr"
+		fi
+		echo "--- exit $rc"
+	} > "$OUT/golden/$name.out"
+}
+
+# Every snapshot: frag (text, JSON); with walker reports: vmas, pt, map,
+# every vtop; with vbuf stats and a device file: vbuf.
+auto_cases() {
+	local d dir pid f a
+	for d in "$FIX"/*/; do
+		dir=$(basename "$d")
+		[ -f "$d/proc/mmlens/version" ] || continue
+		echo "$dir.frag $dir frag"
+		echo "$dir.frag-json $dir frag --json"
+		for pid in "$d"/sys/kernel/debug/mmlens/pids/*/; do
+			[ -d "$pid" ] || continue
+			pid=$(basename "$pid")
+			echo "$dir.vmas $dir vmas $pid"
+			echo "$dir.vmas-json $dir vmas $pid --json"
+			echo "$dir.pt $dir pt $pid"
+			echo "$dir.pt-json $dir pt $pid --json"
+			echo "$dir.map $dir map $pid --width 100"
+			for f in "$d"/sys/kernel/debug/mmlens/pids/"$pid"/vtop-*; do
+				a=${f##*/vtop-}
+				case $a in *.errno) continue ;; esac
+				[ -f "$f.errno" ] && continue
+				echo "$dir.vtop-$a $dir vtop $pid $a"
+				echo "$dir.vtop-$a-json $dir vtop $pid $a --json"
+			done
+		done
+		if [ -f "$d/dev/mmlens" ]; then
+			echo "$dir.vbuf $dir vbuf"
+			echo "$dir.vbuf-json $dir vbuf --json"
+		fi
+	done
+}
+
+all_cases() {
+	auto_cases
+	grep -v '^#' "$GOLD/cases" | grep -v '^$'
+}
+
+all_cases > "$OUT/cases"
+while read -r name dir args; do
+	# shellcheck disable=SC2086
+	run_case "$name" "$dir" $args
+done < "$OUT/cases"
+
+# A sanitizer report would change an exit code and land in a golden file.
+if grep -l 'Sanitizer\|runtime error' "$OUT"/golden/*.stderr > "$OUT/san.txt"; then
+	flunk "sanitizers: no ASan/UBSan/LSan report in any golden run" \
+		"$(head -n 5 "$OUT/san.txt")"
+else
+	pass "sanitizers: no ASan/UBSan/LSan report in any golden run"
+fi
+
+if [ "$regen" = 1 ]; then
+	find "$GOLD" -name '*.out' -delete
+	cp "$OUT"/golden/*.out "$GOLD/"
+	log "test-tool: wrote $(find "$GOLD" -name '*.out' | wc -l) golden files; review: git diff $GOLD"
+fi
+while read -r name dir args; do
+	g=$GOLD/$name.out
+	if [ ! -f "$g" ]; then
+		flunk "golden: $name (no $g; run scripts/test-tool.sh --regen)"
+	elif cmp -s "$g" "$OUT/golden/$name.out"; then
+		pass "golden: $name"
+	else
+		flunk "golden: $name" "$(diff -u "$g" "$OUT/golden/$name.out")"
+	fi
+done < "$OUT/cases"
+for g in "$GOLD"/*.out; do
+	[ -f "$g" ] || continue
+	grep -q "^$(basename "$g" .out) " "$OUT/cases" ||
+		flunk "golden: $(basename "$g") has no case (stale; --regen)"
+done
+
+# ---- JSON ----
+# Every --json case: valid JSON, the common envelope, and exit 0.
+json_check() {
+	python3 -m json.tool "$1" > /dev/null || return 1
+	python3 - "$1" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["schema"] == 1, "schema"
+assert isinstance(doc["tool_version"], str), "tool_version"
+assert "module_version" in doc, "module_version"
+assert isinstance(doc["command"], str), "command"
+EOF
+}
+
+while read -r name dir args; do
+	case " $args " in *" --json "*) ;; *) continue ;; esac
+	if ! grep -q '^--- exit 0$' "$OUT/golden/$name.out"; then
+		flunk "json: $name exits 0" "$(tail -n 5 "$OUT/golden/$name.out")"
+	elif err=$(json_check "$OUT/golden/$name.stdout" 2>&1); then
+		pass "json: $name is valid JSON with the envelope"
+	else
+		flunk "json: $name is valid JSON with the envelope" "$err"
+	fi
+done < "$OUT/cases"
+
+# Numbers in frag --json are the snapshot's fraginfo, field for field.
+frag_json_equal() {
+	python3 - "$1" "$2" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+lines = []
+for z in doc["zones"]:
+    for o in z["orders"]:
+        lines.append("node=%d zone=%s " % (z["node"], z["zone"]) +
+                     " ".join("%s=%d" % kv for kv in o.items()))
+want = open(sys.argv[2]).read().split("\n")[:-1]
+assert lines == want, "\n".join(set(lines) ^ set(want))
+EOF
+}
+for d in "$FIX"/*/; do
+	dir=$(basename "$d")
+	[ -f "$d/proc/mmlens/fraginfo" ] || continue
+	if err=$(frag_json_equal "$OUT/golden/$dir.frag-json.stdout" \
+		"$d/proc/mmlens/fraginfo" 2>&1); then
+		pass "json: $dir frag numbers equal its fraginfo"
+	else
+		flunk "json: $dir frag numbers equal its fraginfo" "$err"
+	fi
+done
+
+# ---- exit codes ----
+# expect_exit WANT PATTERN NAME ARGS...: exit code WANT, stderr matching
+# PATTERN (and a hint line unless PATTERN is -).
+expect_exit() {
+	local want=$1 pat=$2 name=$3 rc
+	shift 3
+	"$TOOL" "$@" > "$OUT/ec.out" 2> "$OUT/ec.err"
+	rc=$?
+	if [ "$rc" != "$want" ]; then
+		flunk "exit $want: $name (got $rc)" "$(cat "$OUT/ec.err")"
+	elif [ "$pat" != - ] && ! { grep -q -- "$pat" "$OUT/ec.err" &&
+		grep -q '^hint: ' "$OUT/ec.err"; }; then
+		flunk "exit $want: $name: message and hint" "$(cat "$OUT/ec.err")"
+	else
+		pass "exit $want: $name"
+	fi
+}
+
+R=$OUT/roots
+mkdir -p "$R/empty"
+mkroot() {
+	rm -rf "${R:?}/$1"
+	cp -r "$FIX/spec" "$R/$1"
+}
+S=sys/kernel/debug/mmlens
+mkroot v-major && echo 1.0.0 > "$R/v-major/proc/mmlens/version"
+mkroot v-minor && echo 0.99.0 > "$R/v-minor/proc/mmlens/version"
+mkroot v-bad && echo banana > "$R/v-bad/proc/mmlens/version"
+mkroot badfrag && echo 'node=0 zone=X order=3' > "$R/badfrag/proc/mmlens/fraginfo"
+mkroot eperm && echo 'EPERM open' > "$R/eperm/$S/pids/4242/vmas.errno"
+mkroot eacces && echo 'EACCES open' > "$R/eacces/$S/pids/4242/pagetable.errno"
+mkroot gone && echo 'ESRCH read' > "$R/gone/$S/pids/4242/pagetable.errno"
+mkroot kthread && echo 'EINVAL write' > "$R/kthread/$S/pids/4242/vmas.errno"
+mkroot nowalker && rm -f "$R/nowalker/$S/vmas" "$R/nowalker/$S/pagetable"
+mkroot nodebugfs && rm -rf "$R/nodebugfs/sys"
+mkroot novbuf && rm -f "$R/novbuf/dev/mmlens"
+mkroot badvmas && echo '1000-2000 r--p 0 present=x' > "$R/badvmas/$S/pids/4242/vmas"
+
+expect_exit 0 - "frag on a good snapshot" --root "$FIX/spec" frag
+expect_exit 2 'not loaded' "module not loaded (no /proc/mmlens)" --root "$R/empty" frag
+expect_exit 2 'insmod' "module not loaded: vmas says so too" --root "$R/empty" vmas 1
+expect_exit 2 'newer than this tool' "module of another major version" --root "$R/v-major" frag
+expect_exit 2 'not a version' "unreadable version file" --root "$R/v-bad" frag
+expect_exit 0 'newer than this tool' "other minor version: warning only" --root "$R/v-minor" frag
+expect_exit 2 'fraginfo line 1' "malformed fraginfo" --root "$R/badfrag" frag
+expect_exit 2 'vmas line 1' "malformed vmas" --root "$R/badvmas" vmas 4242
+expect_exit 3 'needs root' "EPERM from the module (no CAP_SYS_ADMIN)" --root "$R/eperm" vmas 4242
+expect_exit 3 'needs root' "EACCES (debugfs is root-only)" --root "$R/eacces" pt 4242
+expect_exit 4 'no such process' "no such pid" --root "$FIX/spec" vmas 999
+expect_exit 4 'exited while' "pid exited mid-read" --root "$R/gone" pt 4242
+expect_exit 4 'exited while' "map: pid exited mid-read of pagetable" --root "$R/gone" map 4242
+expect_exit 4 'kernel thread' "kernel thread" --root "$R/kthread" vmas 4242
+expect_exit 2 'page-table walker' "module without the walker" --root "$R/nowalker" vmas 4242
+expect_exit 2 'is missing' "no debugfs directory" --root "$R/nodebugfs" pt 4242
+expect_exit 2 'vmalloc buffer' "no /dev/mmlens" --root "$R/novbuf" vbuf
+expect_exit 1 'unknown command' "unknown command" frobnicate
+expect_exit 1 - "no command" --root "$FIX/spec"
+expect_exit 1 'one process id' "pid not a number" --root "$FIX/spec" vmas abc
+expect_exit 1 'one process id' "pid missing" --root "$FIX/spec" pt
+expect_exit 1 'address' "vtop without an address" --root "$FIX/spec" vtop 4242
+expect_exit 1 'address' "vtop with a bad address" --root "$FIX/spec" vtop 4242 0xzz
+expect_exit 1 'bad option' "unknown option" --root "$FIX/spec" frag --frobnicate
+expect_exit 1 'no JSON form' "--watch with --json" --root "$FIX/spec" frag --watch 1 --json
+expect_exit 1 'no JSON form' "map --json" --root "$FIX/spec" map 4242 --json
+expect_exit 1 'wants seconds' "--watch 0" --root "$FIX/spec" frag --watch 0
+expect_exit 1 'no zone matches' "--zone that matches nothing" --root "$FIX/spec" frag --zone Foo
+expect_exit 1 'unknown sort key' "--sort nonsense" --root "$FIX/spec" vmas 4242 --sort nonsense
+expect_exit 1 'bad --range' "--range backwards" --root "$FIX/spec" pt 4242 --range 2000-1000
+expect_exit 1 'auto, always or never' "--color rainbow" --color rainbow frag
+
+# ---- colour ----
+color_case() {
+	local name=$1 want=$2
+	shift 2
+	"$@" > "$OUT/color.out" 2>&1
+	if [ "$want" = yes ] && grep -q $'\033\\[' "$OUT/color.out"; then
+		pass "colour: $name"
+	elif [ "$want" = no ] && ! grep -q $'\033' "$OUT/color.out"; then
+		pass "colour: $name"
+	else
+		flunk "colour: $name" "$(head -n 3 "$OUT/color.out" | cat -v)"
+	fi
+}
+color_case "none when stdout is not a terminal" no "$TOOL" --root "$FIX/spec" frag
+color_case "--color always colours" yes "$TOOL" --root "$FIX/spec" --color always frag
+color_case "NO_COLOR beats --color always" no env NO_COLOR=1 "$TOOL" --root "$FIX/spec" --color always frag
+color_case "--ascii draws no Unicode blocks" no "$TOOL" --root "$FIX/spec" --ascii frag
+if LC_ALL=C grep -q $'\xe2' "$OUT/color.out"; then
+	flunk "--ascii output is pure ASCII" "$(LC_ALL=C grep -n $'\xe2' "$OUT/color.out" | head -n 3)"
+else
+	pass "--ascii output is pure ASCII"
+fi
+
+# ---- watch without a terminal: frames one after another ----
+"$TOOL" --root "$FIX/spec" frag --watch 0.1 --count 3 > "$OUT/watch.out" 2>&1
+n=$(grep -c '^Every 0.1s: mmlens frag' "$OUT/watch.out")
+if [ "$n" = 3 ] && ! grep -q $'\033' "$OUT/watch.out"; then
+	pass "watch: --count 3 without a terminal prints 3 frames, no escapes"
+else
+	flunk "watch: --count 3 without a terminal prints 3 frames, no escapes" \
+		"$n frames" "$(head -n 5 "$OUT/watch.out" | cat -v)"
+fi
+
+# ---- watch in tmux: redraws in place, highlights changes ----
+tmux_watch() {
+	local sock=mmlens-test-$$ root=$OUT/watchroot real=deb6.12-1node-4lvl
+	local cap1 cap2 _
+	rm -rf "$root"
+	mkdir -p "$root/proc/mmlens"
+	cp "$FIX/$real/proc/mmlens/version" "$FIX/$real/proc/mmlens/fraginfo" \
+		"$root/proc/mmlens/"
+	t() { tmux -L "$sock" -f /dev/null "$@"; }
+	t new-session -d -x 110 -y 45 \
+		"$TOOL --root $root frag --watch 0.3 --zone DMA32; sleep 60" ||
+		return 1
+	for _ in $(seq 50); do
+		t capture-pane -p > "$OUT/pane1" 2>/dev/null
+		grep -q 'frame 2,' "$OUT/pane1" && break
+		sleep 0.1
+	done
+	cp "$FIX/$real-compacted/proc/mmlens/fraginfo" "$root/proc/mmlens/f.new"
+	mv "$root/proc/mmlens/f.new" "$root/proc/mmlens/fraginfo"
+	for _ in $(seq 50); do
+		sleep 0.1
+		t capture-pane -p > "$OUT/pane2"
+		cmp -s <(grep -v '^Every' "$OUT/pane1") \
+			<(grep -v '^Every' "$OUT/pane2") || break
+	done
+	sleep 0.1
+	t capture-pane -p -e > "$OUT/pane2e"
+	t capture-pane -p > "$OUT/pane2"
+	t kill-server
+	cap1=$(grep -c '^Every 0.3s: mmlens frag' "$OUT/pane1")
+	cap2=$(grep -c '^Every 0.3s: mmlens frag' "$OUT/pane2")
+	echo "header lines: $cap1 then $cap2"
+	[ "$cap1" = 1 ] && [ "$cap2" = 1 ] || return 1
+	grep -q '^verdict: ' "$OUT/pane1" || { echo "no verdict"; return 1; }
+	# the order-0 line of DMA32 shows another count after compaction
+	a=$(grep -m1 '^ *0 *4K' "$OUT/pane1")
+	b=$(grep -m1 '^ *0 *4K' "$OUT/pane2")
+	echo "order 0: '$a' -> '$b'"
+	[ -n "$a" ] && [ "$a" != "$b" ] || return 1
+	grep -q $'\033\\[7m\\|\033\\[[0-9;]*;7m' "$OUT/pane2e" ||
+		{ echo "no reverse video in the redrawn pane"; return 1; }
+}
+if ! command -v tmux > /dev/null; then
+	result skip "watch: tmux sees the redraw in place and the highlight" "tmux not installed"
+elif msg=$(tmux_watch 2>&1); then
+	pass "watch: tmux sees the redraw in place and the highlight"
+else
+	flunk "watch: tmux sees the redraw in place and the highlight" "$msg" \
+		"--- pane 1" "$(cat "$OUT/pane1" 2>/dev/null)" \
+		"--- pane 2" "$(cat "$OUT/pane2" 2>/dev/null)"
+fi
+
+# ---- help and man page ----
+for cmd in frag vmas pt map vtop vbuf version; do
+	if "$TOOL" "$cmd" --help > "$OUT/help.$cmd" 2>&1 &&
+		head -n 1 "$OUT/help.$cmd" | grep -q "^usage: mmlens $cmd"; then
+		pass "help: mmlens $cmd --help"
+	else
+		flunk "help: mmlens $cmd --help" "$(head -n 3 "$OUT/help.$cmd")"
+	fi
+done
+if groff -man -Tutf8 -ww -z "$US/mmlens.1" > "$OUT/man.warn" 2>&1 &&
+	[ ! -s "$OUT/man.warn" ]; then
+	pass "man: mmlens.1 renders without warnings"
+else
+	flunk "man: mmlens.1 renders without warnings" "$(cat "$OUT/man.warn")"
+fi
+missing=""
+while read -r opt; do
+	grep -qF -- "$(printf '%s' "$opt" | sed 's/-/\\-/g')" "$US/mmlens.1" ||
+		missing="$missing $opt"
+done < <(cat "$OUT"/help.* | grep -o -- '--[a-z][a-z-]*' | sort -u)
+if [ -z "$missing" ]; then
+	pass "man: every option of every --help is in mmlens.1"
+else
+	flunk "man: every option of every --help is in mmlens.1" "missing:$missing"
+fi
+
+# ---- fuzz corpus replay (the timed fuzz run is make -C userspace fuzz) ----
+if command -v clang > /dev/null; then
+	if make -s -C "$US" OUT="$OUT" "$OUT/fuzz-parsers" > "$OUT/fuzz.log" 2>&1 &&
+		"$OUT/fuzz-parsers" -runs=0 "$US/fuzz/corpus" >> "$OUT/fuzz.log" 2>&1; then
+		pass "fuzz: the committed corpus replays clean under ASan+UBSan"
+	else
+		flunk "fuzz: the committed corpus replays clean under ASan+UBSan" \
+			"$(tail -n 20 "$OUT/fuzz.log")"
+	fi
+else
+	result skip "fuzz: the committed corpus replays clean under ASan+UBSan" "clang not installed"
+fi
+
+# ---- shellcheck ----
+if command -v shellcheck > /dev/null; then
+	if shellcheck -x -P "$MMLENS_TOP/scripts" "$MMLENS_TOP"/scripts/{test-tool,capture-fixtures,readme-output}.sh "$US/fuzz/seed.sh" \
+		> "$OUT/sc.out" 2>&1 &&
+		shellcheck -s sh -S warning "$MMLENS_TOP/scripts/vm/t_cli.sh" >> "$OUT/sc.out" 2>&1; then
+		pass "shellcheck: test-tool, capture-fixtures, readme-output, vm/t_cli"
+	else
+		flunk "shellcheck: test-tool, capture-fixtures, readme-output, vm/t_cli" "$(cat "$OUT/sc.out")"
+	fi
+else
+	result skip "shellcheck: test-tool, capture-fixtures, readme-output, vm/t_cli" "shellcheck not installed"
+fi
+
+p=$(grep -c '^ok' "$MMLENS_RESULTS")
+f=$(grep -c '^fail' "$MMLENS_RESULTS")
+s=$(grep -c '^skip' "$MMLENS_RESULTS")
+if [ "$s" -gt 0 ]; then
+	echo "$p passed, $f failed, $s skipped"
+else
+	echo "$p passed, $f failed"
+fi
+[ "$f" -eq 0 ]

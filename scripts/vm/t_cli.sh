@@ -1,0 +1,490 @@
+# The mmlens tool against the real module. Sourced by /init with the module
+# loaded (MMLENS_TESTS=cli); leaves it loaded. With MMLENS_CLI_CAPTURE=1
+# in cell.env it instead prints the module's files and the tool's output
+# between markers for scripts/capture-fixtures.sh (no tests run).
+CLI=/mmlens/bin/mmlens
+CM=/proc/mmlens
+CD=/sys/kernel/debug/mmlens
+CKO=/mmlens/mmlens.ko
+
+# cli_rc WANT CMD...: CMD exits WANT; its stdout and stderr are kept in
+# /tmp/cli.out and /tmp/cli.err and shown on failure.
+cli_rc() {
+	want=$1
+	shift
+	"$@" > /tmp/cli.out 2> /tmp/cli.err
+	got=$?
+	if [ "$got" != "$want" ]; then
+		echo "$* -> exit $got, wanted $want"
+		head -n 20 /tmp/cli.out /tmp/cli.err
+		return 1
+	fi
+}
+
+# cli_err WANT_RC PATTERN CMD...: exit WANT_RC, stderr matches PATTERN
+# and has a hint line.
+cli_err() {
+	want=$1 pat=$2
+	shift 2
+	cli_rc "$want" "$@" || return 1
+	cat /tmp/cli.err
+	grep -q "$pat" /tmp/cli.err && grep -q '^hint: ' /tmp/cli.err
+}
+
+# frag --json back into fraginfo lines (the JSON writes one order a line).
+frag_json_to_fraginfo() {
+	awk '
+	/"node":/ { v = $2; sub(/,$/, "", v); node = v }
+	/"zone":/ { v = $2; gsub(/[",]/, "", v); zone = v }
+	/^ *\{"order":/ {
+		s = $0
+		gsub(/[{}",]/, "", s)
+		gsub(/: /, "=", s)
+		sub(/^ */, "", s)
+		print "node=" node " zone=" zone " " s
+	}' "$1"
+}
+
+cli_version() {
+	cli_rc 0 $CLI version || return 1
+	cat /tmp/cli.out
+	grep -qx "mmlens module $(cat $CM/version)" /tmp/cli.out || return 1
+	[ ! -s /tmp/cli.err ] || { echo "unexpected stderr:"; cat /tmp/cli.err; return 1; }
+}
+
+cli_frag_text() {
+	cli_rc 0 $CLI frag || return 1
+	zones=$(awk '{ print $1, $2 }' $CM/fraginfo | sort -u | wc -l)
+	verdicts=$(grep -c '^verdict: ' /tmp/cli.out)
+	echo "$zones zones, $verdicts verdicts"
+	[ "$zones" -gt 0 ] && [ "$zones" = "$verdicts" ]
+}
+
+# The JSON from the live files equals fraginfo read just before or after
+# (the counts move; retry). On a busy guest some zone changes between
+# any two reads: then every line that did not change between the reads
+# before and after must be in the JSON as it is, and the JSON must cover
+# the same node/zone/order keys. (cli_frag_json_snapshot below is the
+# exact comparison of every line.)
+cli_frag_json_live() {
+	n=0
+	while [ $n -lt 20 ]; do
+		cat $CM/fraginfo > /tmp/fi.before
+		$CLI frag --json > /tmp/frag.json || return 1
+		cat $CM/fraginfo > /tmp/fi.after
+		frag_json_to_fraginfo /tmp/frag.json > /tmp/fi.json
+		if cmp -s /tmp/fi.json /tmp/fi.before ||
+			cmp -s /tmp/fi.json /tmp/fi.after; then
+			[ $n -gt 0 ] && echo "equal on try $((n + 1))"
+			return 0
+		fi
+		n=$((n + 1))
+		sleep 0.2
+	done
+	# Lines stable across the reads, missing from the JSON.
+	stable=$(grep -cxF -f /tmp/fi.after /tmp/fi.before)
+	missing=$(grep -xF -f /tmp/fi.after /tmp/fi.before |
+		grep -cvxF -f /tmp/fi.json)
+	keys() { awk '{ print $1, $2, $3 }' "$1"; }
+	echo "never equal in 20 tries; $stable lines stable across the" \
+		"reads, $missing of them missing from the JSON"
+	if [ "$missing" -eq 0 ] && [ "$stable" -gt 0 ] &&
+		[ "$(keys /tmp/fi.json)" = "$(keys /tmp/fi.after)" ]; then
+		return 0
+	fi
+	diff /tmp/fi.after /tmp/fi.json | head -n 20
+	return 1
+}
+
+# Exactly, from a snapshot of the same files (--root).
+cli_frag_json_snapshot() {
+	rm -rf /tmp/snap
+	mkdir -p /tmp/snap$CM
+	cat $CM/version > /tmp/snap$CM/version
+	cat $CM/fraginfo > /tmp/snap$CM/fraginfo
+	$CLI --root /tmp/snap frag --json > /tmp/frag.json || return 1
+	frag_json_to_fraginfo /tmp/frag.json > /tmp/fi.json
+	cmp /tmp/snap$CM/fraginfo /tmp/fi.json
+}
+
+cli_frag_filters() {
+	z=$(awk 'NR == 1 { sub(/zone=/, "", $2); print $2 }' $CM/fraginfo)
+	cli_rc 0 $CLI frag --node 0 --zone "$z" || return 1
+	[ "$(grep -c '^verdict: ' /tmp/cli.out)" = 1 ] || return 1
+	cli_err 1 'no zone matches' $CLI frag --zone NoSuchZone
+}
+
+cli_frag_watch() {
+	cli_rc 0 $CLI frag --watch 0.2 --count 2 || return 1
+	[ "$(grep -c '^Every 0.2s: mmlens frag' /tmp/cli.out)" = 2 ]
+}
+
+# The module gone: exit 2 and the insmod hint, then load it again.
+cli_no_module() {
+	rmmod mmlens || return 1
+	cli_err 2 'not loaded' $CLI frag
+	rc=$?
+	cli_err 2 'not loaded' $CLI vmas 1 || rc=1
+	insmod $CKO || { echo "insmod failed"; return 1; }
+	grep -q 'insmod mmlens.ko' /tmp/cli.err || rc=1
+	return $rc
+}
+
+cli_no_debugfs() {
+	umount /sys/kernel/debug || return 1
+	cli_err 2 'debugfs is not mounted' $CLI vmas $$
+	rc=$?
+	mount -t debugfs debugfs /sys/kernel/debug || return 1
+	return $rc
+}
+
+# memshape_start: a process with THP, sparse, zero-page and file mappings;
+# sets spid and the region addresses (thp, sparse, zero, ...).
+memshape_start() {
+	rm -f /tmp/memshape.ready
+	memshape /tmp/memshape.ready > /dev/null 2>&1 &
+	spid=$!
+	n=0
+	while [ ! -s /tmp/memshape.ready ] && [ $n -lt 100 ]; do
+		kill -0 $spid 2>/dev/null || break
+		sleep 0.1
+		n=$((n + 1))
+	done
+	[ -s /tmp/memshape.ready ] || return 1
+	ms_thp=$(ms_field thp)
+	ms_sparse=$(ms_field sparse)
+	ms_zero=$(ms_field zero)
+	ms_file=$(ms_field file)
+	ms_guard=$(ms_field guard)
+}
+
+ms_field() {
+	sed -n "s/.* $1=\([0-9a-f]*\).*/\1/p" /tmp/memshape.ready
+}
+
+# vmas --json back into the module's vmas lines.
+vmas_json_to_module() {
+	awk '
+	function pad(h) { sub(/^0x/, "", h); while (length(h) < 8) h = "0" h; return h }
+	/^ *\{"start":/ {
+		s = $0
+		sub(/^ */, "", s)
+		name = s
+		sub(/.*"name": "/, "", name)
+		sub(/"\},?$/, "", name)
+		sub(/, "name": .*/, "", s)
+		gsub(/[{}"]/, "", s)
+		n = split(s, kv, ", ")
+		for (i = 1; i <= n; i++) {
+			split(kv[i], p, ": ")
+			f[p[1]] = p[2]
+		}
+		printf "%s-%s %s %s present=%s swap=%s pmd=%s pud=%s dirty=%s young=%s runs=%s ptables=%s %s\n",
+			pad(f["start"]), pad(f["end"]), f["perms"], pad(f["pgoff"]),
+			f["present"], f["swap"], f["pmd"], f["pud"], f["dirty"],
+			f["young"], f["runs"], f["ptables"], name
+	}' "$1"
+}
+
+# read_report NAME DATA OUT: the module's report for DATA written on the fd.
+read_report() {
+	got=$(ioprobe rdwr $CD/$1 "$2" 2> "$3" | head -n 1)
+	[ "$got" = ok ] || { echo "ioprobe rdwr $1 '$2': $got"; return 1; }
+}
+
+cli_vmas() {
+	cli_rc 0 $CLI vmas $spid || return 1
+	grep -q '^total ' /tmp/cli.out || return 1
+	grep -q '\[stack\]' /tmp/cli.out || return 1
+	cli_rc 0 $CLI vmas $spid --sort present
+}
+
+cli_vmas_json() {
+	n=0
+	while [ $n -lt 10 ]; do
+		$CLI vmas $spid --json > /tmp/vmas.json || return 1
+		read_report vmas $spid /tmp/vmas.mod || return 1
+		vmas_json_to_module /tmp/vmas.json > /tmp/vmas.conv
+		if cmp -s /tmp/vmas.mod /tmp/vmas.conv; then
+			echo "$(wc -l < /tmp/vmas.mod) VMAs equal"
+			return 0
+		fi
+		n=$((n + 1))
+		sleep 0.2
+	done
+	diff /tmp/vmas.mod /tmp/vmas.conv | head -n 20
+	return 1
+}
+
+# pt --json and the module's pagetable: the same runs (start, end, level,
+# entries, kind, pfn / swap slot).
+pt_fields_module() {
+	awk '!/^#/ {
+		pfn = ""; ty = ""; off = ""
+		for (i = 5; i <= NF; i++) {
+			if ($i ~ /^pfn=/) pfn = substr($i, 5)
+			if ($i ~ /^type=/) ty = substr($i, 6)
+			if ($i ~ /^offset=/) off = substr($i, 8)
+		}
+		print $1, $2, $3, $4, pfn, ty, off
+	}' "$1"
+}
+
+pt_fields_json() {
+	awk '/^ *\{"start":/ {
+		s = $0
+		sub(/^ */, "", s)
+		sub(/, "flags": .*/, "", s)
+		gsub(/[{}"]/, "", s)
+		n = split(s, kv, ", ")
+		delete f
+		for (i = 1; i <= n; i++) {
+			split(kv[i], p, ": ")
+			f[p[1]] = p[2]
+		}
+		sub(/^0x/, "", f["start"]); sub(/^0x/, "", f["end"])
+		sub(/^0x/, "", f["pfn"]); sub(/^0x/, "", f["offset"])
+		print f["start"] "-" f["end"], f["level"], f["entries"],
+			f["kind"], f["pfn"], f["type"], f["offset"]
+	}' "$1"
+}
+
+cli_pt() {
+	cli_rc 0 $CLI pt $spid || return 1
+	head -n 3 /tmp/cli.out
+	n=0
+	while [ $n -lt 10 ]; do
+		$CLI pt $spid --json > /tmp/pt.json || return 1
+		read_report pagetable $spid /tmp/pt.mod || return 1
+		pt_fields_json /tmp/pt.json > /tmp/pt.a
+		pt_fields_module /tmp/pt.mod > /tmp/pt.b
+		if cmp -s /tmp/pt.a /tmp/pt.b; then
+			echo "$(wc -l < /tmp/pt.a) runs equal"
+			return 0
+		fi
+		n=$((n + 1))
+		sleep 0.2
+	done
+	diff /tmp/pt.b /tmp/pt.a | head -n 20
+	return 1
+}
+
+cli_map() {
+	cli_rc 0 $CLI map $spid --width 100 || return 1
+	cat /tmp/cli.out
+	read_report vmas $spid /tmp/vmas.mod || return 1
+	rows=$(grep -c '^[0-9a-f]\{12,\} ' /tmp/cli.out)
+	echo "$rows rows, $(wc -l < /tmp/vmas.mod) VMAs"
+	[ "$rows" = "$(wc -l < /tmp/vmas.mod)" ] && grep -q '^legend: ' /tmp/cli.out
+}
+
+cli_map_thp() {
+	for a in $(awk '/ pmd=[1-9]/ { split($1, r, "-"); print r[1] }' /tmp/vmas.mod); do
+		row=$(grep "^0*$a " /tmp/cli.out) || { echo "no row for $a"; return 1; }
+		echo "$row"
+		case $row in *H*) ;; *) return 1 ;; esac
+	done
+}
+
+# vtop of the stack's top page: present, and the same frame as the module.
+cli_vtop() {
+	read_report vmas $spid /tmp/vmas.mod || return 1
+	end=$(awk '/\[stack\]/ { split($1, r, "-"); print r[2] }' /tmp/vmas.mod)
+	addr=$(printf '%x' $((0x$end - 8)))
+	cli_rc 0 $CLI vtop $spid $addr --json || return 1
+	cat /tmp/cli.out
+	read_report vtop "$spid $addr" /tmp/vtop.mod || return 1
+	want=$(tail -n 1 /tmp/vtop.mod)
+	pfn=$(sed -n 's/.*"pfn": "0x\([0-9a-f]*\)".*/\1/p' /tmp/cli.out)
+	paddr=$(sed -n 's/.*"paddr": "0x\([0-9a-f]*\)".*/\1/p' /tmp/cli.out)
+	echo "module: $want; tool: pfn=$pfn paddr=$paddr"
+	[ "$want" = "pfn=$pfn paddr=$paddr" ] || return 1
+	cli_rc 0 $CLI vtop $spid $addr || return 1
+	[ "$(grep -c '^\(pgd\|p4d\|pud\|pmd\|pte\) ' /tmp/cli.out)" -ge 4 ]
+}
+
+cli_vtop_unmapped() {
+	cli_rc 0 $CLI vtop $spid 1000 --json || return 1
+	grep -q '"kind": "not-mapped"' /tmp/cli.out
+}
+
+cli_walker_errors() {
+	rc=0
+	cli_err 3 'needs root' runas 65534 $CLI vmas $spid || rc=1
+	cli_err 3 'needs root' runas 65534 $CLI pt $spid || rc=1
+	cli_err 3 'needs root' runas 65534 $CLI map $spid || rc=1
+	cli_err 3 'needs root' runas 65534 $CLI vtop $spid 1000 || rc=1
+	# root without CAP_SYS_ADMIN: the module's EPERM at open
+	cli_err 3 'needs root' runas -c 21 $CLI vmas $spid || rc=1
+	cli_err 4 'no such process' $CLI vmas 4000000 || rc=1
+	sh -c 'exit 0' &
+	gone=$!
+	wait $gone
+	cli_err 4 'no such process' $CLI pt $gone || rc=1
+	cli_err 4 'kernel thread' $CLI vmas 2 || rc=1
+	cli_err 1 'one process id' $CLI vmas notapid || rc=1
+	return $rc
+}
+
+cli_walker() {
+	if [ ! -e $CD/vmas ] || [ ! -e $CD/pagetable ] || [ ! -e $CD/vtop ]; then
+		for t in "vmas table with totals" \
+			"vmas --json equals the module's vmas" \
+			"pt --json runs equal the module's pagetable" \
+			"map draws one row per VMA and a legend" \
+			"map marks the VMAs with PMD leaves H" \
+			"vtop --json frame equals the module's vtop" \
+			"vtop of an unmapped address" \
+			"walker errors: exit 3 non-root, 4 no process, 1 usage"; do
+			skip "cli: $t" "module has no page-table walker ($CD/vmas missing)"
+		done
+		return
+	fi
+	if ! memshape_start; then
+		nok "cli: memshape workload started"
+		return
+	fi
+	diag "memshape: $(cat /tmp/memshape.ready)"
+	check "cli: vmas table with totals" cli_vmas
+	check "cli: vmas --json equals the module's vmas" cli_vmas_json
+	check "cli: pt --json runs equal the module's pagetable" cli_pt
+	check "cli: map draws one row per VMA and a legend" cli_map
+	if grep -q ' pmd=[1-9]' /tmp/vmas.mod; then
+		check "cli: map marks the VMAs with PMD leaves H" cli_map_thp
+	else
+		skip "cli: map marks the VMAs with PMD leaves H" \
+			"no THP was allocated for memshape"
+	fi
+	check "cli: vtop --json frame equals the module's vtop" cli_vtop
+	check "cli: vtop of an unmapped address" cli_vtop_unmapped
+	check "cli: walker errors: exit 3 non-root, 4 no process, 1 usage" \
+		cli_walker_errors
+	kill $spid
+	wait $spid 2>/dev/null
+}
+
+cli_vbuf_counts() {
+	cli_rc 0 $CLI vbuf --touch 3 --json || return 1
+	cat /tmp/cli.out
+	grep -q '"headers_ok": true' /tmp/cli.out || return 1
+	b=$(sed -n 's/.*"before": {[^}]*"faults": \([0-9]*\).*/\1/p' /tmp/cli.out)
+	a=$(sed -n 's/.*"after": {[^}]*"faults": \([0-9]*\).*/\1/p' /tmp/cli.out)
+	echo "faults $b -> $a"
+	[ -n "$a" ] && [ $((a - b)) = 3 ]
+}
+
+cli_vbuf() {
+	if [ ! -e /dev/mmlens ] || [ ! -e $CD/vbuf ]; then
+		skip "cli: vbuf counts 3 faults for --touch 3" "no /dev/mmlens in this module"
+		skip "cli: vbuf text and exit 3 non-root" "no /dev/mmlens in this module"
+		return
+	fi
+	check "cli: vbuf counts 3 faults for --touch 3" cli_vbuf_counts
+	check "cli: vbuf text and exit 3 non-root" sh -c \
+		"$CLI vbuf --touch 1 | grep -q 'mmlens vbuf page 0' &&
+		 { runas 65534 $CLI vbuf; [ \$? = 3 ]; }"
+}
+
+cli_tests() {
+	check "cli: version matches /proc/mmlens/version, no warning" cli_version
+	check "cli: frag text has a verdict per zone" cli_frag_text
+	check "cli: frag --json equals fraginfo (live)" cli_frag_json_live
+	check "cli: frag --json equals fraginfo (snapshot --root)" \
+		cli_frag_json_snapshot
+	check "cli: frag --node/--zone filter, unknown zone exit 1" \
+		cli_frag_filters
+	check "cli: frag --watch --count 2 draws two frames" cli_frag_watch
+	check "cli: frag as uid 65534 works (fraginfo is 0444)" \
+		runas 65534 $CLI frag
+	check "cli: usage errors exit 1" sh -c \
+		"$CLI nosuch 2>/dev/null; [ \$? = 1 ] &&
+		 { $CLI frag --watch x 2>/dev/null; [ \$? = 1 ]; }"
+	cli_walker
+	cli_vbuf
+	check "cli: no debugfs: exit 2 with the mount hint" cli_no_debugfs
+	check "cli: module not loaded: exit 2 with the insmod hint" cli_no_module
+	check "cli: module loaded again" test -e $CM/version
+}
+
+# ---- capture mode ----
+
+# cli_put PATH [FILE]: FILE (default stdin) as PATH of the snapshot.
+cli_put() {
+	echo "MMLENS-FILE-BEGIN $1"
+	if [ -n "${2:-}" ]; then cat "$2"; else cat; fi
+	echo "MMLENS-FILE-END"
+}
+
+cli_capture_pid() {
+	pid=$1 root=$2
+	for f in vmas pagetable; do
+		ioprobe rdwr $CD/$f $pid 2> /tmp/cap.$f > /dev/null
+		cli_put "$root/sys/kernel/debug/mmlens/pids/$pid/$f" /tmp/cap.$f
+	done
+	end=$(awk '/\[stack\]/ { split($1, r, "-"); print r[2] }' /tmp/cap.vmas)
+	top=$(printf '%x' $((0x$end - 8)))
+	echo "$top" > /tmp/cap.top
+	for a in $top $ms_thp $(printf '%x' $((0x$ms_thp + 0x201000))) \
+		$ms_sparse $(printf '%x' $((0x$ms_sparse + 0x1000))) \
+		$ms_zero $ms_file $ms_guard 1000; do
+		ioprobe rdwr $CD/vtop "$pid $a" 2> /tmp/cap.vtop > /dev/null
+		cli_put "$root/sys/kernel/debug/mmlens/pids/$pid/vtop-$a" /tmp/cap.vtop
+	done
+}
+
+# The reports of memshape (small, every kind of mapping), the frag files
+# under the fragment workload and huge pages, then fraginfo again after
+# both let go and memory was compacted.
+cli_capture() {
+	memshape_start || { nok "cli: capture: memshape started"; return; }
+	fragment > /tmp/fragment.out 2>&1 &
+	fpid=$!
+	n=0
+	while ! grep -q ready /tmp/fragment.out && [ $n -lt 600 ]; do
+		kill -0 $fpid 2>/dev/null || break
+		sleep 0.5
+		n=$((n + 1))
+	done
+	diag "capture: fragment: $(cat /tmp/fragment.out)"
+	diag "capture: memshape: $(cat /tmp/memshape.ready)"
+	# Huge pages take what whole 2 MiB blocks are left, so the frag
+	# snapshot shows orders failing from fragmentation.
+	echo 1000000 > /proc/sys/vm/nr_hugepages
+	diag "capture: nr_hugepages $(cat /proc/sys/vm/nr_hugepages)"
+	for f in version buddyinfo pagetypeinfo extfrag_index unusable_index fraginfo; do
+		cli_put "a/proc/mmlens/$f" $CM/$f
+	done
+	if [ -e $CD/vmas ]; then
+		for f in vmas pagetable vtop; do
+			: | cli_put "a/sys/kernel/debug/mmlens/$f"
+		done
+		cli_capture_pid $spid a
+	fi
+	[ -e $CD/vbuf ] && cli_put a/sys/kernel/debug/mmlens/vbuf $CD/vbuf
+	export NO_COLOR=1 COLUMNS=100
+	uname -r | cli_put out/uname.txt
+	$CLI frag 2>&1 | cli_put out/frag.txt
+	if [ -e $CD/vmas ]; then
+		$CLI vmas $spid 2>&1 | cli_put out/vmas.txt
+		$CLI map $spid --width 100 2>&1 | cli_put out/map.txt
+		$CLI pt $spid 2>&1 | cli_put out/pt.txt
+		$CLI vtop $spid "$(cat /tmp/cap.top)" 2>&1 | cli_put out/vtop.txt
+		$CLI vtop $spid $ms_thp 2>&1 | cli_put out/vtop-thp.txt
+	fi
+	[ -e /dev/mmlens ] && $CLI vbuf --touch 4 2>&1 | cli_put out/vbuf.txt
+	unset NO_COLOR COLUMNS
+	echo 0 > /proc/sys/vm/nr_hugepages
+	echo 1 > /proc/sys/vm/compact_memory
+	for f in version fraginfo buddyinfo; do
+		cli_put "b/proc/mmlens/$f" $CM/$f
+	done
+	kill $fpid $spid
+	wait $fpid $spid 2>/dev/null
+	ok "cli: capture done"
+}
+
+if [ -n "${MMLENS_CLI_CAPTURE:-}" ]; then
+	cli_capture
+else
+	cli_tests
+fi

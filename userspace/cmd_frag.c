@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd_frag.c - mmlens frag: the buddy allocator's free lists per zone, a
+ * bar per order, the extfrag and unusable indices and a verdict; --watch
+ * redraws in place and marks what changed.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "json.h"
+#include "mmlens.h"
+#include "parse.h"
+#include "render.h"
+
+static const char frag_help[] =
+	"usage: mmlens frag [--json] [--watch SECONDS [--count N]] [--node N]\n"
+	"                   [--zone NAME]\n"
+	"\n"
+	"Free memory per node and zone from /proc/mmlens/fraginfo: free blocks\n"
+	"per order as a bar, the extfrag and unusable index per order, and a\n"
+	"verdict: the largest order that can be allocated now and the first\n"
+	"that would fail because of fragmentation rather than lack of memory.\n"
+	"\n"
+	"  --watch SECONDS  redraw every SECONDS (like watch), marking changes\n"
+	"  --count N        with --watch: stop after N redraws\n"
+	"  --node N         only node N\n"
+	"  --zone NAME      only zones called NAME (DMA, DMA32, Normal, ...)\n";
+
+void frag_verdict(const struct frag_zone *z, struct frag_verdict *v)
+{
+	uint64_t free_pages = z->norders ? z->o[0].free_pages : 0;
+	int o;
+
+	v->largest = -1;
+	v->frag_fail = -1;
+	v->nomem_fail = -1;
+	for (o = 0; o < z->norders; o++)
+		if (z->o[o].free_blocks_suitable)
+			v->largest = o;
+	for (o = v->largest + 1; o < z->norders; o++) {
+		int enough = o < 64 && free_pages >= (1ULL << o);
+
+		if (enough && v->frag_fail < 0 && v->nomem_fail < 0)
+			v->frag_fail = o;
+		if (!enough && v->nomem_fail < 0)
+			v->nomem_fail = o;
+	}
+}
+
+static int zone_selected(const struct frag_zone *z, int node,
+			 const char *zone)
+{
+	return (node < 0 || z->node == node) &&
+	       (!zone || !strcasecmp(z->name, zone));
+}
+
+static const struct frag_zone *find_zone(const struct frag_info *fi,
+					 const struct frag_zone *z)
+{
+	size_t i;
+
+	for (i = 0; fi && i < fi->nzones; i++)
+		if (fi->zones[i].node == z->node &&
+		    !strcmp(fi->zones[i].name, z->name))
+			return &fi->zones[i];
+	return NULL;
+}
+
+/*
+ * A value that changed since the last redraw: reverse video, or a '*'
+ * after it without colour. Every cell of a watched frame has the marker
+ * slot so that columns do not move.
+ */
+static void mark(const struct ctx *c, char *out, size_t size,
+		 const char *val, int watching, int changed)
+{
+	if (!watching)
+		snprintf(out, size, "%s", val);
+	else if (c->color)
+		snprintf(out, size, "%s%s%s", changed ? sgr(c, C_REV) : "",
+			 val, changed ? sgr(c, C_RESET) : "");
+	else
+		snprintf(out, size, "%s%c", val, changed ? '*' : ' ');
+}
+
+static int bar_width(const struct ctx *c)
+{
+	int w = c->columns - 58;
+
+	return w < 10 ? 10 : w > 40 ? 40 : w;
+}
+
+static void verdict_line(const struct ctx *c, FILE *f,
+			 const struct frag_zone *z)
+{
+	struct frag_verdict v;
+	char a[32], b[32], x[32];
+
+	frag_verdict(z, &v);
+	fputs("verdict: ", f);
+	if (v.largest < 0) {
+		fprintf(f, "%sno free memory in this zone%s\n",
+			sgr(c, C_RED), sgr(c, C_RESET));
+		return;
+	}
+	fmt_pages(a, sizeof(a), 1ULL << v.largest);
+	if (v.largest == z->norders - 1) {
+		fprintf(f, "%severy order up to %d (%s) can be allocated now%s\n",
+			sgr(c, C_GREEN), v.largest, a, sgr(c, C_RESET));
+		return;
+	}
+	fprintf(f, "largest order free now: %d (%s); ", v.largest, a);
+	if (v.frag_fail >= 0) {
+		fmt_pages(b, sizeof(b), 1ULL << v.frag_fail);
+		fmt_milli(x, sizeof(x), z->o[v.frag_fail].extfrag);
+		fprintf(f, "%sorder %d (%s) fails from fragmentation%s "
+			"(extfrag %s: memory is free, but not contiguous)\n",
+			sgr(c, C_RED), v.frag_fail, b, sgr(c, C_RESET), x);
+	} else {
+		fmt_pages(b, sizeof(b), 1ULL << v.nomem_fail);
+		fmt_pages(x, sizeof(x), z->o[0].free_pages);
+		fprintf(f, "%sorder %d (%s) fails for lack of memory%s "
+			"(only %s free), not from fragmentation\n",
+			sgr(c, C_YELLOW), v.nomem_fail, b, sgr(c, C_RESET), x);
+	}
+}
+
+static void zone_text(const struct ctx *c, FILE *f,
+		      const struct frag_zone *z, const struct frag_zone *p,
+		      int watching)
+{
+	static const char *const head[] = {
+		"order", "block", "free blocks", "memory", NULL, "extfrag",
+		"unusable",
+	};
+	const char *heads[7];
+	char hbar[64], sz[32], num[32], mem[32], bars[256], ef[32], un[32];
+	char ord[16], c2[96], c3[96], c5[96], c6[96], free_s[32];
+	uint64_t max = 0;
+	int o, w = bar_width(c);
+	struct table t;
+
+	memcpy(heads, head, sizeof(heads));
+	snprintf(hbar, sizeof(hbar), "%-*s", w, "free blocks per order");
+	heads[4] = hbar;
+	table_init(&t, 7, heads, "rrrrlrr");
+	for (o = 0; o < z->norders; o++)
+		if (z->o[o].nr_free > max)
+			max = z->o[o].nr_free;
+	fmt_pages(free_s, sizeof(free_s), z->o[0].free_pages);
+	fprintf(f, "%sNode %d, zone %s%s: %s free in %llu blocks (%llu pages)\n",
+		sgr(c, C_BOLD), z->node, z->name, sgr(c, C_RESET), free_s,
+		(unsigned long long)z->o[0].free_blocks_total,
+		(unsigned long long)z->o[0].free_pages);
+	for (o = 0; o < z->norders; o++) {
+		const struct frag_order *q = &z->o[o];
+		const struct frag_order *pq = p && o < p->norders ?
+			&p->o[o] : NULL;
+		int ch = watching && (!pq || pq->nr_free != q->nr_free);
+
+		snprintf(ord, sizeof(ord), "%d", o);
+		fmt_pages(sz, sizeof(sz), 1ULL << o);
+		snprintf(num, sizeof(num), "%llu",
+			 (unsigned long long)q->nr_free);
+		mark(c, c2, sizeof(c2), num, watching, ch);
+		fmt_pages(mem, sizeof(mem), q->nr_free << o);
+		mark(c, c3, sizeof(c3), mem, watching, ch);
+		bar(bars, sizeof(bars), q->nr_free, max, w, c->ascii);
+		if (q->extfrag == -1000)
+			snprintf(ef, sizeof(ef), "-");
+		else
+			fmt_milli(ef, sizeof(ef), q->extfrag);
+		mark(c, c5, sizeof(c5), ef, watching,
+		     watching && (!pq || pq->extfrag != q->extfrag));
+		fmt_milli(un, sizeof(un), q->unusable);
+		mark(c, c6, sizeof(c6), un, watching,
+		     watching && (!pq || pq->unusable != q->unusable));
+		table_add(&t, ord, sz, c2, c3, bars, c5, c6);
+	}
+	table_print(&t, f, c);
+	table_free(&t);
+	verdict_line(c, f, z);
+}
+
+void frag_text(const struct ctx *c, FILE *f, const struct frag_info *cur,
+	       const struct frag_info *prev, int node, const char *zone)
+{
+	size_t i;
+	int first = 1;
+
+	for (i = 0; i < cur->nzones; i++) {
+		const struct frag_zone *z = &cur->zones[i];
+
+		if (!zone_selected(z, node, zone))
+			continue;
+		if (!first)
+			fputc('\n', f);
+		first = 0;
+		zone_text(c, f, z, find_zone(prev, z), prev != NULL);
+	}
+	fputs("extfrag: 0 = would fail for lack of memory, 1 = from "
+	      "fragmentation, - = succeeds now; unusable: share of free "
+	      "memory in smaller blocks\n", f);
+}
+
+static void frag_json(const struct ctx *c, const struct frag_info *fi,
+		      int node, const char *zone)
+{
+	struct frag_verdict v;
+	struct json j;
+	size_t i;
+	int o;
+
+	json_init(&j, stdout);
+	json_begin_doc(&j, "frag", c->module_version);
+	json_arr(&j, "zones", 0);
+	for (i = 0; i < fi->nzones; i++) {
+		const struct frag_zone *z = &fi->zones[i];
+
+		if (!zone_selected(z, node, zone))
+			continue;
+		frag_verdict(z, &v);
+		json_obj(&j, NULL, 0);
+		json_i64(&j, "node", z->node);
+		json_str(&j, "zone", z->name);
+		json_u64(&j, "free_pages", z->o[0].free_pages);
+		json_u64(&j, "free_blocks", z->o[0].free_blocks_total);
+		if (v.largest >= 0)
+			json_i64(&j, "largest_free_order", v.largest);
+		else
+			json_null(&j, "largest_free_order");
+		if (v.frag_fail >= 0)
+			json_i64(&j, "fragmentation_fail_order", v.frag_fail);
+		else
+			json_null(&j, "fragmentation_fail_order");
+		if (v.nomem_fail >= 0)
+			json_i64(&j, "nomem_fail_order", v.nomem_fail);
+		else
+			json_null(&j, "nomem_fail_order");
+		json_arr(&j, "orders", 0);
+		for (o = 0; o < z->norders; o++) {
+			const struct frag_order *q = &z->o[o];
+
+			json_obj(&j, NULL, 1);
+			json_i64(&j, "order", o);
+			json_u64(&j, "nr_free", q->nr_free);
+			json_u64(&j, "free_pages", q->free_pages);
+			json_u64(&j, "free_blocks_total",
+				 q->free_blocks_total);
+			json_u64(&j, "free_blocks_suitable",
+				 q->free_blocks_suitable);
+			json_i64(&j, "extfrag", q->extfrag);
+			json_i64(&j, "unusable", q->unusable);
+			json_end_obj(&j);
+		}
+		json_end_arr(&j);
+		json_end_obj(&j);
+	}
+	json_end_arr(&j);
+	json_end_doc(&j);
+}
+
+static int load(struct ctx *c, struct frag_info *fi)
+{
+	struct parse_err pe;
+	struct buf b;
+	int rc;
+
+	rc = read_module_file(c, PROC_DIR "/fraginfo", &b);
+	if (rc)
+		return rc;
+	if (parse_fraginfo(b.data, b.len, fi, &pe)) {
+		buf_free(&b);
+		frag_info_free(fi);
+		return fail(EXIT_NOMODULE,
+			    "load the mmlens.ko built from the same tree as this tool",
+			    "%s line %u: %s", PROC_DIR "/fraginfo", pe.line,
+			    pe.msg);
+	}
+	buf_free(&b);
+	return 0;
+}
+
+static int check_filter(const struct frag_info *fi, int node,
+			const char *zone)
+{
+	char names[512] = "";
+	size_t i, n;
+
+	for (i = 0; i < fi->nzones; i++)
+		if (zone_selected(&fi->zones[i], node, zone))
+			return 0;
+	for (i = 0; i < fi->nzones; i++) {
+		n = strlen(names);
+		snprintf(names + n, sizeof(names) - n, "%snode %d %s",
+			 i ? ", " : "", fi->zones[i].node, fi->zones[i].name);
+	}
+	return fail(EXIT_USAGE, "leave out --node/--zone to see every zone",
+		    "no zone matches (there are: %s)", names);
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* One frame: drawn in place on a terminal, appended otherwise. */
+static void draw(const struct ctx *c, const char *frame, size_t len,
+		 int first)
+{
+	size_t i;
+
+	if (!c->tty) {
+		fwrite(frame, 1, len, stdout);
+		fputc('\n', stdout);
+		fflush(stdout);
+		return;
+	}
+	fputs(first ? "\033[H\033[2J" : "\033[H", stdout);
+	for (i = 0; i < len; i++) {
+		if (frame[i] == '\n')
+			fputs("\033[K", stdout);
+		fputc(frame[i], stdout);
+	}
+	fputs("\033[J", stdout);
+	fflush(stdout);
+}
+
+static int watch(struct ctx *c, double secs, long count, int node,
+		 const char *zone)
+{
+	struct frag_info cur = { 0 }, prev = { 0 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct timespec ts;
+	char stamp[32];
+	time_t now;
+	long frames = 0;
+	int rc = 0;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	while (!stop) {
+		char *frame = NULL;
+		size_t len = 0;
+		FILE *f;
+
+		rc = load(c, &cur);
+		if (rc)
+			break;
+		f = open_memstream(&frame, &len);
+		if (!f) {
+			frag_info_free(&cur);
+			rc = fail(EXIT_NOMODULE, NULL, "out of memory");
+			break;
+		}
+		now = time(NULL);
+		strftime(stamp, sizeof(stamp), "%H:%M:%S", localtime(&now));
+		fprintf(f, "Every %gs: mmlens frag   %s (frame %ld, changes %s)\n\n",
+			secs, stamp, frames + 1,
+			c->color ? "highlighted" : "marked *");
+		frag_text(c, f, &cur, frames ? &prev : &cur, node, zone);
+		fclose(f);
+		draw(c, frame, len, frames == 0);
+		free(frame);
+		frag_info_free(&prev);
+		prev = cur;
+		memset(&cur, 0, sizeof(cur));
+		if (count > 0 && ++frames >= count)
+			break;
+		if (count <= 0)
+			frames++;
+		ts.tv_sec = (time_t)secs;
+		ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
+		while (!stop && nanosleep(&ts, &ts) && errno == EINTR)
+			;
+	}
+	frag_info_free(&prev);
+	return rc;
+}
+
+int cmd_frag(struct ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "watch", required_argument, NULL, 'w' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "node", required_argument, NULL, 'N' },
+		{ "zone", required_argument, NULL, 'z' },
+		COMMON_OPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct frag_info fi;
+	const char *zone = NULL;
+	double secs = 0;
+	long count = 0;
+	char *end;
+	int opt, node = -1, rc;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'w':
+			secs = strtod(optarg, &end);
+			if (*end || !(secs >= 0.1 && secs <= 86400))
+				return fail(EXIT_USAGE, "e.g. --watch 2",
+					    "--watch wants seconds, 0.1 .. 86400");
+			break;
+		case 'n':
+			count = strtol(optarg, &end, 10);
+			if (*end || count < 1)
+				return fail(EXIT_USAGE, NULL,
+					    "--count wants a positive number");
+			break;
+		case 'N':
+			node = (int)strtol(optarg, &end, 10);
+			if (*end || !*optarg || node < 0)
+				return fail(EXIT_USAGE, NULL,
+					    "--node wants a node number");
+			break;
+		case 'z':
+			zone = optarg;
+			break;
+		case OPT_HELP:
+			printf("%s\n%s", frag_help, common_help);
+			return EXIT_OK;
+		default:
+			rc = common_opt(c, opt, optarg);
+			if (rc < 0)
+				return fail(EXIT_USAGE, "mmlens frag --help",
+					    "bad option");
+			if (rc)
+				return rc;
+		}
+	}
+	if (optind < argc)
+		return fail(EXIT_USAGE, "mmlens frag --help",
+			    "unexpected argument '%s'", argv[optind]);
+	if (secs > 0 && c->json)
+		return fail(EXIT_USAGE, "drop --json, or loop in the shell",
+			    "--watch redraws a screen; it has no JSON form");
+	if (count && secs <= 0)
+		return fail(EXIT_USAGE, NULL, "--count goes with --watch");
+	ctx_finish(c);
+	rc = module_check(c);
+	if (rc)
+		return rc;
+	rc = load(c, &fi);
+	if (rc)
+		return rc;
+	rc = check_filter(&fi, node, zone);
+	if (rc || secs > 0) {
+		frag_info_free(&fi);
+		return rc ? rc : watch(c, secs, count, node, zone);
+	}
+	if (c->json)
+		frag_json(c, &fi, node, zone);
+	else
+		frag_text(c, stdout, &fi, NULL, node, zone);
+	frag_info_free(&fi);
+	return EXIT_OK;
+}

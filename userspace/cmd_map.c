@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd_map.c - mmlens map PID: the address space on one screen. One row per
+ * VMA; each cell is an equal slice of it, shaded by how much of the slice
+ * is present, marked H where huge pages dominate and S where swap does.
+ * The VMAs come from vmas, the shading from the pagetable runs.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmlens.h"
+#include "parse.h"
+#include "render.h"
+
+#define MAP_MIN_CELLS 8
+#define MAP_NAME_COLS 24
+
+static const char map_help[] =
+	"usage: mmlens map PID [--width N]\n"
+	"\n"
+	"A picture of the address space of process PID (root): one row per VMA,\n"
+	"its cells equal slices of it, shaded by the share that is present;\n"
+	"H where huge pages (THP, hugetlb) dominate, S where swap does.\n"
+	"\n"
+	"  --width N   line width (default: the terminal's, or 80)\n";
+
+static int by_start(const void *a, const void *b)
+{
+	const struct pt_run *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static void map_text(const struct ctx *c, int pid, int width,
+		     const struct vma_list *vl, const struct pt_report *pt)
+{
+	int ncells = width - 12 - 1 - 6 - 3 - MAP_NAME_COLS, i;
+	uint64_t mapped = 0, present = 0, swap = 0, huge = 0;
+	struct map_cell *cells;
+	char sz[24], g[32], p[24], s[24], h[24];
+	size_t k;
+
+	if (ncells < MAP_MIN_CELLS)
+		ncells = MAP_MIN_CELLS;
+	cells = calloc((size_t)ncells, sizeof(*cells));
+	if (!cells)
+		return;
+	for (k = 0; k < pt->n; k++) {
+		uint64_t b = pt->r[k].end - pt->r[k].start;
+
+		if (!strcmp(pt->r[k].kind, "present")) {
+			present += b;
+			if (pt->r[k].level >= PT_PMD)
+				huge += b;
+		} else if (!strcmp(pt->r[k].kind, "swap")) {
+			swap += b;
+		}
+	}
+	for (k = 0; k < vl->n; k++)
+		mapped += vl->v[k].end - vl->v[k].start;
+	fmt_bytes(sz, sizeof(sz), mapped);
+	fmt_bytes(p, sizeof(p), present);
+	fmt_bytes(s, sizeof(s), swap);
+	fmt_bytes(h, sizeof(h), huge);
+	printf("%spid %d", sgr(c, C_BOLD), pid);
+	if (pt->comm[0])
+		printf(" (%s)", pt->comm);
+	printf(": %zu VMAs, %s mapped, %s present, %s in huge pages, %s swapped%s\n",
+	       vl->n, sz, p, h, s, sgr(c, C_RESET));
+	for (k = 0; k < vl->n; k++) {
+		const struct vma_info *v = &vl->v[k];
+		const char *name = v->name[0] ? v->name : "[anon]";
+		size_t nl = strlen(name);
+
+		map_cells(v->start, v->end, pt->r, pt->n, cells, ncells);
+		fmt_bytes(sz, sizeof(sz), v->end - v->start);
+		printf("%012llx %6s %s", (unsigned long long)v->start, sz,
+		       c->ascii ? "|" : "\u2502");
+		for (i = 0; i < ncells; i++) {
+			map_glyph(c, &cells[i], g, sizeof(g));
+			fputs(g, stdout);
+		}
+		/* the end of a long path says more than its start */
+		if (nl > MAP_NAME_COLS - 1)
+			printf("%s ...%s\n", c->ascii ? "|" : "\u2502",
+			       name + nl - (MAP_NAME_COLS - 5));
+		else
+			printf("%s %s\n", c->ascii ? "|" : "\u2502", name);
+	}
+	map_legend(c, stdout);
+	free(cells);
+}
+
+int cmd_map(struct ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "width", required_argument, NULL, 'w' },
+		COMMON_OPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vma_list vl;
+	struct pt_report pt;
+	char *end;
+	int opt, pid, rc, width = 0;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'w':
+			width = (int)strtol(optarg, &end, 10);
+			if (*end || width < 40 || width > 1000)
+				return fail(EXIT_USAGE, NULL,
+					    "--width wants 40 .. 1000");
+			break;
+		case OPT_HELP:
+			printf("%s\n%s", map_help, common_help);
+			return EXIT_OK;
+		default:
+			rc = common_opt(c, opt, optarg);
+			if (rc < 0)
+				return fail(EXIT_USAGE, "mmlens map --help",
+					    "bad option");
+			if (rc)
+				return rc;
+		}
+	}
+	if (optind + 1 != argc || parse_pid(argv[optind], &pid))
+		return fail(EXIT_USAGE, "mmlens map PID, e.g. mmlens map $$",
+			    "map wants one process id");
+	if (c->json)
+		return fail(EXIT_USAGE,
+			    "mmlens vmas --json and mmlens pt --json give the data",
+			    "map is a picture; it has no JSON form");
+	ctx_finish(c);
+	rc = module_check(c);
+	if (!rc)
+		rc = load_vmas(c, pid, &vl);
+	if (rc)
+		return rc;
+	rc = load_pagetable(c, pid, &pt);
+	if (rc) {
+		vma_list_free(&vl);
+		return rc;
+	}
+	qsort(pt.r, pt.n, sizeof(*pt.r), by_start);
+	map_text(c, pid, width ? width : c->columns, &vl, &pt);
+	pt_report_free(&pt);
+	vma_list_free(&vl);
+	return EXIT_OK;
+}

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd_pt.c - mmlens pt PID: the page-table runs of a process, aligned,
+ * flags in a compact positional form.
+ */
+#include <getopt.h>
+#include <string.h>
+
+#include "json.h"
+#include "mmlens.h"
+#include "parse.h"
+#include "render.h"
+
+static const char pt_help[] =
+	"usage: mmlens pt PID [--range START-END] [--json]\n"
+	"\n"
+	"The page tables of process PID from /sys/kernel/debug/mmlens/pagetable\n"
+	"(root): runs of alike entries with level, count, size, kind (present,\n"
+	"swap, migration, ...), first frame or swap slot, and flags:\n"
+	"  w writable  u user  a accessed  d dirty  x executable (no nx)\n"
+	"  g global    then any other flag by name (huge, zero, special,\n"
+	"  soft-dirty, uffd-wp, pat, pcd, pwt)\n"
+	"\n"
+	"  --range START-END  only runs overlapping these hex addresses\n";
+
+/* "wuadxg" positions, '-' where unset; then the rarer flags by name. */
+void pt_flags_compact(const struct pt_run *r, char *out, size_t size)
+{
+	static const struct {
+		int bit;
+		char c;
+	} pos[] = {
+		{ PTF_RW, 'w' }, { PTF_USER, 'u' }, { PTF_ACCESSED, 'a' },
+		{ PTF_DIRTY, 'd' }, { PTF_NX, 'x' }, { PTF_GLOBAL, 'g' },
+	};
+	size_t i, n;
+	int b;
+
+	if (strcmp(r->kind, "present") || size < 8) {
+		snprintf(out, size, "%s", r->other_flags ? r->other_flags : "");
+		return;
+	}
+	for (i = 0; i < 6; i++) {
+		int set = !!(r->flags & (1u << pos[i].bit));
+
+		if (pos[i].bit == PTF_NX)
+			set = !set;
+		out[i] = set ? pos[i].c : '-';
+	}
+	out[6] = '\0';
+	for (b = PTF_HUGE; b < PTF_NFLAGS; b++) {
+		if (!(r->flags & (1u << b)))
+			continue;
+		n = strlen(out);
+		snprintf(out + n, size - n, "%s%s", n == 6 ? " " : ",",
+			 pt_flag_names[b]);
+	}
+	if (r->other_flags) {
+		n = strlen(out);
+		snprintf(out + n, size - n, "%s%s", n == 6 ? " " : ",",
+			 r->other_flags);
+	}
+}
+
+int load_pagetable(struct ctx *c, int pid, struct pt_report *pt)
+{
+	struct parse_err pe;
+	struct buf b;
+	int rc;
+
+	rc = read_pid_file(c, "pagetable", pid, NULL, &b);
+	if (rc)
+		return rc;
+	if (parse_pagetable(b.data, b.len, pt, &pe)) {
+		buf_free(&b);
+		pt_report_free(pt);
+		return fail(EXIT_NOMODULE,
+			    "load the mmlens.ko built from the same tree as this tool",
+			    "%s/pagetable line %u: %s", DEBUG_DIR, pe.line,
+			    pe.msg);
+	}
+	buf_free(&b);
+	return 0;
+}
+
+static void where(const struct pt_run *r, char *out, size_t size)
+{
+	size_t n;
+
+	out[0] = '\0';
+	if (r->has_pfn)
+		snprintf(out, size, "pfn %llx", (unsigned long long)r->pfn);
+	else if (r->has_type || r->has_offset)
+		snprintf(out, size, "slot %llu:%llx",
+			 (unsigned long long)r->type,
+			 (unsigned long long)r->offset);
+	if (r->extra) {
+		n = strlen(out);
+		snprintf(out + n, size - n, "%s%s", n ? " " : "", r->extra);
+	}
+}
+
+static int in_range(const struct pt_run *r, uint64_t lo, uint64_t hi)
+{
+	return r->end > lo && r->start < hi;
+}
+
+static void pt_text(const struct ctx *c, int pid, const struct pt_report *pt,
+		    uint64_t lo, uint64_t hi)
+{
+	static const char *const head[] = {
+		"Start", "End", "Level", "Entries", "Size", "Kind", "Where",
+		"Flags",
+	};
+	char a[24], b[24], n[24], sz[24], w[256], fl[256];
+	uint64_t present = 0, swap = 0;
+	struct table t;
+	size_t i, shown = 0;
+
+	table_init(&t, 8, head, "llrrrlll");
+	for (i = 0; i < pt->n; i++) {
+		const struct pt_run *r = &pt->r[i];
+		uint64_t bytes = r->end - r->start;
+
+		if (!in_range(r, lo, hi))
+			continue;
+		shown++;
+		if (!strcmp(r->kind, "present"))
+			present += bytes;
+		else if (!strcmp(r->kind, "swap"))
+			swap += bytes;
+		snprintf(a, sizeof(a), "%012llx", (unsigned long long)r->start);
+		snprintf(b, sizeof(b), "%012llx", (unsigned long long)r->end);
+		snprintf(n, sizeof(n), "%llu", (unsigned long long)r->entries);
+		fmt_bytes(sz, sizeof(sz), bytes);
+		where(r, w, sizeof(w));
+		pt_flags_compact(r, fl, sizeof(fl));
+		table_add(&t, a, b, pt_level_name(r->level), n, sz, r->kind, w,
+			  fl);
+	}
+	fmt_bytes(a, sizeof(a), present);
+	fmt_bytes(b, sizeof(b), swap);
+	printf("%spid %d", sgr(c, C_BOLD), pt->pid >= 0 ? pt->pid : pid);
+	if (pt->comm[0])
+		printf(" (%s)", pt->comm);
+	if (pt->levels)
+		printf(", %d-level page tables", pt->levels);
+	printf("%s: %zu runs, %s present, %s swapped\n", sgr(c, C_RESET),
+	       shown, a, b);
+	table_print(&t, stdout, c);
+	table_free(&t);
+	printf("flags: w writable, u user, a accessed, d dirty, x executable, "
+	       "g global; others by name\n");
+}
+
+static void pt_json(const struct ctx *c, int pid, const struct pt_report *pt,
+		    uint64_t lo, uint64_t hi)
+{
+	struct json j;
+	size_t i;
+	int b;
+
+	json_init(&j, stdout);
+	json_begin_doc(&j, "pt", c->module_version);
+	json_i64(&j, "pid", pt->pid >= 0 ? pt->pid : pid);
+	json_str(&j, "comm", pt->comm);
+	if (pt->levels)
+		json_i64(&j, "levels", pt->levels);
+	else
+		json_null(&j, "levels");
+	json_arr(&j, "runs", 0);
+	for (i = 0; i < pt->n; i++) {
+		const struct pt_run *r = &pt->r[i];
+
+		if (!in_range(r, lo, hi))
+			continue;
+		json_obj(&j, NULL, 1);
+		json_hex(&j, "start", r->start);
+		json_hex(&j, "end", r->end);
+		json_str(&j, "level", pt_level_name(r->level));
+		json_u64(&j, "entries", r->entries);
+		json_str(&j, "kind", r->kind);
+		if (r->has_pfn)
+			json_hex(&j, "pfn", r->pfn);
+		if (r->has_type)
+			json_u64(&j, "type", r->type);
+		if (r->has_offset)
+			json_hex(&j, "offset", r->offset);
+		json_arr(&j, "flags", 1);
+		for (b = 0; b < PTF_NFLAGS; b++)
+			if (r->flags & (1u << b))
+				json_str(&j, NULL, pt_flag_names[b]);
+		if (r->other_flags) {
+			char tmp[256], *f, *next;
+
+			snprintf(tmp, sizeof(tmp), "%s", r->other_flags);
+			for (f = tmp; f; f = next) {
+				next = strchr(f, ',');
+				if (next)
+					*next++ = '\0';
+				json_str(&j, NULL, f);
+			}
+		}
+		json_end_arr(&j);
+		if (r->extra)
+			json_str(&j, "extra", r->extra);
+		json_end_obj(&j);
+	}
+	json_end_arr(&j);
+	json_end_doc(&j);
+}
+
+static int parse_range_arg(const char *s, uint64_t *lo, uint64_t *hi)
+{
+	char a[32];
+	const char *dash = strchr(s, '-');
+	size_t n;
+
+	if (!dash || (size_t)(dash - s) >= sizeof(a))
+		return -1;
+	n = (size_t)(dash - s);
+	memcpy(a, s, n);
+	a[n] = '\0';
+	if (parse_addr(a, lo) || parse_addr(dash + 1, hi) || *lo >= *hi)
+		return -1;
+	return 0;
+}
+
+int cmd_pt(struct ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "range", required_argument, NULL, 'r' },
+		COMMON_OPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pt_report pt;
+	uint64_t lo = 0, hi = UINT64_MAX;
+	int opt, pid, rc;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+			if (parse_range_arg(optarg, &lo, &hi))
+				return fail(EXIT_USAGE,
+					    "e.g. --range 7f0000000000-7fffffffffff",
+					    "bad --range '%s'", optarg);
+			break;
+		case OPT_HELP:
+			printf("%s\n%s", pt_help, common_help);
+			return EXIT_OK;
+		default:
+			rc = common_opt(c, opt, optarg);
+			if (rc < 0)
+				return fail(EXIT_USAGE, "mmlens pt --help",
+					    "bad option");
+			if (rc)
+				return rc;
+		}
+	}
+	if (optind + 1 != argc || parse_pid(argv[optind], &pid))
+		return fail(EXIT_USAGE, "mmlens pt PID, e.g. mmlens pt $$",
+			    "pt wants one process id");
+	ctx_finish(c);
+	rc = module_check(c);
+	if (!rc)
+		rc = load_pagetable(c, pid, &pt);
+	if (rc)
+		return rc;
+	if (c->json)
+		pt_json(c, pid, &pt, lo, hi);
+	else
+		pt_text(c, pid, &pt, lo, hi);
+	pt_report_free(&pt);
+	return EXIT_OK;
+}

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd_vbuf.c - mmlens vbuf: map /dev/mmlens, touch pages, and show what
+ * the module's fault handler counted (debugfs vbuf) before and after.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "mmlens.h"
+#include "parse.h"
+#include "render.h"
+
+#define FIRST_TEXT_MAX 1024
+
+static const char vbuf_help[] =
+	"usage: mmlens vbuf [--touch N] [--json]\n"
+	"\n"
+	"Open and mmap /dev/mmlens (root), read N of its pages (default: all),\n"
+	"check that page i begins with \"mmlens vbuf page i\", and show the\n"
+	"text of the first page and the module's counters (faults, mappings,\n"
+	"opens) from /sys/kernel/debug/mmlens/vbuf before and after.\n";
+
+static int load_stats(struct ctx *c, struct vbuf_stats *vs)
+{
+	struct parse_err pe;
+	struct buf b;
+	int rc;
+
+	rc = read_module_file(c, DEBUG_DIR "/vbuf", &b);
+	if (rc)
+		return rc;
+	rc = parse_vbuf_stats(b.data, b.len, vs, &pe);
+	buf_free(&b);
+	if (rc)
+		return fail(EXIT_NOMODULE,
+			    "load the mmlens.ko built from the same tree as this tool",
+			    "%s/vbuf line %u: %s", DEBUG_DIR, pe.line, pe.msg);
+	return 0;
+}
+
+struct vbuf_run {
+	struct vbuf_stats before, after;
+	long touched, bad_page;		/* bad_page: first mismatch or -1 */
+	char first[FIRST_TEXT_MAX];
+};
+
+/* Reads one byte of each page, so each takes its first fault here. */
+static void touch(const char *map, long pages, long psize,
+		  struct vbuf_run *r)
+{
+	char want[64];
+	long i;
+
+	r->bad_page = -1;
+	for (i = 0; i < pages; i++) {
+		const volatile char *p = map + i * psize;
+		size_t n = (size_t)snprintf(want, sizeof(want),
+					    "mmlens vbuf page %ld\n", i);
+
+		(void)*p;
+		if (r->bad_page < 0 && memcmp(map + i * psize, want, n))
+			r->bad_page = i;
+	}
+	r->touched = pages;
+}
+
+static int run(struct ctx *c, long ntouch, struct vbuf_run *r)
+{
+	char path[PATH_MAX];
+	long psize = sysconf(_SC_PAGESIZE), pages;
+	size_t len, n;
+	struct stat st;
+	char *map;
+	int fd, rc;
+
+	rc = load_stats(c, &r->before);
+	if (rc)
+		return rc;
+	path_in_root(c, VBUF_DEV, path, sizeof(path));
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == EACCES || errno == EPERM)
+			return fail(EXIT_PERM, "run it as root, e.g. sudo mmlens vbuf",
+				    "%s needs root: %s", VBUF_DEV,
+				    strerror(errno));
+		return fail(EXIT_NOMODULE,
+			    "load the mmlens.ko built from the same tree as this tool",
+			    "%s: %s (the loaded module lacks the vmalloc buffer?)",
+			    VBUF_DEV, strerror(errno));
+	}
+	len = (size_t)r->before.size;
+	pages = (long)(len / (size_t)psize);
+	if (!len || len % (size_t)psize) {
+		close(fd);
+		return fail(EXIT_NOMODULE, NULL,
+			    "%s/vbuf reports size=%lld, not whole pages",
+			    DEBUG_DIR, (long long)r->before.size);
+	}
+	/* a snapshot's regular file: reading past its end would SIGBUS */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size < len) {
+		close(fd);
+		return fail(EXIT_NOMODULE, NULL, "%s is shorter than %zu bytes",
+			    path, len);
+	}
+	map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return fail(EXIT_NOMODULE, NULL, "mmap %s: %s", VBUF_DEV,
+			    strerror(errno));
+	if (ntouch < 0 || ntouch > pages)
+		ntouch = pages;
+	touch(map, ntouch, psize, r);
+	rc = load_stats(c, &r->after);
+	if (!rc) {
+		n = strnlen(map, (size_t)psize);
+		if (n >= sizeof(r->first))
+			n = sizeof(r->first) - 1;
+		memcpy(r->first, map, n);
+		r->first[n] = '\0';
+	}
+	munmap(map, len);
+	return rc;
+}
+
+static void stat_row(struct table *t, const char *name, int64_t a, int64_t b)
+{
+	char x[24], y[24], d[24];
+
+	snprintf(x, sizeof(x), a < 0 ? "-" : "%lld", (long long)a);
+	snprintf(y, sizeof(y), b < 0 ? "-" : "%lld", (long long)b);
+	if (a < 0 || b < 0)
+		snprintf(d, sizeof(d), "-");
+	else
+		snprintf(d, sizeof(d), "%+lld", (long long)(b - a));
+	table_add(t, name, x, y, d);
+}
+
+static void vbuf_text(const struct ctx *c, const struct vbuf_run *r)
+{
+	static const char *const head[] = { "Counter", "Before", "After",
+		"Change" };
+	char sz[24];
+	struct table t;
+	const char *p;
+
+	fmt_bytes(sz, sizeof(sz), (uint64_t)r->before.size);
+	printf("%s%s: %s in %lld pages; touched %ld%s\n", sgr(c, C_BOLD),
+	       VBUF_DEV, sz, (long long)r->before.pages, r->touched,
+	       sgr(c, C_RESET));
+	printf("first page:\n");
+	for (p = r->first; *p;) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+
+		printf("  | %.*s\n", n, p);
+		p += n + (nl ? 1 : 0);
+	}
+	table_init(&t, 4, head, "lrrr");
+	stat_row(&t, "faults", r->before.faults, r->after.faults);
+	stat_row(&t, "mappings", r->before.mappings, r->after.mappings);
+	stat_row(&t, "opens", r->before.opens, r->after.opens);
+	table_print(&t, stdout, c);
+	table_free(&t);
+	if (r->bad_page >= 0)
+		printf("%spage %ld does not begin with \"mmlens vbuf page %ld\"%s\n",
+		       sgr(c, C_RED), r->bad_page, r->bad_page,
+		       sgr(c, C_RESET));
+	else
+		printf("every touched page begins with \"mmlens vbuf page N\"\n");
+}
+
+static void stats_json(struct json *j, const char *key,
+		       const struct vbuf_stats *s)
+{
+	const char *names[] = { "size", "pages", "faults", "mappings",
+		"opens" };
+	int64_t v[] = { s->size, s->pages, s->faults, s->mappings, s->opens };
+	int i;
+
+	json_obj(j, key, 1);
+	for (i = 0; i < 5; i++) {
+		if (v[i] < 0)
+			json_null(j, names[i]);
+		else
+			json_i64(j, names[i], v[i]);
+	}
+	json_end_obj(j);
+}
+
+static void vbuf_json(const struct ctx *c, const struct vbuf_run *r)
+{
+	struct json j;
+
+	json_init(&j, stdout);
+	json_begin_doc(&j, "vbuf", c->module_version);
+	json_str(&j, "device", VBUF_DEV);
+	json_i64(&j, "touched", r->touched);
+	json_bool(&j, "headers_ok", r->bad_page < 0);
+	if (r->bad_page >= 0)
+		json_i64(&j, "first_bad_page", r->bad_page);
+	json_str(&j, "first_page_text", r->first);
+	stats_json(&j, "before", &r->before);
+	stats_json(&j, "after", &r->after);
+	json_end_doc(&j);
+}
+
+int cmd_vbuf(struct ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "touch", required_argument, NULL, 't' },
+		COMMON_OPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vbuf_run r;
+	long ntouch = -1;
+	char *end;
+	int opt, rc;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 't':
+			ntouch = strtol(optarg, &end, 10);
+			if (*end || !*optarg || ntouch < 0)
+				return fail(EXIT_USAGE, NULL,
+					    "--touch wants a number of pages");
+			break;
+		case OPT_HELP:
+			printf("%s\n%s", vbuf_help, common_help);
+			return EXIT_OK;
+		default:
+			rc = common_opt(c, opt, optarg);
+			if (rc < 0)
+				return fail(EXIT_USAGE, "mmlens vbuf --help",
+					    "bad option");
+			if (rc)
+				return rc;
+		}
+	}
+	if (optind != argc)
+		return fail(EXIT_USAGE, "mmlens vbuf --help",
+			    "unexpected argument '%s'", argv[optind]);
+	ctx_finish(c);
+	rc = module_check(c);
+	if (rc)
+		return rc;
+	memset(&r, 0, sizeof(r));
+	rc = run(c, ntouch, &r);
+	if (rc)
+		return rc;
+	if (c->json)
+		vbuf_json(c, &r);
+	else
+		vbuf_text(c, &r);
+	return EXIT_OK;
+}

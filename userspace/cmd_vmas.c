@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd_vmas.c - mmlens vmas PID: a process's VMAs like pmap -x, with what
+ * the page tables say about each (present, swap, THP, dirty, runs of
+ * contiguous frames, page-table pages) and totals.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "mmlens.h"
+#include "parse.h"
+#include "render.h"
+
+#define PMD_PAGES 512ULL
+#define PUD_PAGES (512ULL * 512ULL)
+
+static const char vmas_help[] =
+	"usage: mmlens vmas PID [--json] [--sort present|swap|thp|runs|dirty|size]\n"
+	"\n"
+	"The VMAs of process PID from /sys/kernel/debug/mmlens/vmas (root):\n"
+	"size, present (resident), swap, THP (PMD/PUD-mapped), dirty, runs of\n"
+	"physically contiguous frames, page-table pages, and totals.\n"
+	"\n"
+	"  --sort KEY   largest first by KEY instead of by address\n";
+
+enum sort_key { SORT_ADDR, SORT_PRESENT, SORT_SWAP, SORT_THP, SORT_RUNS,
+	SORT_DIRTY, SORT_SIZE };
+
+static uint64_t thp_pages(const struct vma_info *v)
+{
+	return v->pmd * PMD_PAGES + v->pud * PUD_PAGES;
+}
+
+static uint64_t sort_value(const struct vma_info *v, enum sort_key k)
+{
+	switch (k) {
+	case SORT_PRESENT:
+		return v->present;
+	case SORT_SWAP:
+		return v->swap;
+	case SORT_THP:
+		return thp_pages(v);
+	case SORT_RUNS:
+		return v->runs;
+	case SORT_DIRTY:
+		return v->dirty;
+	case SORT_SIZE:
+		return v->end - v->start;
+	default:
+		return 0;
+	}
+}
+
+static enum sort_key the_key;
+
+static int by_key(const void *a, const void *b)
+{
+	const struct vma_info *x = a, *y = b;
+	uint64_t vx = sort_value(x, the_key), vy = sort_value(y, the_key);
+
+	if (vx != vy)
+		return vx < vy ? 1 : -1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Reads and parses vmas for pid; 0 or an exit code (reported). */
+int load_vmas(struct ctx *c, int pid, struct vma_list *vl)
+{
+	struct parse_err pe;
+	struct buf b;
+	int rc;
+
+	rc = read_pid_file(c, "vmas", pid, NULL, &b);
+	if (rc)
+		return rc;
+	if (parse_vmas(b.data, b.len, vl, &pe)) {
+		buf_free(&b);
+		vma_list_free(vl);
+		return fail(EXIT_NOMODULE,
+			    "load the mmlens.ko built from the same tree as this tool",
+			    "%s/vmas line %u: %s", DEBUG_DIR, pe.line, pe.msg);
+	}
+	buf_free(&b);
+	return 0;
+}
+
+static void totals(const struct vma_list *vl, struct vma_info *t)
+{
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < vl->n; i++) {
+		const struct vma_info *v = &vl->v[i];
+
+		t->end += v->end - v->start;	/* size, in bytes */
+		t->present += v->present;
+		t->swap += v->swap;
+		t->pmd += v->pmd;
+		t->pud += v->pud;
+		t->dirty += v->dirty;
+		t->young += v->young;
+		t->runs += v->runs;
+		t->ptables += v->ptables;
+	}
+}
+
+static void vmas_text(const struct ctx *c, int pid,
+		      const struct vma_list *vl)
+{
+	static const char *const head[] = {
+		"Address", "Size", "Present", "Swap", "THP", "Dirty", "Runs",
+		"PT", "Mode", "Mapping",
+	};
+	char a[24], s[5][24], r[24], pt[24];
+	struct vma_info t;
+	struct table tb;
+	size_t i;
+
+	printf("%spid %d: %zu VMAs%s\n", sgr(c, C_BOLD), pid, vl->n,
+	       sgr(c, C_RESET));
+	table_init(&tb, 10, head, "lrrrrrrrll");
+	for (i = 0; i < vl->n; i++) {
+		const struct vma_info *v = &vl->v[i];
+
+		snprintf(a, sizeof(a), "%012llx", (unsigned long long)v->start);
+		fmt_bytes(s[0], sizeof(s[0]), v->end - v->start);
+		fmt_pages(s[1], sizeof(s[1]), v->present);
+		fmt_pages(s[2], sizeof(s[2]), v->swap);
+		fmt_pages(s[3], sizeof(s[3]), thp_pages(v));
+		fmt_pages(s[4], sizeof(s[4]), v->dirty);
+		snprintf(r, sizeof(r), "%llu", (unsigned long long)v->runs);
+		fmt_pages(pt, sizeof(pt), v->ptables);
+		table_add(&tb, a, s[0], s[1], s[2], s[3], s[4], r, pt,
+			  v->perms, v->name[0] ? v->name : "[anon]");
+	}
+	totals(vl, &t);
+	fmt_bytes(s[0], sizeof(s[0]), t.end);
+	fmt_pages(s[1], sizeof(s[1]), t.present);
+	fmt_pages(s[2], sizeof(s[2]), t.swap);
+	fmt_pages(s[3], sizeof(s[3]), thp_pages(&t));
+	fmt_pages(s[4], sizeof(s[4]), t.dirty);
+	snprintf(r, sizeof(r), "%llu", (unsigned long long)t.runs);
+	fmt_pages(pt, sizeof(pt), t.ptables);
+	table_rule(&tb);
+	table_add(&tb, "total", s[0], s[1], s[2], s[3], s[4], r, pt, "", "");
+	table_print(&tb, stdout, c);
+	table_free(&tb);
+	printf("Present, Swap, THP, Dirty and PT (page-table pages) in bytes; "
+	       "Runs: physically contiguous runs of frames\n");
+}
+
+static void counts_json(struct json *j, const struct vma_info *v)
+{
+	json_u64(j, "present", v->present);
+	json_u64(j, "swap", v->swap);
+	json_u64(j, "pmd", v->pmd);
+	json_u64(j, "pud", v->pud);
+	json_u64(j, "dirty", v->dirty);
+	json_u64(j, "young", v->young);
+	json_u64(j, "runs", v->runs);
+	json_u64(j, "ptables", v->ptables);
+}
+
+static void vmas_json(const struct ctx *c, int pid,
+		      const struct vma_list *vl)
+{
+	struct vma_info t;
+	struct json j;
+	size_t i;
+
+	json_init(&j, stdout);
+	json_begin_doc(&j, "vmas", c->module_version);
+	json_i64(&j, "pid", pid);
+	json_arr(&j, "vmas", 0);
+	for (i = 0; i < vl->n; i++) {
+		const struct vma_info *v = &vl->v[i];
+
+		json_obj(&j, NULL, 1);
+		json_hex(&j, "start", v->start);
+		json_hex(&j, "end", v->end);
+		json_str(&j, "perms", v->perms);
+		json_hex(&j, "pgoff", v->pgoff);
+		json_u64(&j, "size", v->end - v->start);
+		counts_json(&j, v);
+		json_str(&j, "name", v->name);
+		json_end_obj(&j);
+	}
+	json_end_arr(&j);
+	totals(vl, &t);
+	json_obj(&j, "totals", 1);
+	json_u64(&j, "vmas", vl->n);
+	json_u64(&j, "size", t.end);
+	counts_json(&j, &t);
+	json_end_obj(&j);
+	json_end_doc(&j);
+}
+
+int cmd_vmas(struct ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "sort", required_argument, NULL, 's' },
+		COMMON_OPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const keys[] = {
+		[SORT_ADDR] = "addr", [SORT_PRESENT] = "present",
+		[SORT_SWAP] = "swap", [SORT_THP] = "thp", [SORT_RUNS] = "runs",
+		[SORT_DIRTY] = "dirty", [SORT_SIZE] = "size",
+	};
+	struct vma_list vl;
+	enum sort_key key = SORT_ADDR;
+	size_t k;
+	int opt, pid, rc;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+				if (!strcmp(optarg, keys[k]))
+					break;
+			if (k == sizeof(keys) / sizeof(keys[0]))
+				return fail(EXIT_USAGE,
+					    "present, swap, thp, runs, dirty, size or addr",
+					    "unknown sort key '%s'", optarg);
+			key = (enum sort_key)k;
+			break;
+		case OPT_HELP:
+			printf("%s\n%s", vmas_help, common_help);
+			return EXIT_OK;
+		default:
+			rc = common_opt(c, opt, optarg);
+			if (rc < 0)
+				return fail(EXIT_USAGE, "mmlens vmas --help",
+					    "bad option");
+			if (rc)
+				return rc;
+		}
+	}
+	if (optind + 1 != argc || parse_pid(argv[optind], &pid))
+		return fail(EXIT_USAGE, "mmlens vmas PID, e.g. mmlens vmas $$",
+			    "vmas wants one process id");
+	ctx_finish(c);
+	rc = module_check(c);
+	if (!rc)
+		rc = load_vmas(c, pid, &vl);
+	if (rc)
+		return rc;
+	if (key != SORT_ADDR) {
+		the_key = key;
+		qsort(vl.v, vl.n, sizeof(*vl.v), by_key);
+	}
+	if (c->json)
+		vmas_json(c, pid, &vl);
+	else
+		vmas_text(c, pid, &vl);
+	vma_list_free(&vl);
+	return EXIT_OK;
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * common.c - what every subcommand does the same way: error messages with
+ * a hint, the run context (colour, terminal width), shared options, pid and
+ * address arguments.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "mmlens.h"
+
+const char common_help[] =
+	"common options:\n"
+	"  --json          machine-readable output (docs/json.md)\n"
+	"  --root DIR      read a captured snapshot under DIR instead of\n"
+	"                  /proc and /sys (docs/cli.md)\n"
+	"  --color WHEN    auto (default: on a terminal), always, never;\n"
+	"                  NO_COLOR in the environment always wins\n"
+	"  --ascii         no Unicode block characters\n"
+	"  --help          this text\n";
+
+/* One line saying what went wrong, one saying what to do about it. */
+int fail(int code, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("mmlens: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (hint)
+		fprintf(stderr, "hint: %s\n", hint);
+	return code;
+}
+
+void warn(const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("mmlens: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (hint)
+		fprintf(stderr, "hint: %s\n", hint);
+}
+
+void ctx_init(struct ctx *c)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+
+	memset(c, 0, sizeof(*c));
+	c->root = "";
+	c->color_opt = -1;
+	c->tty = isatty(STDOUT_FILENO);
+	c->columns = 80;
+	if (c->tty && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+		c->columns = ws.ws_col;
+	else if (cols && atoi(cols) > 0)
+		c->columns = atoi(cols);
+	if (c->columns < 40)
+		c->columns = 40;
+	if (c->columns > 1000)
+		c->columns = 1000;
+}
+
+/* After the options: colour only on a terminal, never with NO_COLOR. */
+void ctx_finish(struct ctx *c)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (nc && *nc)
+		c->color = 0;
+	else if (c->color_opt >= 0)
+		c->color = c->color_opt;
+	else
+		c->color = c->tty;
+}
+
+int common_opt(struct ctx *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case OPT_JSON:
+		c->json = 1;
+		return 0;
+	case OPT_ROOT:
+		c->root = arg;
+		return 0;
+	case OPT_ASCII:
+		c->ascii = 1;
+		return 0;
+	case OPT_COLOR:
+		if (!strcmp(arg, "auto"))
+			c->color_opt = -1;
+		else if (!strcmp(arg, "always"))
+			c->color_opt = 1;
+		else if (!strcmp(arg, "never"))
+			c->color_opt = 0;
+		else
+			return fail(EXIT_USAGE, "use auto, always or never",
+				    "bad --color value '%s'", arg);
+		return 0;
+	}
+	return -1;
+}
+
+/* Decimal, 1 .. PID_MAX_LIMIT (4194304). */
+int parse_pid(const char *s, int *pid)
+{
+	char *end;
+	long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 1 || v > 4194304)
+		return -1;
+	*pid = (int)v;
+	return 0;
+}
+
+/* Hexadecimal, with or without 0x, as /proc/PID/maps shows addresses. */
+int parse_addr(const char *s, uint64_t *addr)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s)
+		return -1;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (!*s || strchr(s, '-') || strchr(s, '+') || strchr(s, ' '))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 16);
+	if (errno || *end)
+		return -1;
+	*addr = v;
+	return 0;
+}

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuzz_parsers - libFuzzer entry for every parser of parse.c, and the
+ * renderers fed with what a parser accepted. The first byte picks the
+ * parser (mod 6), the rest is the file's text. Built and run by
+ * `make -C userspace fuzz` (clang, ASan, UBSan); seeds in fuzz/corpus.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "mmlens.h"
+#include "parse.h"
+#include "render.h"
+
+static FILE *sink;
+
+static void render_frag(const char *d, size_t n)
+{
+	struct ctx c = { .root = "", .columns = 80, .color = 1 };
+	struct frag_info fi;
+	struct parse_err e;
+
+	if (!parse_fraginfo(d, n, &fi, &e)) {
+		frag_text(&c, sink, &fi, &fi, -1, NULL);
+		c.ascii = 1;
+		frag_text(&c, sink, &fi, NULL, 0, "Normal");
+	}
+	frag_info_free(&fi);
+}
+
+static void render_vmas(const char *d, size_t n)
+{
+	struct vma_list vl;
+	struct parse_err e;
+	char buf[64];
+	size_t i;
+
+	if (!parse_vmas(d, n, &vl, &e))
+		for (i = 0; i < vl.n; i++) {
+			fmt_pages(buf, sizeof(buf), vl.v[i].present);
+			json_quote(sink, vl.v[i].name);
+		}
+	vma_list_free(&vl);
+}
+
+static void render_pt(const char *d, size_t n)
+{
+	struct ctx c = { .root = "", .columns = 80 };
+	struct map_cell cells[16];
+	struct pt_report pt;
+	struct parse_err e;
+	char buf[512];
+	size_t i;
+	int k;
+
+	if (!parse_pagetable(d, n, &pt, &e)) {
+		for (i = 0; i < pt.n; i++)
+			pt_flags_compact(&pt.r[i], buf, sizeof(buf));
+		if (pt.n) {
+			map_cells(pt.r[0].start, pt.r[pt.n - 1].end, pt.r,
+				  pt.n, cells, 16);
+			for (k = 0; k < 16; k++)
+				map_glyph(&c, &cells[k], buf, sizeof(buf));
+		}
+	}
+	pt_report_free(&pt);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct mm_version v;
+	struct vtop_report vt;
+	struct vbuf_stats vs;
+	struct parse_err e;
+	const char *d = (const char *)data + 1;
+	size_t n = size ? size - 1 : 0;
+
+	if (!size)
+		return 0;
+	if (!sink)
+		sink = fopen("/dev/null", "w");
+	switch (data[0] % 6) {
+	case 0:
+		parse_version(d, n, &v, &e);
+		break;
+	case 1:
+		render_frag(d, n);
+		break;
+	case 2:
+		render_vmas(d, n);
+		break;
+	case 3:
+		render_pt(d, n);
+		break;
+	case 4:
+		parse_vtop(d, n, &vt, &e);
+		break;
+	default:
+		parse_vbuf_stats(d, n, &vs, &e);
+		break;
+	}
+	return 0;
+}

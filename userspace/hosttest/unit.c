@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * unit - host unit tests of the tool's parsers, units, tables, bars, map
+ * cells and JSON writer. One line per test, "ok NAME" or "not ok NAME:
+ * why"; scripts/test-tool.sh turns them into results. Exit 1 if any fails.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "mmlens.h"
+#include "parse.h"
+#include "render.h"
+
+static int failures;
+static char why[512];
+
+/* Records the first reason a test fails; returns 1 so tests can chain. */
+static int expect(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cond)
+		return 0;
+	if (!why[0]) {
+		va_start(ap, fmt);
+		vsnprintf(why, sizeof(why), fmt, ap);
+		va_end(ap);
+	}
+	return 1;
+}
+
+static void expect_str(const char *got, const char *want, const char *what)
+{
+	expect(!strcmp(got, want), "%s: got '%s', want '%s'", what, got, want);
+}
+
+static void run(const char *name, void (*fn)(void))
+{
+	why[0] = '\0';
+	fn();
+	if (why[0]) {
+		printf("not ok %s: %s\n", name, why);
+		failures++;
+	} else {
+		printf("ok %s\n", name);
+	}
+}
+
+#define PARSE(fn, text, out, pe) fn(text, strlen(text), out, pe)
+
+static void t_fmt_bytes(void)
+{
+	static const struct {
+		uint64_t v;
+		const char *want;
+	} tab[] = {
+		{ 0, "0" }, { 512, "512B" }, { 4096, "4K" },
+		{ 135168, "132K" }, { 1572864, "1.5M" },
+		{ 951058432, "907M" }, { 1073741824, "1G" },
+		{ 1073322394, "1.0G" }, { 10 << 20, "10M" },
+		{ 10433331, "9.9M" }, { 1ULL << 60, "1E" },
+		{ UINT64_MAX, "16E" },
+	};
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		expect_str(fmt_bytes(buf, sizeof(buf), tab[i].v), tab[i].want,
+			   "fmt_bytes");
+	expect_str(fmt_pages(buf, sizeof(buf), 3), "12K", "fmt_pages");
+	expect_str(fmt_pages(buf, sizeof(buf), UINT64_MAX), "16E",
+		   "fmt_pages clamps");
+}
+
+static void t_fmt_milli(void)
+{
+	char buf[32];
+
+	expect_str(fmt_milli(buf, sizeof(buf), -1000), "-1.000", "-1000");
+	expect_str(fmt_milli(buf, sizeof(buf), 912), "0.912", "912");
+	expect_str(fmt_milli(buf, sizeof(buf), -500), "-0.500", "-500");
+	expect_str(fmt_milli(buf, sizeof(buf), 1000), "1.000", "1000");
+	expect_str(fmt_milli(buf, sizeof(buf), INT64_MIN),
+		   "-9223372036854775.808", "INT64_MIN");
+}
+
+static void t_display_width(void)
+{
+	expect(display_width("\u2588\u258fa") == 3, "block glyphs");
+	expect(display_width("\033[1mab\033[0m") == 2, "escapes");
+	expect(display_width("") == 0, "empty");
+	expect(display_width("\033[") == 0, "truncated escape");
+}
+
+static void t_bar(void)
+{
+	char b[256];
+
+	expect_str(bar(b, sizeof(b), 4, 4, 4, 0),
+		   "\u2588\u2588\u2588\u2588", "full");
+	expect_str(bar(b, sizeof(b), 1, 1000, 10, 0), "\u258f",
+		   "tiny non-zero shows 1/8");
+	expect_str(bar(b, sizeof(b), 0, 1000, 10, 0), "", "zero");
+	expect_str(bar(b, sizeof(b), 5, 10, 3, 0), "\u2588\u258c",
+		   "half of 3 = 1.5 cells");
+	expect_str(bar(b, sizeof(b), 5, 10, 3, 1), "#", "ascii rounds down");
+	expect_str(bar(b, sizeof(b), 1, 1000, 10, 1), "#",
+		   "ascii tiny shows one");
+	expect_str(bar(b, sizeof(b), 99, 0, 10, 0), "", "max 0");
+	expect(display_width(bar(b, sizeof(b), 7, 7, 40, 0)) == 40,
+	       "width 40");
+	expect(strlen(bar(b, 8, 7, 7, 40, 0)) < 8, "small buffer");
+}
+
+static void t_version(void)
+{
+	struct mm_version v;
+	struct parse_err e;
+
+	expect(!PARSE(parse_version, "0.1.0\n", &v, &e) && v.major == 0 &&
+	       v.minor == 1 && v.patch == 0, "0.1.0");
+	expect(!PARSE(parse_version, "12.34.56-rc1", &v, &e) &&
+	       v.major == 12 && v.patch == 56, "suffix");
+	expect(PARSE(parse_version, "0.1", &v, &e) == -1, "0.1 accepted");
+	expect(PARSE(parse_version, "a.b.c", &v, &e) == -1, "letters");
+	expect(PARSE(parse_version, "0.1.0\n0.2.0\n", &v, &e) == -1,
+	       "two lines");
+	expect(PARSE(parse_version, "", &v, &e) == -1, "empty");
+	expect(PARSE(parse_version, "123456.1.1", &v, &e) == -1, "long");
+	expect(parse_version("0.1\0.0", 6, &v, &e) == -1, "NUL");
+}
+
+#define FRAG_LINE(o, nr, fp, tot, su, ef, un)				\
+	"node=0 zone=Normal order=" #o " nr_free=" #nr " free_pages=" #fp \
+	" free_blocks_total=" #tot " free_blocks_suitable=" #su		\
+	" extfrag=" #ef " unusable=" #un "\n"
+
+static void t_fraginfo(void)
+{
+	const char *two = FRAG_LINE(0, 3, 5, 4, 5, -1000, 0)
+		FRAG_LINE(1, 1, 5, 4, 1, -1000, 600)
+		"node=1 zone=DMA order=0 nr_free=0 free_pages=0 "
+		"free_blocks_total=0 free_blocks_suitable=0 extfrag=0 "
+		"unusable=1000 newkey=7\r\n";
+	struct frag_info fi;
+	struct parse_err e;
+
+	expect(!PARSE(parse_fraginfo, two, &fi, &e), "valid: %s", e.msg);
+	expect(fi.nzones == 2 && fi.zones[0].norders == 2 &&
+	       fi.zones[1].node == 1 && fi.zones[0].o[1].unusable == 600 &&
+	       fi.zones[0].o[0].extfrag == -1000, "values");
+	frag_info_free(&fi);
+
+	expect(PARSE(parse_fraginfo, FRAG_LINE(1, 3, 5, 4, 5, 0, 0), &fi,
+		     &e) == -1 && strstr(e.msg, "starts at order"),
+	       "zone not starting at 0");
+	frag_info_free(&fi);
+	expect(PARSE(parse_fraginfo, FRAG_LINE(0, 3, 5, 4, 5, 0, 0)
+		     FRAG_LINE(2, 3, 5, 4, 5, 0, 0), &fi, &e) == -1 &&
+	       e.line == 2, "order gap");
+	frag_info_free(&fi);
+	expect(PARSE(parse_fraginfo, "node=0 zone=X order=0 nr_free=1\n",
+		     &fi, &e) == -1 && strstr(e.msg, "missing"), "missing");
+	frag_info_free(&fi);
+	expect(PARSE(parse_fraginfo, "node=0 node=0\n", &fi, &e) == -1 &&
+	       strstr(e.msg, "twice"), "duplicate");
+	frag_info_free(&fi);
+	expect(PARSE(parse_fraginfo,
+		     "node=0 zone=X order=0 nr_free=99999999999999999999 "
+		     "free_pages=0 free_blocks_total=0 "
+		     "free_blocks_suitable=0 extfrag=0 unusable=0\n",
+		     &fi, &e) == -1, "overflow accepted");
+	frag_info_free(&fi);
+	expect(PARSE(parse_fraginfo, "node=0 zone=X order=40\n", &fi,
+		     &e) == -1, "order 40 accepted");
+	frag_info_free(&fi);
+	expect(PARSE(parse_fraginfo, "junk\n", &fi, &e) == -1 &&
+	       e.line == 1, "junk");
+	frag_info_free(&fi);
+	expect(PARSE(parse_fraginfo, "\n\n", &fi, &e) == -1, "empty");
+	frag_info_free(&fi);
+}
+
+static void zone_of(struct frag_zone *z, const uint64_t *nr, int n)
+{
+	int o, k;
+
+	memset(z, 0, sizeof(*z));
+	z->norders = n;
+	for (o = 0; o < n; o++) {
+		struct frag_order *q = &z->o[o];
+
+		q->nr_free = nr[o];
+		for (k = 0; k < n; k++) {
+			q->free_pages += nr[k] << k;
+			q->free_blocks_total += nr[k];
+			if (k >= o)
+				q->free_blocks_suitable += nr[k] << (k - o);
+		}
+	}
+}
+
+static void t_verdict(void)
+{
+	static const uint64_t all[11] = { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 };
+	static const uint64_t frag[11] = { 5000, 1200, 300, 10 };
+	static const uint64_t nomem[11] = { 1 };
+	static const uint64_t none[11] = { 0 };
+	struct frag_verdict v;
+	struct frag_zone z;
+
+	zone_of(&z, all, 11);
+	frag_verdict(&z, &v);
+	expect(v.largest == 10 && v.frag_fail < 0 && v.nomem_fail < 0,
+	       "all: %d %d %d", v.largest, v.frag_fail, v.nomem_fail);
+	zone_of(&z, frag, 11);
+	frag_verdict(&z, &v);
+	expect(v.largest == 3 && v.frag_fail == 4 && v.nomem_fail < 0,
+	       "frag: %d %d %d", v.largest, v.frag_fail, v.nomem_fail);
+	zone_of(&z, nomem, 11);
+	frag_verdict(&z, &v);
+	expect(v.largest == 0 && v.frag_fail < 0 && v.nomem_fail == 1,
+	       "nomem: %d %d %d", v.largest, v.frag_fail, v.nomem_fail);
+	zone_of(&z, none, 11);
+	frag_verdict(&z, &v);
+	expect(v.largest < 0 && v.frag_fail < 0 && v.nomem_fail == 0,
+	       "none: %d %d %d", v.largest, v.frag_fail, v.nomem_fail);
+}
+
+static void t_vmas(void)
+{
+	const char *text =
+		"00400000-00401000 r--p 00000000 present=1 swap=0 pmd=0 pud=0 "
+		"dirty=0 young=1 runs=1 ptables=0 /bin/busy box=1 (deleted)\n"
+		"7f0000000000-7f0000400000 rw-p 00000000 present=1024 swap=2 "
+		"pmd=2 pud=0 dirty=1024 young=1024 runs=1 ptables=1 newc=5 \n";
+	struct vma_list vl;
+	struct parse_err e;
+
+	expect(!PARSE(parse_vmas, text, &vl, &e), "valid: %s", e.msg);
+	expect(vl.n == 2, "count %zu", vl.n);
+	if (vl.n == 2) {
+		expect_str(vl.v[0].name, "/bin/busy box=1 (deleted)", "name");
+		expect_str(vl.v[1].name, "", "anonymous name");
+		expect(vl.v[1].pmd == 2 && vl.v[1].swap == 2 &&
+		       vl.v[1].start == 0x7f0000000000ULL, "values");
+		expect_str(vl.v[0].perms, "r--p", "perms");
+	}
+	vma_list_free(&vl);
+	expect(PARSE(parse_vmas, "1000-1000 r--p 0 present=1\n", &vl, &e) ==
+	       -1, "empty range accepted");
+	vma_list_free(&vl);
+	expect(PARSE(parse_vmas, "1000-2000 rwzp 0 present=1\n", &vl, &e) ==
+	       -1, "bad perms accepted");
+	vma_list_free(&vl);
+	expect(PARSE(parse_vmas, "1000-2000 r--p 0 present=1 swap=0 pmd=0 "
+		     "pud=0 dirty=0 young=0 runs=0 /x\n", &vl, &e) == -1 &&
+	       strstr(e.msg, "ptables"), "missing ptables");
+	vma_list_free(&vl);
+}
+
+static void t_pagetable(void)
+{
+	const char *text =
+		"# pid=12 comm=my prog levels=5\n"
+		"400000-401000 pte 1 present pfn=1a flags=rw,user,nx,devmap\n"
+		"401000-402000 pte 1 present pfn=1b flags=-\n"
+		"402000-404000 pte 2 swap type=1 offset=ff\n"
+		"404000-405000 pte 1 marker kind=uffd-wp\n"
+		"405000-406000 pte 1 other entry=3e\n"
+		"600000-800000 pmd 1 present pfn=200 flags=rw,huge\n";
+	struct pt_report pt;
+	struct parse_err e;
+	char f[64];
+
+	expect(!PARSE(parse_pagetable, text, &pt, &e), "valid: %s", e.msg);
+	expect(pt.pid == 12 && pt.levels == 5, "header");
+	expect_str(pt.comm, "my prog", "comm with a space");
+	expect(pt.n == 6, "runs %zu", pt.n);
+	if (pt.n == 6) {
+		expect(pt.r[0].flags == (1u << PTF_RW | 1u << PTF_USER |
+					 1u << PTF_NX), "flags");
+		expect(pt.r[0].other_flags &&
+		       !strcmp(pt.r[0].other_flags, "devmap"), "devmap kept");
+		expect(pt.r[1].flags == 0 && !pt.r[1].other_flags,
+		       "'-' is no flag");
+		expect(pt.r[2].has_type && pt.r[2].type == 1 &&
+		       pt.r[2].offset == 0xff, "swap");
+		expect(pt.r[3].extra && !strcmp(pt.r[3].extra, "kind=uffd-wp"),
+		       "marker extra");
+		expect_str(pt.r[4].kind, "other", "other kind");
+		expect(pt.r[5].level == PT_PMD && pt.r[5].pfn == 0x200, "pmd");
+		pt_flags_compact(&pt.r[0], f, sizeof(f));
+		expect_str(f, "wu---- devmap", "compact flags");
+		pt_flags_compact(&pt.r[5], f, sizeof(f));
+		expect_str(f, "w---x- huge", "compact huge");
+		pt_flags_compact(&pt.r[2], f, sizeof(f));
+		expect_str(f, "", "compact swap");
+	}
+	pt_report_free(&pt);
+	expect(PARSE(parse_pagetable, "400000-401000 pxx 1 present\n", &pt,
+		     &e) == -1, "bad level");
+	pt_report_free(&pt);
+	expect(PARSE(parse_pagetable, "400000-401000 pte 1 present pfn=1 "
+		     "pfn=2\n", &pt, &e) == -1, "repeated pfn");
+	pt_report_free(&pt);
+	expect(PARSE(parse_pagetable, "# levels=9\n", &pt, &e) == -1,
+	       "levels 9");
+	pt_report_free(&pt);
+}
+
+static void t_vtop(void)
+{
+	const char *walk =
+		"pgd index=254 entry=5a001067 rw,user,accessed,dirty\n"
+		"p4d folded\n"
+		"pud index=0 entry=5a002067 rw,user\n"
+		"pmd index=0 entry=80000000400000e7 rw,huge,nx\n"
+		"pfn=40001 paddr=40001000\n";
+	struct vtop_report vt;
+	struct parse_err e;
+
+	expect(!PARSE(parse_vtop, walk, &vt, &e), "walk: %s", e.msg);
+	expect(vt.nlevels == 4 && vt.lv[1].folded && vt.lv[0].index == 254 &&
+	       vt.lv[3].entry == 0x80000000400000e7ULL, "levels");
+	expect_str(vt.kind, "present", "kind");
+	expect(vt.pfn == 0x40001 && vt.paddr == 0x40001000, "pfn/paddr");
+	expect(!PARSE(parse_vtop, "not-mapped\n", &vt, &e) &&
+	       !strcmp(vt.kind, "not-mapped") && vt.nlevels == 0,
+	       "not-mapped");
+	expect(!PARSE(parse_vtop, "pgd index=1 entry=0 -\nnot-present at "
+		      "pgd\n", &vt, &e) && !strcmp(vt.at_level, "pgd"),
+	       "not-present");
+	expect(!PARSE(parse_vtop, "pte index=3 entry=7d000 -\nswap type=0 "
+		      "offset=1f40\n", &vt, &e) && vt.offset == 0x1f40 &&
+	       !strcmp(vt.kind, "swap"), "swap");
+	expect(!PARSE(parse_vtop, "migration pfn=12\n", &vt, &e) &&
+	       vt.has_pfn && !strcmp(vt.kind, "migration"), "migration");
+	expect(PARSE(parse_vtop, "not-mapped\npgd index=1 entry=0\n", &vt,
+		     &e) == -1, "level after outcome");
+	expect(PARSE(parse_vtop, "pgd index=1 entry=0\n", &vt, &e) == -1,
+	       "no outcome");
+	expect(PARSE(parse_vtop, "not-present at nowhere\n", &vt, &e) == -1,
+	       "bad level");
+	expect(PARSE(parse_vtop, "pgd index=x entry=0\nnot-mapped\n", &vt,
+		     &e) == -1, "bad index");
+}
+
+static void t_vbuf_stats(void)
+{
+	struct vbuf_stats s;
+	struct parse_err e;
+
+	expect(!PARSE(parse_vbuf_stats, "size=4096\npages=1\nfaults=3\n"
+		      "mappings=0\nopens=1\nnew=9\n", &s, &e) && s.faults == 3 &&
+	       s.opens == 1, "valid");
+	expect(!PARSE(parse_vbuf_stats, "size=4096\npages=1\n", &s, &e) &&
+	       s.faults == -1, "optional fields");
+	expect(PARSE(parse_vbuf_stats, "pages=1\n", &s, &e) == -1,
+	       "size missing");
+	expect(PARSE(parse_vbuf_stats, "size=-1\npages=1\n", &s, &e) == -1,
+	       "negative");
+	expect(PARSE(parse_vbuf_stats, "size 1\n", &s, &e) == -1, "no =");
+}
+
+static char *capture(void (*fn)(FILE *f))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return strdup("");
+	fn(f);
+	fclose(f);
+	return buf;
+}
+
+static void quote_cases(FILE *f)
+{
+	json_quote(f, "a\"b\\c\n\t\x01\x7f");
+	json_quote(f, "\xc3\xa9\xe2\x96\x88");	/* é █ */
+	json_quote(f, "\xff\xc3(\xed\xa0\x80");	/* invalid, surrogate */
+}
+
+static void t_json_quote(void)
+{
+	char *s = capture(quote_cases);
+
+	expect_str(s, "\"a\\\"b\\\\c\\n\\t\\u0001\\u007f\""
+		   "\"\xc3\xa9\xe2\x96\x88\""
+		   "\"\\u00ff\\u00c3(\\u00ed\\u00a0\\u0080\"", "quote");
+	free(s);
+}
+
+static void doc_cases(FILE *f)
+{
+	struct json j;
+
+	json_init(&j, f);
+	json_obj(&j, NULL, 0);
+	json_u64(&j, "a", 1);
+	json_arr(&j, "recs", 0);
+	json_obj(&j, NULL, 1);
+	json_hex(&j, "x", 255);
+	json_arr(&j, "f", 1);
+	json_str(&j, NULL, "rw");
+	json_str(&j, NULL, "nx");
+	json_end_arr(&j);
+	json_end_obj(&j);
+	json_obj(&j, NULL, 1);
+	json_null(&j, "n");
+	json_bool(&j, "b", 0);
+	json_i64(&j, "i", -5);
+	json_end_obj(&j);
+	json_end_arr(&j);
+	json_arr(&j, "empty", 0);
+	json_end_arr(&j);
+	json_end_doc(&j);
+}
+
+static void t_json_doc(void)
+{
+	char *s = capture(doc_cases);
+
+	expect_str(s, "{\n  \"a\": 1,\n  \"recs\": [\n"
+		   "    {\"x\": \"0xff\", \"f\": [\"rw\", \"nx\"]},\n"
+		   "    {\"n\": null, \"b\": false, \"i\": -5}\n  ],\n"
+		   "  \"empty\": []\n}\n", "document");
+	free(s);
+}
+
+static struct pt_run mkrun(uint64_t s, uint64_t e, enum pt_level l,
+			   const char *kind)
+{
+	struct pt_run r;
+
+	memset(&r, 0, sizeof(r));
+	r.start = s;
+	r.end = e;
+	r.level = l;
+	snprintf(r.kind, sizeof(r.kind), "%s", kind);
+	return r;
+}
+
+static void t_map_cells(void)
+{
+	struct pt_run runs[4];
+	struct map_cell c[4];
+	struct ctx cx;
+	char g[32];
+	int i;
+
+	/* VMA 0x10000-0x20000 (16 pages) in 4 cells of 4 pages */
+	runs[0] = mkrun(0x8000, 0x14000, PT_PTE, "present");	/* crosses */
+	runs[1] = mkrun(0x16000, 0x17000, PT_PTE, "present");
+	runs[2] = mkrun(0x18000, 0x1c000, PT_PTE, "swap");
+	runs[3] = mkrun(0x1c000, 0x40000, PT_PMD, "present");
+	map_cells(0x10000, 0x20000, runs, 4, c, 4);
+	for (i = 0; i < 4; i++)
+		expect(c[i].bytes == 0x4000, "cell %d bytes", i);
+	expect(c[0].present == 0x4000 && c[1].present == 0x1000 &&
+	       c[2].swap == 0x4000 && c[3].huge == 0x4000, "sums");
+	memset(&cx, 0, sizeof(cx));
+	map_glyph(&cx, &c[0], g, sizeof(g));
+	expect_str(g, "\u2588", "full");
+	map_glyph(&cx, &c[1], g, sizeof(g));
+	expect_str(g, "\u2591", "quarter");
+	map_glyph(&cx, &c[2], g, sizeof(g));
+	expect_str(g, "S", "swap");
+	map_glyph(&cx, &c[3], g, sizeof(g));
+	expect_str(g, "H", "huge");
+	cx.ascii = 1;
+	map_glyph(&cx, &c[1], g, sizeof(g));
+	expect_str(g, ":", "ascii quarter");
+	/* more cells than bytes: no division by zero, empty cells */
+	map_cells(0x10000, 0x10002, runs, 4, c, 4);
+	expect(c[0].bytes + c[1].bytes + c[2].bytes + c[3].bytes == 2,
+	       "tiny VMA");
+	map_cells(0x10000, 0x20000, runs, 0, c, 4);
+	expect(c[0].present == 0, "no runs");
+}
+
+static void table_case(FILE *f)
+{
+	static const char *const head[] = { "A", "Long head", "C" };
+	struct table t;
+	struct ctx c;
+
+	memset(&c, 0, sizeof(c));
+	table_init(&t, 3, head, "lrl");
+	table_add(&t, "x", "1", "end");
+	table_add(&t, "\u2588\u2588\u2588", "12345678901", "");
+	table_rule(&t);
+	table_add(&t, "total", "", "");
+	table_print(&t, f, &c);
+	table_free(&t);
+}
+
+static void t_table(void)
+{
+	char *s = capture(table_case);
+
+	expect_str(s, "A        Long head  C\n"
+		   "x                1  end\n"
+		   "\u2588\u2588\u2588    12345678901\n"
+		   "\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500"
+		   "\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500"
+		   "\u2500\u2500\u2500\u2500\u2500\n"
+		   "total\n", "table");
+	free(s);
+}
+
+static void t_args(void)
+{
+	uint64_t a;
+	int pid;
+
+	expect(!parse_pid("123", &pid) && pid == 123, "pid");
+	expect(parse_pid("0", &pid) && parse_pid("-1", &pid) &&
+	       parse_pid("12x", &pid) && parse_pid("4194305", &pid) &&
+	       parse_pid("", &pid), "bad pids");
+	expect(!parse_addr("0x7fff0000", &a) && a == 0x7fff0000, "0x addr");
+	expect(!parse_addr("DEADbeef", &a) && a == 0xdeadbeef, "hex addr");
+	expect(parse_addr("-1", &a) && parse_addr("0x", &a) &&
+	       parse_addr("12 3", &a) && parse_addr("1ffffffffffffffff", &a),
+	       "bad addrs");
+}
+
+int main(void)
+{
+	run("units: fmt_bytes K/M/G rounding", t_fmt_bytes);
+	run("units: fmt_milli like the kernel's indices", t_fmt_milli);
+	run("render: display width ignores escapes", t_display_width);
+	run("render: bars in eighths, ascii fallback", t_bar);
+	run("render: table alignment, rule, no trailing padding", t_table);
+	run("render: map cells clip runs, glyphs", t_map_cells);
+	run("parse: version", t_version);
+	run("parse: fraginfo and its errors", t_fraginfo);
+	run("frag: verdict (largest order, fragmentation vs no memory)",
+	    t_verdict);
+	run("parse: vmas (names with spaces, '=', empty)", t_vmas);
+	run("parse: pagetable (header, kinds, flags)", t_pagetable);
+	run("parse: vtop (walk, outcomes, errors)", t_vtop);
+	run("parse: vbuf stats", t_vbuf_stats);
+	run("json: string escaping, invalid UTF-8", t_json_quote);
+	run("json: document layout", t_json_doc);
+	run("args: pid and address", t_args);
+	printf("unit: %d failed\n", failures);
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mmlens.h - what the parts of the mmlens tool share: the run context, exit
+ * codes, error reporting, access to the module's files (source.c) and the
+ * subcommands' entry points.
+ */
+#ifndef MMLENS_TOOL_H
+#define MMLENS_TOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Set by the Makefile from module/mmlens.h: tool and module ship together. */
+#ifndef MMLENS_TOOL_VERSION
+#define MMLENS_TOOL_VERSION "0.0.0"
+#endif
+
+enum {
+	EXIT_OK = 0,
+	EXIT_USAGE = 1,
+	EXIT_NOMODULE = 2,	/* module not loaded, files missing */
+	EXIT_PERM = 3,
+	EXIT_NOPROC = 4,
+};
+
+struct ctx {
+	const char *root;	/* "" or a snapshot directory (--root) */
+	int json;
+	int color;		/* ANSI escapes allowed */
+	int color_opt;		/* --color: -1 auto, 0 never, 1 always */
+	int ascii;		/* no Unicode block characters */
+	int tty;		/* stdout is a terminal */
+	int columns;		/* terminal width, or 80 */
+	char module_version[32];
+};
+
+/* common.c */
+int fail(int code, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void warn(const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ctx_init(struct ctx *c);
+void ctx_finish(struct ctx *c);
+int parse_pid(const char *s, int *pid);
+int parse_addr(const char *s, uint64_t *addr);
+
+/*
+ * Options every subcommand accepts; COMMON_OPTS goes into each getopt_long
+ * table and common_opt() handles what it returns.
+ */
+enum { OPT_JSON = 0x100, OPT_ROOT, OPT_COLOR, OPT_ASCII, OPT_HELP };
+#define COMMON_OPTS							\
+	{ "json", no_argument, NULL, OPT_JSON },			\
+	{ "root", required_argument, NULL, OPT_ROOT },			\
+	{ "color", required_argument, NULL, OPT_COLOR },		\
+	{ "colour", required_argument, NULL, OPT_COLOR },		\
+	{ "ascii", no_argument, NULL, OPT_ASCII },			\
+	{ "help", no_argument, NULL, OPT_HELP }
+/* 0: handled, -1: not a common option, else an exit code to return. */
+int common_opt(struct ctx *c, int opt, const char *arg);
+extern const char common_help[];
+
+/* source.c: the module's files, under ctx->root. */
+struct buf {
+	char *data;
+	size_t len;
+};
+
+void buf_free(struct buf *b);
+int module_check(struct ctx *c);
+int read_module_file(struct ctx *c, const char *path, struct buf *b);
+int read_pid_file(struct ctx *c, const char *name, int pid,
+		  const char *extra, struct buf *b);
+void path_in_root(const struct ctx *c, const char *path, char *out,
+		  size_t size);
+
+#define PROC_DIR "/proc/mmlens"
+#define DEBUG_DIR "/sys/kernel/debug/mmlens"
+#define VBUF_DEV "/dev/mmlens"
+
+/* Reports shared by subcommands (cmd_vmas.c, cmd_pt.c). */
+struct vma_list;
+struct pt_report;
+int load_vmas(struct ctx *c, int pid, struct vma_list *vl);
+int load_pagetable(struct ctx *c, int pid, struct pt_report *pt);
+
+/* Subcommands: argv[0] is the command's name. */
+int cmd_frag(struct ctx *c, int argc, char **argv);
+int cmd_vmas(struct ctx *c, int argc, char **argv);
+int cmd_pt(struct ctx *c, int argc, char **argv);
+int cmd_map(struct ctx *c, int argc, char **argv);
+int cmd_vtop(struct ctx *c, int argc, char **argv);
+int cmd_vbuf(struct ctx *c, int argc, char **argv);
+int cmd_version(struct ctx *c, int argc, char **argv);
+
+#endif /* MMLENS_TOOL_H */

@@ -1,0 +1,898 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * parse.c - the module's file formats, each read in exactly one place.
+ *
+ * Input is untrusted: any byte sequence may arrive (the fuzzer in fuzz/
+ * sends them). Lines are copied into a bounded buffer before they are cut
+ * into tokens, numbers are parsed by hand (strtoul would accept spaces,
+ * signs and overflow), and every array grows with a checked realloc.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+#define LINE_CAP 8192
+
+const char *const pt_flag_names[PTF_NFLAGS] = {
+	[PTF_RW] = "rw",
+	[PTF_USER] = "user",
+	[PTF_ACCESSED] = "accessed",
+	[PTF_DIRTY] = "dirty",
+	[PTF_NX] = "nx",
+	[PTF_GLOBAL] = "global",
+	[PTF_HUGE] = "huge",
+	[PTF_ZERO] = "zero",
+	[PTF_SPECIAL] = "special",
+	[PTF_SOFT_DIRTY] = "soft-dirty",
+	[PTF_UFFD_WP] = "uffd-wp",
+	[PTF_PAT] = "pat",
+	[PTF_PCD] = "pcd",
+	[PTF_PWT] = "pwt",
+};
+
+static const char *const level_names[PT_NLEVELS] = {
+	[PT_PTE] = "pte", [PT_PMD] = "pmd", [PT_PUD] = "pud",
+	[PT_P4D] = "p4d", [PT_PGD] = "pgd",
+};
+
+const char *pt_level_name(enum pt_level l)
+{
+	return l < PT_NLEVELS ? level_names[l] : "?";
+}
+
+uint64_t pt_level_bytes(enum pt_level l)
+{
+	/* 4 KiB, 2 MiB, 1 GiB, 512 GiB, 256 TiB */
+	return l < PT_NLEVELS ? 4096ULL << (9 * l) : 0;
+}
+
+static int perr(struct parse_err *e, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int perr(struct parse_err *e, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!e)
+		return -1;
+	e->line = line;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+struct lines {
+	const char *p, *end;
+	unsigned int no;
+};
+
+static void lines_init(struct lines *it, const char *buf, size_t len)
+{
+	it->p = buf;
+	it->end = buf + len;
+	it->no = 0;
+}
+
+/* 1: the next line is in out (without its newline), 0: end, -1: error. */
+static int next_line(struct lines *it, char *out, size_t cap,
+		     struct parse_err *e)
+{
+	const char *nl;
+	size_t n;
+
+	if (it->p >= it->end)
+		return 0;
+	nl = memchr(it->p, '\n', it->end - it->p);
+	n = nl ? (size_t)(nl - it->p) : (size_t)(it->end - it->p);
+	it->no++;
+	if (n >= cap)
+		return perr(e, it->no, "line longer than %zu bytes", cap - 1);
+	if (memchr(it->p, '\0', n))
+		return perr(e, it->no, "NUL byte in line");
+	memcpy(out, it->p, n);
+	out[n] = '\0';
+	it->p += n + (nl ? 1 : 0);
+	return 1;
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static char *skip_space(char *s)
+{
+	while (is_space(*s))
+		s++;
+	return s;
+}
+
+static int blank(const char *s)
+{
+	while (is_space(*s))
+		s++;
+	return *s == '\0';
+}
+
+/* The next space-separated token, NUL-terminated in place; NULL at end. */
+static char *tok(char **cur)
+{
+	char *s = skip_space(*cur), *t;
+
+	if (!*s) {
+		*cur = s;
+		return NULL;
+	}
+	t = s;
+	while (*s && !is_space(*s))
+		s++;
+	if (*s)
+		*s++ = '\0';
+	*cur = s;
+	return t;
+}
+
+static int dec_u64(const char *s, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (x > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return -1;
+		x = x * 10 + (uint64_t)(*s - '0');
+	}
+	*v = x;
+	return 0;
+}
+
+static int dec_i64(const char *s, int64_t *v)
+{
+	uint64_t x;
+	int neg = *s == '-';
+
+	if (dec_u64(s + neg, &x) || x > (uint64_t)INT64_MAX)
+		return -1;
+	*v = neg ? -(int64_t)x : (int64_t)x;
+	return 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int hex_u64(const char *s, uint64_t *v)
+{
+	uint64_t x = 0;
+	int d;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		d = hexval(*s);
+		if (d < 0 || x >> 60)
+			return -1;
+		x = x << 4 | (uint64_t)d;
+	}
+	*v = x;
+	return 0;
+}
+
+/* "KEY=VALUE" with KEY of [a-z0-9_]: split in place; -1 if not that. */
+static int split_kv(char *t, char **k, char **v)
+{
+	char *eq = strchr(t, '=');
+	char *p;
+
+	if (!eq || eq == t)
+		return -1;
+	for (p = t; p < eq; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '_'))
+			return -1;
+	*eq = '\0';
+	*k = t;
+	*v = eq + 1;
+	return 0;
+}
+
+/* "START-END" in hex, START < END. */
+static int parse_range(const char *t, uint64_t *start, uint64_t *end)
+{
+	char a[24], b[24];
+	const char *dash = strchr(t, '-');
+	size_t na, nb;
+
+	if (!dash)
+		return -1;
+	na = (size_t)(dash - t);
+	nb = strlen(dash + 1);
+	if (!na || !nb || na >= sizeof(a) || nb >= sizeof(b))
+		return -1;
+	memcpy(a, t, na);
+	a[na] = '\0';
+	memcpy(b, dash + 1, nb + 1);
+	if (hex_u64(a, start) || hex_u64(b, end) || *start >= *end)
+		return -1;
+	return 0;
+}
+
+/* Appends " WORD" (or WORD when empty) to a fixed buffer; -1 if full. */
+static int append(char *dst, size_t cap, const char *sep, const char *word)
+{
+	size_t n = strlen(dst), need = strlen(word) + (n ? strlen(sep) : 0);
+
+	if (n + need >= cap)
+		return -1;
+	if (n)
+		strcat(dst, sep);
+	strcat(dst, word);
+	return 0;
+}
+
+/* Same, for a heap string that grows. */
+static int append_heap(char **dst, const char *sep, const char *word)
+{
+	size_t n = *dst ? strlen(*dst) : 0;
+	size_t need = n + strlen(sep) + strlen(word) + 1;
+	char *p = realloc(*dst, need);
+
+	if (!p)
+		return -1;
+	if (n)
+		strcat(p, sep);
+	else
+		p[0] = '\0';
+	strcat(p, word);
+	*dst = p;
+	return 0;
+}
+
+/* Grows *arr (of *cap elements of size sz) so index n fits. */
+static int grow(void **arr, size_t *cap, size_t n, size_t sz, size_t max)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	if (n >= max)
+		return -1;
+	ncap = *cap ? *cap * 2 : 16;
+	if (ncap > max)
+		ncap = max;
+	p = realloc(*arr, ncap * sz);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+int parse_version(const char *buf, size_t len, struct mm_version *v,
+		  struct parse_err *e)
+{
+	char line[64], *s;
+	unsigned int part[3] = { 0, 0, 0 };
+	struct lines it;
+	int i, r, digits;
+
+	lines_init(&it, buf, len);
+	r = next_line(&it, line, sizeof(line), e);
+	if (r <= 0)
+		return r ? -1 : perr(e, 1, "empty version");
+	if (it.p < it.end)
+		return perr(e, 2, "more than one line");
+	s = line;
+	for (i = 0; i < 3; i++) {
+		for (digits = 0; *s >= '0' && *s <= '9'; s++, digits++) {
+			if (digits == 5)
+				return perr(e, 1, "version number too long");
+			part[i] = part[i] * 10 + (unsigned int)(*s - '0');
+		}
+		if (!digits)
+			return perr(e, 1, "expected MAJOR.MINOR.PATCH");
+		if (i < 2 && *s++ != '.')
+			return perr(e, 1, "expected MAJOR.MINOR.PATCH");
+	}
+	if (*s && *s != '-' && *s != '+' && !blank(s))
+		return perr(e, 1, "junk after the version");
+	v->major = part[0];
+	v->minor = part[1];
+	v->patch = part[2];
+	return 0;
+}
+
+/* ---- fraginfo ---- */
+
+enum { FK_NODE, FK_ZONE, FK_ORDER, FK_NR_FREE, FK_FREE_PAGES, FK_TOTAL,
+	FK_SUITABLE, FK_EXTFRAG, FK_UNUSABLE, FK_N };
+static const char *const frag_keys[FK_N] = {
+	"node", "zone", "order", "nr_free", "free_pages", "free_blocks_total",
+	"free_blocks_suitable", "extfrag", "unusable",
+};
+
+static int frag_line(char *line, unsigned int no, struct frag_info *fi,
+		     size_t *cap, struct parse_err *e)
+{
+	struct frag_order o;
+	uint64_t node = 0, order = 0;
+	char *cur = line, *t, *k, *v, zname[32] = "";
+	unsigned int seen = 0;
+	struct frag_zone *z;
+	int i, bad;
+
+	while ((t = tok(&cur))) {
+		if (split_kv(t, &k, &v))
+			return perr(e, no, "expected key=value, got '%.40s'", t);
+		for (i = 0; i < FK_N && strcmp(k, frag_keys[i]); i++)
+			;
+		if (i == FK_N)
+			continue;
+		if (seen & (1u << i))
+			return perr(e, no, "%s given twice", k);
+		seen |= 1u << i;
+		switch (i) {
+		case FK_NODE:
+			bad = dec_u64(v, &node) || node > 1u << 20;
+			break;
+		case FK_ZONE:
+			bad = !*v || strlen(v) >= sizeof(zname);
+			if (!bad)
+				strcpy(zname, v);
+			break;
+		case FK_ORDER:
+			bad = dec_u64(v, &order) || order >= FRAG_MAX_ORDERS;
+			break;
+		case FK_NR_FREE:
+			bad = dec_u64(v, &o.nr_free);
+			break;
+		case FK_FREE_PAGES:
+			bad = dec_u64(v, &o.free_pages);
+			break;
+		case FK_TOTAL:
+			bad = dec_u64(v, &o.free_blocks_total);
+			break;
+		case FK_SUITABLE:
+			bad = dec_u64(v, &o.free_blocks_suitable);
+			break;
+		case FK_EXTFRAG:
+			bad = dec_i64(v, &o.extfrag);
+			break;
+		default:
+			bad = dec_i64(v, &o.unusable);
+			break;
+		}
+		if (bad)
+			return perr(e, no, "bad value for %s: '%.40s'", k, v);
+	}
+	for (i = 0; i < FK_N; i++)
+		if (!(seen & (1u << i)))
+			return perr(e, no, "%s missing", frag_keys[i]);
+
+	z = fi->nzones ? &fi->zones[fi->nzones - 1] : NULL;
+	if (!z || z->node != (int)node || strcmp(z->name, zname)) {
+		if (order != 0)
+			return perr(e, no, "zone %s starts at order %u", zname,
+				    (unsigned int)order);
+		if (grow((void **)&fi->zones, cap, fi->nzones,
+			 sizeof(*fi->zones), FRAG_MAX_ZONES))
+			return perr(e, no, "too many zones");
+		z = &fi->zones[fi->nzones++];
+		memset(z, 0, sizeof(*z));
+		z->node = (int)node;
+		strcpy(z->name, zname);
+	} else if (order != (uint64_t)z->norders) {
+		return perr(e, no, "order %u out of sequence in zone %s",
+			    (unsigned int)order, zname);
+	}
+	z->o[z->norders++] = o;
+	return 0;
+}
+
+int parse_fraginfo(const char *buf, size_t len, struct frag_info *fi,
+		   struct parse_err *e)
+{
+	char line[LINE_CAP];
+	struct lines it;
+	size_t cap = 0;
+	int r;
+
+	fi->nzones = 0;
+	fi->zones = NULL;
+	lines_init(&it, buf, len);
+	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
+		if (blank(line))
+			continue;
+		if (frag_line(line, it.no, fi, &cap, e))
+			return -1;
+	}
+	if (r < 0)
+		return -1;
+	if (!fi->nzones)
+		return perr(e, 0, "no zones");
+	return 0;
+}
+
+void frag_info_free(struct frag_info *fi)
+{
+	free(fi->zones);
+	fi->zones = NULL;
+	fi->nzones = 0;
+}
+
+/* ---- vmas ---- */
+
+enum { VK_PRESENT, VK_SWAP, VK_PMD, VK_PUD, VK_DIRTY, VK_YOUNG, VK_RUNS,
+	VK_PTABLES, VK_N };
+static const char *const vma_keys[VK_N] = {
+	"present", "swap", "pmd", "pud", "dirty", "young", "runs", "ptables",
+};
+
+static int good_perms(const char *p)
+{
+	return strlen(p) == 4 && (p[0] == 'r' || p[0] == '-') &&
+	       (p[1] == 'w' || p[1] == '-') && (p[2] == 'x' || p[2] == '-') &&
+	       (p[3] == 'p' || p[3] == 's');
+}
+
+/*
+ * A key=value token ends the counters only when it is not one: names are
+ * paths or [brackets], and may contain '=' or spaces, so the name is the
+ * rest of the line after the last counter.
+ */
+static int looks_like_kv(const char *s)
+{
+	const char *eq = strchr(s, '=');
+	const char *p;
+
+	if (!eq || eq == s || !eq[1])
+		return 0;
+	for (p = s; p < eq; p++)
+		if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
+			return 0;
+	for (p = eq + 1; *p; p++)
+		if (hexval(*p) < 0 && *p != 'x' && *p != '-')
+			return 0;
+	return 1;
+}
+
+static int vma_line(char *line, unsigned int no, struct vma_info *m,
+		    struct parse_err *e)
+{
+	char *cur = line, *t, *k, *v;
+	uint64_t *field[VK_N] = {
+		&m->present, &m->swap, &m->pmd, &m->pud, &m->dirty, &m->young,
+		&m->runs, &m->ptables,
+	};
+	unsigned int seen = 0;
+	int i;
+
+	memset(m, 0, sizeof(*m));
+	t = tok(&cur);
+	if (!t || parse_range(t, &m->start, &m->end))
+		return perr(e, no, "expected START-END");
+	t = tok(&cur);
+	if (!t || !good_perms(t))
+		return perr(e, no, "expected permissions like r-xp");
+	strcpy(m->perms, t);
+	t = tok(&cur);
+	if (!t || hex_u64(t, &m->pgoff))
+		return perr(e, no, "expected a hex page offset");
+	for (;;) {
+		char *end, save;
+
+		t = skip_space(cur);
+		for (end = t; *end && !is_space(*end); end++)
+			;
+		if (end == t)
+			break;
+		save = *end;
+		*end = '\0';
+		if (!looks_like_kv(t)) {
+			*end = save;
+			break;
+		}
+		cur = save ? end + 1 : end;
+		split_kv(t, &k, &v);
+		for (i = 0; i < VK_N && strcmp(k, vma_keys[i]); i++)
+			;
+		if (i == VK_N)
+			continue;
+		if (seen & (1u << i))
+			return perr(e, no, "%s given twice", k);
+		seen |= 1u << i;
+		if (dec_u64(v, field[i]))
+			return perr(e, no, "bad value for %s: '%.40s'", k, v);
+	}
+	for (i = 0; i < VK_N; i++)
+		if (!(seen & (1u << i)))
+			return perr(e, no, "%s missing", vma_keys[i]);
+	cur = skip_space(cur);
+	m->name = strdup(cur);
+	if (!m->name)
+		return perr(e, no, "out of memory");
+	return 0;
+}
+
+int parse_vmas(const char *buf, size_t len, struct vma_list *vl,
+	       struct parse_err *e)
+{
+	char line[LINE_CAP];
+	struct lines it;
+	size_t cap = 0;
+	int r;
+
+	vl->n = 0;
+	vl->v = NULL;
+	lines_init(&it, buf, len);
+	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
+		if (blank(line) || line[0] == '#')
+			continue;
+		if (grow((void **)&vl->v, &cap, vl->n, sizeof(*vl->v),
+			 SIZE_MAX / sizeof(*vl->v)))
+			return perr(e, it.no, "out of memory");
+		if (vma_line(line, it.no, &vl->v[vl->n], e))
+			return -1;
+		vl->n++;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+void vma_list_free(struct vma_list *vl)
+{
+	size_t i;
+
+	for (i = 0; i < vl->n; i++)
+		free(vl->v[i].name);
+	free(vl->v);
+	vl->v = NULL;
+	vl->n = 0;
+}
+
+/* ---- pagetable ---- */
+
+static int level_by_name(const char *s)
+{
+	int l;
+
+	for (l = 0; l < PT_NLEVELS; l++)
+		if (!strcmp(s, level_names[l]))
+			return l;
+	return -1;
+}
+
+static int pt_header(char *line, unsigned int no, struct pt_report *pt,
+		     struct parse_err *e)
+{
+	char *cur = line + 1, *t, *k, *v;
+	int in_comm = 0;
+	uint64_t x;
+
+	while ((t = tok(&cur))) {
+		if (split_kv(t, &k, &v)) {
+			if (in_comm && append(pt->comm, sizeof(pt->comm), " ",
+					      t))
+				return perr(e, no, "comm too long");
+			continue;
+		}
+		in_comm = 0;
+		if (!strcmp(k, "pid")) {
+			if (dec_u64(v, &x) || x > 4194304)
+				return perr(e, no, "bad pid '%.40s'", v);
+			pt->pid = (int)x;
+		} else if (!strcmp(k, "levels")) {
+			if (dec_u64(v, &x) || x < 2 || x > 5)
+				return perr(e, no, "bad levels '%.40s'", v);
+			pt->levels = (int)x;
+		} else if (!strcmp(k, "comm")) {
+			if (strlen(v) >= sizeof(pt->comm))
+				return perr(e, no, "comm too long");
+			strcpy(pt->comm, v);
+			in_comm = 1;
+		}
+	}
+	return 0;
+}
+
+static int pt_flags(char *v, struct pt_run *r)
+{
+	char *f, *next;
+	int i;
+
+	for (f = v; f && *f; f = next) {
+		next = strchr(f, ',');
+		if (next)
+			*next++ = '\0';
+		if (!*f || !strcmp(f, "-"))
+			continue;
+		for (i = 0; i < PTF_NFLAGS && strcmp(f, pt_flag_names[i]); i++)
+			;
+		if (i < PTF_NFLAGS)
+			r->flags |= 1u << i;
+		else if (append_heap(&r->other_flags, ",", f))
+			return -1;
+	}
+	return 0;
+}
+
+static int pt_line(char *line, unsigned int no, struct pt_run *r,
+		   struct parse_err *e)
+{
+	char *cur = line, *t, *k, *v, *p;
+	int l, bad;
+
+	memset(r, 0, sizeof(*r));
+	t = tok(&cur);
+	if (!t || parse_range(t, &r->start, &r->end))
+		return perr(e, no, "expected START-END");
+	t = tok(&cur);
+	l = t ? level_by_name(t) : -1;
+	if (l < 0)
+		return perr(e, no, "expected a level (pte, pmd, pud, ...)");
+	r->level = (enum pt_level)l;
+	t = tok(&cur);
+	if (!t || dec_u64(t, &r->entries))
+		return perr(e, no, "expected a number of entries");
+	t = tok(&cur);
+	if (!t || strlen(t) >= sizeof(r->kind))
+		return perr(e, no, "expected a kind (present, swap, ...)");
+	for (p = t; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || *p == '-' || *p == '_'))
+			return perr(e, no, "bad kind '%.40s'", t);
+	strcpy(r->kind, t);
+	while ((t = tok(&cur))) {
+		if (split_kv(t, &k, &v)) {
+			if (append_heap(&r->extra, " ", t))
+				return perr(e, no, "out of memory");
+			continue;
+		}
+		bad = 0;
+		if (!strcmp(k, "pfn")) {
+			bad = r->has_pfn || hex_u64(v, &r->pfn);
+			r->has_pfn = 1;
+		} else if (!strcmp(k, "type")) {
+			bad = r->has_type || dec_u64(v, &r->type);
+			r->has_type = 1;
+		} else if (!strcmp(k, "offset")) {
+			bad = r->has_offset || hex_u64(v, &r->offset);
+			r->has_offset = 1;
+		} else if (!strcmp(k, "flags")) {
+			if (pt_flags(v, r))
+				return perr(e, no, "out of memory");
+		} else {
+			v[-1] = '=';
+			if (append_heap(&r->extra, " ", k))
+				return perr(e, no, "out of memory");
+		}
+		if (bad)
+			return perr(e, no, "bad or repeated %s", k);
+	}
+	return 0;
+}
+
+static void pt_run_free(struct pt_run *r)
+{
+	free(r->other_flags);
+	free(r->extra);
+}
+
+int parse_pagetable(const char *buf, size_t len, struct pt_report *pt,
+		    struct parse_err *e)
+{
+	char line[LINE_CAP];
+	struct lines it;
+	size_t cap = 0;
+	int r;
+
+	memset(pt, 0, sizeof(*pt));
+	pt->pid = -1;
+	lines_init(&it, buf, len);
+	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
+		if (blank(line))
+			continue;
+		if (line[0] == '#') {
+			if (pt_header(line, it.no, pt, e))
+				return -1;
+			continue;
+		}
+		if (grow((void **)&pt->r, &cap, pt->n, sizeof(*pt->r),
+			 SIZE_MAX / sizeof(*pt->r)))
+			return perr(e, it.no, "out of memory");
+		if (pt_line(line, it.no, &pt->r[pt->n], e)) {
+			pt_run_free(&pt->r[pt->n]);
+			return -1;
+		}
+		pt->n++;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+void pt_report_free(struct pt_report *pt)
+{
+	size_t i;
+
+	for (i = 0; i < pt->n; i++)
+		pt_run_free(&pt->r[i]);
+	free(pt->r);
+	pt->r = NULL;
+	pt->n = 0;
+}
+
+/* ---- vtop ---- */
+
+static int vtop_level(char *cur, const char *name, unsigned int no,
+		      struct vtop_report *vt, struct parse_err *e)
+{
+	struct vtop_level *lv;
+	char *t;
+
+	if (vt->kind[0])
+		return perr(e, no, "level after the outcome");
+	if (vt->nlevels == VTOP_MAX_LEVELS)
+		return perr(e, no, "too many levels");
+	lv = &vt->lv[vt->nlevels++];
+	memset(lv, 0, sizeof(*lv));
+	strcpy(lv->level, name);
+	while ((t = tok(&cur))) {
+		if (!strcmp(t, "folded")) {
+			lv->folded = 1;
+		} else if (!strncmp(t, "index=", 6)) {
+			if (lv->has_index || dec_u64(t + 6, &lv->index))
+				return perr(e, no, "bad or repeated index");
+			lv->has_index = 1;
+		} else if (!strncmp(t, "entry=", 6)) {
+			if (lv->has_entry || hex_u64(t + 6, &lv->entry))
+				return perr(e, no, "bad or repeated entry");
+			lv->has_entry = 1;
+		} else if (append(lv->flags, sizeof(lv->flags), " ", t)) {
+			return perr(e, no, "flags too long");
+		}
+	}
+	return 0;
+}
+
+static int vtop_outcome(char *first, char *cur, unsigned int no,
+			struct vtop_report *vt, struct parse_err *e)
+{
+	char *t = first, *k, *v, *p;
+	int bad;
+
+	if (vt->kind[0])
+		return perr(e, no, "second outcome line");
+	if (!strcmp(first, "not-present")) {
+		strcpy(vt->kind, "not-present");
+		t = tok(&cur);
+		if (t && !strcmp(t, "at"))
+			t = tok(&cur);
+		if (!t || level_by_name(t) < 0)
+			return perr(e, no, "not-present at which level?");
+		strcpy(vt->at_level, t);
+		return 0;
+	}
+	if (!strncmp(first, "pfn=", 4) || !strncmp(first, "paddr=", 6)) {
+		strcpy(vt->kind, "present");
+	} else {
+		if (strlen(first) >= sizeof(vt->kind))
+			return perr(e, no, "unknown line '%.40s'", first);
+		for (p = first; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || *p == '-'))
+				return perr(e, no, "unknown line '%.40s'",
+					    first);
+		strcpy(vt->kind, first);
+		t = tok(&cur);
+	}
+	for (; t; t = tok(&cur)) {
+		if (split_kv(t, &k, &v)) {
+			if (append(vt->detail, sizeof(vt->detail), " ", t))
+				return perr(e, no, "outcome too long");
+			continue;
+		}
+		bad = 0;
+		if (!strcmp(k, "pfn")) {
+			bad = vt->has_pfn || hex_u64(v, &vt->pfn);
+			vt->has_pfn = 1;
+		} else if (!strcmp(k, "paddr")) {
+			bad = vt->has_paddr || hex_u64(v, &vt->paddr);
+			vt->has_paddr = 1;
+		} else if (!strcmp(k, "type")) {
+			bad = vt->has_type || dec_u64(v, &vt->type);
+			vt->has_type = 1;
+		} else if (!strcmp(k, "offset")) {
+			bad = vt->has_offset || hex_u64(v, &vt->offset);
+			vt->has_offset = 1;
+		} else {
+			v[-1] = '=';
+			if (append(vt->detail, sizeof(vt->detail), " ", k))
+				return perr(e, no, "outcome too long");
+		}
+		if (bad)
+			return perr(e, no, "bad or repeated %s", k);
+	}
+	return 0;
+}
+
+int parse_vtop(const char *buf, size_t len, struct vtop_report *vt,
+	       struct parse_err *e)
+{
+	char line[LINE_CAP], *cur, *t;
+	struct lines it;
+	int r;
+
+	memset(vt, 0, sizeof(*vt));
+	lines_init(&it, buf, len);
+	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
+		if (blank(line) || line[0] == '#')
+			continue;
+		cur = line;
+		t = tok(&cur);
+		if (level_by_name(t) >= 0)
+			r = vtop_level(cur, t, it.no, vt, e);
+		else
+			r = vtop_outcome(t, cur, it.no, vt, e);
+		if (r)
+			return -1;
+	}
+	if (r < 0)
+		return -1;
+	if (!vt->kind[0])
+		return perr(e, 0, "no outcome line (truncated?)");
+	return 0;
+}
+
+/* ---- vbuf ---- */
+
+int parse_vbuf_stats(const char *buf, size_t len, struct vbuf_stats *vs,
+		     struct parse_err *e)
+{
+	static const char *const keys[] = {
+		"size", "pages", "faults", "mappings", "opens",
+	};
+	int64_t *field[] = {
+		&vs->size, &vs->pages, &vs->faults, &vs->mappings, &vs->opens,
+	};
+	char line[LINE_CAP], *cur, *t, *k, *v;
+	struct lines it;
+	size_t i;
+	int r;
+
+	for (i = 0; i < 5; i++)
+		*field[i] = -1;
+	lines_init(&it, buf, len);
+	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
+		cur = line;
+		while ((t = tok(&cur))) {
+			if (split_kv(t, &k, &v))
+				return perr(e, it.no, "expected key=value");
+			for (i = 0; i < 5 && strcmp(k, keys[i]); i++)
+				;
+			if (i == 5)
+				continue;
+			if (*field[i] != -1 || dec_i64(v, field[i]) ||
+			    *field[i] < 0)
+				return perr(e, it.no, "bad or repeated %s",
+					    k);
+		}
+	}
+	if (r < 0)
+		return -1;
+	if (vs->size < 0 || vs->pages < 0)
+		return perr(e, 0, "size or pages missing");
+	return 0;
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * parse.h - one parser for every file of the module, over a buffer and its
+ * length (no NUL needed; embedded NULs are an error). Each returns 0, or -1
+ * with the line and the reason in struct parse_err. Unknown key=value
+ * fields are skipped, so a newer module that adds fields still parses.
+ * Free what a parser filled with the matching *_free(), also after -1.
+ */
+#ifndef MMLENS_PARSE_H
+#define MMLENS_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct parse_err {
+	unsigned int line;	/* 1-based; 0 when not about one line */
+	char msg[160];
+};
+
+/* /proc/mmlens/version: "MAJOR.MINOR.PATCH" and an optional -suffix. */
+struct mm_version {
+	unsigned int major, minor, patch;
+};
+
+int parse_version(const char *buf, size_t len, struct mm_version *v,
+		  struct parse_err *e);
+
+/* /proc/mmlens/fraginfo: per node, zone and order. */
+#define FRAG_MAX_ORDERS 32
+#define FRAG_MAX_ZONES 65536
+
+struct frag_order {
+	uint64_t nr_free;
+	uint64_t free_pages;
+	uint64_t free_blocks_total;
+	uint64_t free_blocks_suitable;
+	int64_t extfrag;	/* thousandths; -1000: would not fail */
+	int64_t unusable;	/* thousandths */
+};
+
+struct frag_zone {
+	int node;
+	char name[32];
+	int norders;
+	struct frag_order o[FRAG_MAX_ORDERS];
+};
+
+struct frag_info {
+	size_t nzones;
+	struct frag_zone *zones;
+};
+
+int parse_fraginfo(const char *buf, size_t len, struct frag_info *fi,
+		   struct parse_err *e);
+void frag_info_free(struct frag_info *fi);
+
+/* debugfs vmas: one line per VMA. Counts in 4 KiB pages, pmd/pud entries. */
+struct vma_info {
+	uint64_t start, end, pgoff;
+	char perms[5];
+	uint64_t present, swap, pmd, pud, dirty, young, runs, ptables;
+	char *name;		/* "" for anonymous */
+};
+
+struct vma_list {
+	size_t n;
+	struct vma_info *v;
+};
+
+int parse_vmas(const char *buf, size_t len, struct vma_list *vl,
+	       struct parse_err *e);
+void vma_list_free(struct vma_list *vl);
+
+/* debugfs pagetable: a "#" header, then one line per run of entries. */
+enum pt_level { PT_PTE, PT_PMD, PT_PUD, PT_P4D, PT_PGD, PT_NLEVELS };
+
+/* Page-table entry flags, in the order the compact form shows them. */
+enum {
+	PTF_RW, PTF_USER, PTF_ACCESSED, PTF_DIRTY, PTF_NX, PTF_GLOBAL,
+	PTF_HUGE, PTF_ZERO, PTF_SPECIAL, PTF_SOFT_DIRTY, PTF_UFFD_WP,
+	PTF_PAT, PTF_PCD, PTF_PWT, PTF_NFLAGS
+};
+extern const char *const pt_flag_names[PTF_NFLAGS];
+
+struct pt_run {
+	uint64_t start, end;
+	enum pt_level level;
+	uint64_t entries;
+	char kind[16];		/* present, swap, migration, ... */
+	unsigned int flags;	/* 1 << PTF_* */
+	char *other_flags;	/* flags not in the table, comma-separated */
+	char *extra;		/* other fields, as written */
+	int has_pfn, has_type, has_offset;
+	uint64_t pfn, type, offset;
+};
+
+struct pt_report {
+	int pid;		/* -1 when the header lacks it */
+	char comm[64];
+	int levels;		/* 4 or 5; 0 when the header lacks it */
+	size_t n;
+	struct pt_run *r;
+};
+
+int parse_pagetable(const char *buf, size_t len, struct pt_report *pt,
+		    struct parse_err *e);
+void pt_report_free(struct pt_report *pt);
+const char *pt_level_name(enum pt_level l);
+/* Bytes one entry at that level maps (4 KiB pages, x86-64). */
+uint64_t pt_level_bytes(enum pt_level l);
+
+/* debugfs vtop: one line per level from pgd down, then the outcome. */
+#define VTOP_MAX_LEVELS 8
+
+struct vtop_level {
+	char level[8];
+	int folded;
+	int has_index, has_entry;
+	uint64_t index, entry;
+	char flags[160];	/* decoded flags, space-separated */
+};
+
+struct vtop_report {
+	int nlevels;
+	struct vtop_level lv[VTOP_MAX_LEVELS];
+	char kind[16];		/* present, not-present, not-mapped, swap,
+				 * migration, ...; "" when missing
+				 */
+	char at_level[8];	/* not-present: where the walk stopped */
+	int has_pfn, has_paddr, has_type, has_offset;
+	uint64_t pfn, paddr, type, offset;
+	char detail[160];	/* the outcome line's other fields */
+};
+
+int parse_vtop(const char *buf, size_t len, struct vtop_report *vt,
+	       struct parse_err *e);
+
+/* debugfs vbuf: key=value lines. -1 for a field the module did not give. */
+struct vbuf_stats {
+	int64_t size, pages, faults, mappings, opens;
+};
+
+int parse_vbuf_stats(const char *buf, size_t len, struct vbuf_stats *vs,
+		     struct parse_err *e);
+
+#endif /* MMLENS_PARSE_H */

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * render.h - how mmlens draws: human units, aligned tables, scaled bars,
+ * the address-space map's cells, colours.
+ */
+#ifndef MMLENS_RENDER_H
+#define MMLENS_RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mmlens.h"
+#include "parse.h"
+
+#define PAGE_BYTES 4096ULL
+
+/* "0", "4K", "132K", "1.5M", "907M", "2.0G" (powers of 1024). */
+char *fmt_bytes(char *out, size_t size, uint64_t bytes);
+char *fmt_pages(char *out, size_t size, uint64_t pages);
+/* Thousandths as the kernel prints them: -1000 -> "-1.000". */
+char *fmt_milli(char *out, size_t size, int64_t milli);
+/* Characters on screen: UTF-8 sequences count one, ANSI escapes none. */
+size_t display_width(const char *s);
+
+enum color {
+	C_RESET, C_BOLD, C_DIM, C_RED, C_GREEN, C_YELLOW, C_BLUE, C_MAGENTA,
+	C_CYAN, C_REV,
+};
+/* The escape for colour k, or "" when colour is off. */
+const char *sgr(const struct ctx *c, enum color k);
+
+struct table {
+	int ncols;
+	const char *const *head;
+	const char *align;	/* per column: 'l' or 'r' */
+	size_t nrows, cap;
+	char **cells;		/* nrows * ncols */
+	unsigned char *rule;	/* rule before row i */
+	int pending_rule;
+};
+
+void table_init(struct table *t, int ncols, const char *const *head,
+		const char *align);
+/* ncols strings; copied. -1 on allocation failure. */
+int table_add(struct table *t, ...);
+void table_rule(struct table *t);
+void table_print(const struct table *t, FILE *f, const struct ctx *c);
+void table_free(struct table *t);
+
+/* A bar of value/max over width cells, in eighths of a block. */
+char *bar(char *out, size_t size, uint64_t value, uint64_t max, int width,
+	  int ascii);
+
+/* The map: what share of each slice of a VMA is present, huge, swapped. */
+struct map_cell {
+	uint64_t bytes, present, huge, swap;
+};
+
+/* runs sorted by start; cells[ncells] cover [start, end) evenly. */
+void map_cells(uint64_t start, uint64_t end, const struct pt_run *runs,
+	       size_t nruns, struct map_cell *cells, int ncells);
+/* The glyph of a cell, with colour when c allows; appended to out. */
+void map_glyph(const struct ctx *c, const struct map_cell *cell,
+	       char *out, size_t size);
+void map_legend(const struct ctx *c, FILE *f);
+
+/* pt (cmd_pt.c): "wuadxg" positions then rarer flags by name. */
+void pt_flags_compact(const struct pt_run *r, char *out, size_t size);
+
+/* frag (cmd_frag.c): what a zone's free lists allow. */
+struct frag_verdict {
+	int largest;	/* largest order with a free block, -1: none */
+	int frag_fail;	/* first order failing for fragmentation, or -1 */
+	int nomem_fail;	/* first order failing for lack of memory, or -1 */
+};
+
+void frag_verdict(const struct frag_zone *z, struct frag_verdict *v);
+/* Text for the zones matching node (-1: all) and zone (NULL: all);
+ * prev, when given, marks what changed since.
+ */
+void frag_text(const struct ctx *c, FILE *f, const struct frag_info *cur,
+	       const struct frag_info *prev, int node, const char *zone);
+
+#endif /* MMLENS_RENDER_H */

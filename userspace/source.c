@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * source.c - reading the module's files, live or from a snapshot (--root),
+ * and turning every way that can fail into one message, one hint and one
+ * exit code.
+ *
+ * Per-process reports take the pid on their own open file: open O_RDWR,
+ * write the pid, read from offset 0. Two users never race on a global
+ * target that way.
+ *
+ * A snapshot keeps per-process reports in
+ * DIR/sys/kernel/debug/mmlens/pids/PID/NAME (vtop: vtop-ADDR); a file
+ * NAME.errno beside one, holding e.g. "ESRCH read", replays an error of
+ * that stage (open, write, read) so tests can exercise every exit code.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "mmlens.h"
+#include "parse.h"
+
+#define DEBUGFS_MAGIC_NR 0x64626720
+/* Larger than any report of a real process; stops a runaway read. */
+#define READ_CAP (1UL << 30)
+
+void buf_free(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = 0;
+}
+
+void path_in_root(const struct ctx *c, const char *path, char *out,
+		  size_t size)
+{
+	snprintf(out, size, "%s%s", c->root, path);
+}
+
+/* Whole file into b, NUL-terminated; 0 or an errno. */
+static int read_all(int fd, struct buf *b)
+{
+	size_t cap = 16384;
+	ssize_t n;
+
+	b->len = 0;
+	b->data = malloc(cap + 1);
+	if (!b->data)
+		return ENOMEM;
+	for (;;) {
+		if (b->len == cap) {
+			char *p;
+
+			if (cap >= READ_CAP) {
+				buf_free(b);
+				return EFBIG;
+			}
+			cap *= 2;
+			p = realloc(b->data, cap + 1);
+			if (!p) {
+				buf_free(b);
+				return ENOMEM;
+			}
+			b->data = p;
+		}
+		n = read(fd, b->data + b->len, cap - b->len);
+		if (n < 0) {
+			int err = errno;
+
+			if (err == EINTR)
+				continue;
+			buf_free(b);
+			return err;
+		}
+		if (n == 0)
+			break;
+		b->len += n;
+	}
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+static int errno_by_name(const char *s)
+{
+	static const struct {
+		const char *name;
+		int err;
+	} tab[] = {
+		{ "ESRCH", ESRCH }, { "EPERM", EPERM }, { "EACCES", EACCES },
+		{ "EINVAL", EINVAL }, { "ENOENT", ENOENT }, { "EIO", EIO },
+		{ "ENODEV", ENODEV },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (!strcmp(s, tab[i].name))
+			return tab[i].err;
+	return EIO;
+}
+
+/* A snapshot's replayed error for STAGE of FILE, or 0. */
+static int snap_errno(const struct ctx *c, const char *file,
+		      const char *stage)
+{
+	char path[PATH_MAX + 80], name[16], when[16];
+	FILE *f;
+	int n;
+
+	if (!*c->root)
+		return 0;
+	if (snprintf(path, sizeof(path), "%s.errno", file) >= (int)sizeof(path))
+		return 0;
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fscanf(f, "%15s %15s", name, when);
+	fclose(f);
+	if (n != 2 || strcmp(when, stage))
+		return 0;
+	return errno_by_name(name);
+}
+
+static const char *feature_of(const char *path)
+{
+	if (strstr(path, "vbuf") || strstr(path, VBUF_DEV))
+		return "the vmalloc buffer (/dev/mmlens)";
+	if (strstr(path, DEBUG_DIR))
+		return "the page-table walker";
+	return "this report";
+}
+
+static int perm_error(const char *path)
+{
+	return fail(EXIT_PERM, "run it as root, e.g. sudo mmlens ...",
+		    "%s needs root (CAP_SYS_ADMIN): %s", path,
+		    strerror(EACCES));
+}
+
+/*
+ * PATH (under the root) could not be opened: say whether the module is
+ * missing, debugfs is not mounted, or the module is one without PATH.
+ */
+static int missing_error(const struct ctx *c, const char *path, int err)
+{
+	char dir[PATH_MAX];
+	struct statfs sfs;
+	struct stat st;
+
+	if (err == EACCES || err == EPERM)
+		return perm_error(path);
+	if (err != ENOENT)
+		return fail(EXIT_NOMODULE, NULL, "%s: %s", path, strerror(err));
+	if (!strncmp(path, DEBUG_DIR, strlen(DEBUG_DIR))) {
+		path_in_root(c, DEBUG_DIR, dir, sizeof(dir));
+		if (stat(dir, &st)) {
+			if (errno == EACCES || errno == EPERM)
+				return perm_error(path);
+			if (!*c->root && (statfs("/sys/kernel/debug", &sfs) ||
+					  sfs.f_type != DEBUGFS_MAGIC_NR))
+				return fail(EXIT_NOMODULE,
+					    "sudo mount -t debugfs none /sys/kernel/debug",
+					    "debugfs is not mounted, so %s is missing",
+					    path);
+			return fail(EXIT_NOMODULE,
+				    "reload the module: sudo rmmod mmlens; sudo insmod mmlens.ko",
+				    "%s is missing although /proc/mmlens exists",
+				    DEBUG_DIR);
+		}
+	}
+	return fail(EXIT_NOMODULE,
+		    "load the mmlens.ko built from the same tree as this tool",
+		    "the loaded mmlens.ko (%s) has no %s: it lacks %s",
+		    c->module_version[0] ? c->module_version : "?", path,
+		    feature_of(path));
+}
+
+int read_module_file(struct ctx *c, const char *path, struct buf *b)
+{
+	char full[PATH_MAX];
+	int fd, err;
+
+	path_in_root(c, path, full, sizeof(full));
+	fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return missing_error(c, path, errno);
+	err = read_all(fd, b);
+	close(fd);
+	if (err == EACCES || err == EPERM)
+		return perm_error(path);
+	if (err == ENODEV)
+		return fail(EXIT_NOMODULE, "sudo insmod mmlens.ko",
+			    "the module was unloaded while reading %s", path);
+	if (err)
+		return fail(EXIT_NOMODULE, NULL, "reading %s: %s", path,
+			    strerror(err));
+	return 0;
+}
+
+/* The version, and whether this tool understands its file formats. */
+int module_check(struct ctx *c)
+{
+	struct mm_version mod, tool;
+	struct parse_err pe;
+	struct buf b;
+	char full[PATH_MAX];
+	int fd, err;
+
+	path_in_root(c, PROC_DIR "/version", full, sizeof(full));
+	fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == EACCES)
+			return perm_error(PROC_DIR "/version");
+		return fail(EXIT_NOMODULE,
+			    "sudo insmod mmlens.ko (or: sudo modprobe mmlens)",
+			    "the mmlens module is not loaded (%s%s: %s)",
+			    c->root, PROC_DIR "/version", strerror(errno));
+	}
+	err = read_all(fd, &b);
+	close(fd);
+	if (err)
+		return fail(EXIT_NOMODULE, NULL, "reading %s: %s",
+			    PROC_DIR "/version", strerror(err));
+	if (parse_version(b.data, b.len, &mod, &pe)) {
+		buf_free(&b);
+		return fail(EXIT_NOMODULE,
+			    "load the mmlens.ko built from the same tree as this tool",
+			    "%s is not a version this tool knows: %s",
+			    PROC_DIR "/version", pe.msg);
+	}
+	buf_free(&b);
+	snprintf(c->module_version, sizeof(c->module_version), "%u.%u.%u",
+		 mod.major, mod.minor, mod.patch);
+	if (parse_version(MMLENS_TOOL_VERSION, strlen(MMLENS_TOOL_VERSION),
+			  &tool, &pe))
+		return fail(EXIT_USAGE, NULL, "bad built-in version");
+	if (mod.major != tool.major)
+		return fail(EXIT_NOMODULE,
+			    "load the mmlens.ko built from the same tree as this tool",
+			    "mmlens.ko %s is %s than this tool (%s): their file formats differ",
+			    c->module_version,
+			    mod.major < tool.major ? "older" : "newer",
+			    MMLENS_TOOL_VERSION);
+	if (mod.minor != tool.minor)
+		warn(mod.minor < tool.minor ?
+		     "load the mmlens.ko built with this tool; some commands may be missing" :
+		     "update the mmlens tool; new fields are ignored",
+		     "mmlens.ko %s is %s than this tool (%s)",
+		     c->module_version,
+		     mod.minor < tool.minor ? "older" : "newer",
+		     MMLENS_TOOL_VERSION);
+	return 0;
+}
+
+static int pid_error(int pid, int err, const char *stage, const char *path)
+{
+	if (err == EACCES || err == EPERM)
+		return perm_error(path);
+	if (err == ESRCH && !strcmp(stage, "read"))
+		return fail(EXIT_NOPROC, "run the command again",
+			    "process %d exited while %s was being read", pid,
+			    path);
+	if (err == ESRCH)
+		return fail(EXIT_NOPROC, "check the pid with ps",
+			    "no such process: %d", pid);
+	if (err == EINVAL && !strcmp(stage, "write"))
+		return fail(EXIT_NOPROC, "pick a user process (see ps)",
+			    "process %d has no user address space (a kernel thread?)",
+			    pid);
+	if (err == EINVAL && !strcmp(stage, "address"))
+		return fail(EXIT_USAGE,
+			    "pick an address inside a mapping of /proc/PID/maps",
+			    "%s rejected the address: not a user address", path);
+	if (err == ENODEV)
+		return fail(EXIT_NOMODULE, "sudo insmod mmlens.ko",
+			    "the module was unloaded while reading %s", path);
+	return fail(EXIT_NOMODULE, NULL, "%s (%s): %s", path, stage,
+		    strerror(err));
+}
+
+static int read_pid_snapshot(struct ctx *c, const char *name, int pid,
+			     const char *extra, struct buf *b)
+{
+	char path[PATH_MAX], file[PATH_MAX + 64], base[PATH_MAX + 64];
+	const char *stages[] = { "open", "write", "address", "read" };
+	struct stat st;
+	size_t i;
+	int fd, err;
+
+	snprintf(path, sizeof(path), DEBUG_DIR "/%s", name);
+	snprintf(base, sizeof(base), "%s%s", c->root, path);
+	if (stat(base, &st))
+		return missing_error(c, path, errno);
+	if (extra && extra[0] == '0' && extra[1] == 'x')
+		extra += 2;
+	snprintf(file, sizeof(file), "%s" DEBUG_DIR "/pids/%d/%s%s%s",
+		 c->root, pid, name, extra ? "-" : "", extra ? extra : "");
+	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+		err = snap_errno(c, file, stages[i]);
+		if (err)
+			return pid_error(pid, err, stages[i], path);
+	}
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pid_error(pid, ESRCH, "write", path);
+	err = read_all(fd, b);
+	close(fd);
+	return err ? pid_error(pid, err, "read", path) : 0;
+}
+
+static int write_str(int fd, const char *s)
+{
+	ssize_t n = write(fd, s, strlen(s));
+
+	if (n < 0)
+		return errno;
+	return (size_t)n == strlen(s) ? 0 : EIO;
+}
+
+/*
+ * debugfs NAME for PID: open, write the pid (and EXTRA, e.g. vtop's
+ * address), read from offset 0. Returns 0 or an exit code (reported).
+ */
+int read_pid_file(struct ctx *c, const char *name, int pid,
+		  const char *extra, struct buf *b)
+{
+	char path[PATH_MAX], full[PATH_MAX], num[64];
+	int fd, err;
+
+	if (*c->root)
+		return read_pid_snapshot(c, name, pid, extra, b);
+	snprintf(path, sizeof(path), DEBUG_DIR "/%s", name);
+	path_in_root(c, path, full, sizeof(full));
+	fd = open(full, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return missing_error(c, path, errno);
+	/* vtop takes "PID ADDR" in one write; the others just "PID" */
+	if (snprintf(num, sizeof(num), "%d%s%s", pid, extra ? " " : "",
+		     extra ? extra : "") >= (int)sizeof(num)) {
+		close(fd);
+		return pid_error(pid, EINVAL, "address", path);
+	}
+	err = write_str(fd, num);
+	if (err) {
+		close(fd);
+		return pid_error(pid, err, "write", path);
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		err = errno;
+		close(fd);
+		return pid_error(pid, err, "lseek", path);
+	}
+	err = read_all(fd, b);
+	close(fd);
+	return err ? pid_error(pid, err, "read", path) : 0;
+}
