@@ -8,9 +8,11 @@
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "textbuf.h"
 
 #define MMLENS_TEXTBUF_MIN (16 * 1024)
@@ -74,3 +76,4 @@ void mmlens_textbuf_free(struct mmlens_textbuf *tb)
 	tb->size = 0;
 	tb->err = 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mmlens_textbuf_free);

@@ -59,6 +59,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
+#include <linux/module.h>
 #include <linux/pgtable.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
@@ -83,6 +84,7 @@ const char *mmlens_level_name(enum mmlens_level level)
 {
 	return level < MMLENS_NR_LEVELS ? level_names[level] : "?";
 }
+EXPORT_SYMBOL_IF_KUNIT(mmlens_level_name);
 
 struct mmlens_walker {
 	struct mm_struct *mm;
@@ -391,6 +393,7 @@ out_free:
 	kfree(w.ptes);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(mmlens_walk);
 
 /**
  * mmlens_translate - the entries of every level for one address
@@ -475,3 +478,4 @@ out:
 	mmap_read_unlock(mm);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mmlens_translate);

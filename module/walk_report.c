@@ -4,8 +4,10 @@
  * pagetable and vtop reports (formats in docs/walk.md).
  */
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "entry.h"
 #include "run.h"
 #include "walk.h"
@@ -119,6 +121,7 @@ int mmlens_report_vmas(struct mm_struct *mm, struct mmlens_textbuf *out)
 	kfree(s);
 	return ret ?: out->err;
 }
+EXPORT_SYMBOL_IF_KUNIT(mmlens_report_vmas);
 
 /* ---- pagetable ---- */
 

@@ -18,6 +18,10 @@ MMLENS_KERNELS="deb6.1:linux-headers-amd64 deb6.12:linux-headers-6.12-amd64"
 # headers metapackage's dependency.
 kernel_release() {
 	local meta dep
+	if kernel_is_debug "$1"; then
+		cat "$(kernel_debug_dir)/release" 2>/dev/null
+		return
+	fi
 	meta=$(kernel_meta "$1") || return 1
 	dep=$(dpkg-query -W -f='${Depends}' "$meta" 2>/dev/null |
 		tr ',' '\n' | sed -n 's/^ *linux-headers-\([^ ]*\).*/\1/p' |
@@ -42,6 +46,36 @@ kernel_names() {
 	for pair in $MMLENS_KERNELS; do
 		printf '%s\n' "${pair%%:*}"
 	done
+}
+
+# The kernel we build ourselves (scripts/debug-kernel.sh): KASAN, lockdep,
+# kmemleak, fault injection, KUnit. Not in kernel_names: the host checks
+# (dkms, install, sparse) are about the distro kernels.
+MMLENS_DEBUG_KERNEL=debug6.12
+kernel_is_debug() { [ "$1" = "$MMLENS_DEBUG_KERNEL" ]; }
+kernel_debug_dir() { bash "$MMLENS_TOP/scripts/debug-kernel.sh" --dir; }
+
+# kernel_kdir NAME: the tree external modules build against.
+kernel_kdir() {
+	if kernel_is_debug "$1"; then
+		printf '%s/obj\n' "$(kernel_debug_dir)"
+	else
+		printf '/lib/modules/%s/build\n' "$(kernel_release "$1")"
+	fi
+}
+
+# kernel_root NAME: holds boot/vmlinuz-REL and lib/modules/REL/.
+kernel_root() {
+	if kernel_is_debug "$1"; then
+		printf '%s/root\n' "$(kernel_debug_dir)"
+	else
+		printf '%s/kernels/%s\n' "$MMLENS_CACHE" "$(kernel_release "$1")"
+	fi
+}
+
+kernel_image() {
+	printf '%s/boot/vmlinuz-%s\n' "$(kernel_root "$1")" \
+		"$(kernel_release "$1")"
 }
 
 # Results: every check, on the host or in a VM, becomes one TAP line on

@@ -11,19 +11,24 @@ MMLENS_BUILD=${MMLENS_BUILD:-$MMLENS_TOP/.build}
 
 # name kernel topology paging module-build in-VM-tests
 # (module-build "dkms" is the mmlens.ko that dkms-test.sh built: only
-# loaded and unloaded, to show that what DKMS produces works.)
+# loaded and unloaded, to show that what DKMS produces works. In-VM test
+# "ALL" stands for every test of the distro kbuild cells: the debug
+# kernel, scripts/debug-kernel.sh, runs the whole suite, then its own.)
 CELLS="
-deb6.1-1node-5lvl deb6.1 1node 5 kbuild frag vbuf
-deb6.1-2node-4lvl deb6.1 2node 4 kbuild frag vbuf
-deb6.1-movable-5lvl deb6.1 movable 5 kbuild frag vbuf
-deb6.12-1node-4lvl deb6.12 1node 4 kbuild frag vbuf
-deb6.12-2node-5lvl deb6.12 2node 5 kbuild frag vbuf
-deb6.12-movable-4lvl deb6.12 movable 4 kbuild frag vbuf
+deb6.1-1node-5lvl deb6.1 1node 5 kbuild frag vbuf walk cli
+deb6.1-2node-4lvl deb6.1 2node 4 kbuild frag vbuf walk cli
+deb6.1-movable-5lvl deb6.1 movable 5 kbuild frag vbuf walk cli
+deb6.12-1node-4lvl deb6.12 1node 4 kbuild frag vbuf walk cli
+deb6.12-2node-5lvl deb6.12 2node 5 kbuild frag vbuf walk cli
+deb6.12-movable-4lvl deb6.12 movable 4 kbuild frag vbuf walk cli
+debug6.12-2node-5lvl debug6.12 2node2g 5 kbuild ALL kunit faultinject kmemleak
 deb6.1-dkms deb6.1 1node 5 dkms -
 deb6.12-dkms deb6.12 1node 4 dkms -
 "
 
 # Kernel-log lines that fail a run, wherever they appear.
+# Lines that match it but are not reports: the debug kernel's boot banner.
+BENIGN_LOG='RCU lockdep checking is enabled'
 BAD_LOG='BUG[: ]|WARNING:|Oops|KASAN|UBSAN|refcount_t|lockdep|possible circular locking|inconsistent lock state|possible recursive locking|Kernel panic|general protection fault|Call Trace'
 
 topology_args() {
@@ -35,12 +40,67 @@ topology_args() {
 		"-numa node,nodeid=0,cpus=0,memdev=m0" \
 		"-numa node,nodeid=1,cpus=1,memdev=m1" ;;
 	movable) echo "-m 1536M -smp 2" ;;
+	# KASAN under TCG is slow and its shadow costs 1/8: keep it small.
+	2node2g) echo "-m 2G -smp 2,sockets=2" \
+		"-object memory-backend-ram,id=m0,size=1G" \
+		"-object memory-backend-ram,id=m1,size=1G" \
+		"-numa node,nodeid=0,cpus=0,memdev=m0" \
+		"-numa node,nodeid=1,cpus=1,memdev=m1" ;;
 	esac
+}
+
+# all_vm_tests: the in-VM tests of the distro kbuild cells, each once.
+all_vm_tests() {
+	local cell kernel topo paging ko tests t seen=" "
+	while read -r cell kernel topo paging ko tests; do
+		if [ -z "$cell" ] || [ "$ko" != kbuild ] ||
+			kernel_is_debug "$kernel"; then
+			continue
+		fi
+		for t in $tests; do
+			[ "$t" != - ] && [ "${seen#* "$t" }" = "$seen" ] &&
+				seen="$seen$t "
+		done
+	done <<< "$CELLS"
+	seen=${seen# }
+	echo "${seen% }"
+}
+
+# initrd_append INITRD FILE PATH: add FILE at PATH as a second archive;
+# the kernel unpacks concatenated cpio archives in order.
+initrd_append() {
+	local stage
+	stage=$(mktemp -d)
+	mkdir -p "$stage/$(dirname "$3")"
+	cp "$2" "$stage/$3"
+	(cd "$stage" && find . -mindepth 1 | cpio -o -H newc --quiet) |
+		gzip -1 >> "$1"
+	rm -rf "$stage"
+}
+
+# Kernel modules the in-VM tests load (zram swap for t_walk.sh; the debug
+# kernel's deliberate leaker for t_kmemleak.sh), in load order, as far as
+# the kernel has them as modules: 6.1 builds zsmalloc as a module; 6.12
+# builds it in, but its zram needs the lz4 modules.
+VM_MODULES="kernel/lib/lz4/lz4_compress.ko kernel/lib/lz4/lz4hc_compress.ko
+kernel/mm/zsmalloc.ko kernel/drivers/block/zram/zram.ko
+kernel/samples/kmemleak/kmemleak-test.ko"
+
+vm_modules() {
+	local m
+	for m in $VM_MODULES; do
+		if [ -f "$1/$m" ]; then
+			echo "$m"
+		fi
+	done
 }
 
 topology_append() {
 	case $1 in
 	movable) echo "movablecore=512M" ;;
+	# t_walk.sh's 1 GiB hugetlb page: after other tests have scattered
+	# unmovable pages, a runtime allocation of one mostly fails.
+	2node) echo "hugepagesz=1G hugepages=1" ;;
 	esac
 }
 
@@ -65,8 +125,11 @@ parse_log() {
 		result fail "$cell: guest ran to completion"
 		tail -n 30 "$clean" | sed 's/^/#   /'
 	fi
-	if grep -aE '^\[ *[0-9]+\.[0-9]+\]' "$clean" | grep -aE "$BAD_LOG" \
-		> "$clean.bad"; then
+	if grep -q '^MMLENS-KUNIT-BEGIN' "$clean"; then
+		bash "$MMLENS_TOP/scripts/kunit-parse.sh" "$cell" "$clean"
+	fi
+	if grep -aE '^\[ *[0-9]+\.[0-9]+\]' "$clean" | grep -aE "$BAD_LOG" |
+		grep -avE "$BENIGN_LOG" > "$clean.bad"; then
 		result fail "$cell: kernel log free of BUG/WARNING/Oops/KASAN/lockdep"
 		head -n 40 "$clean.bad" | sed 's/^/#   /'
 	else
@@ -79,12 +142,13 @@ run_cell() {
 	local cell=$1 kernel=$2 topo=$3 paging=$4 ko=$5 tests=$6
 	local rel root env initrd log append
 	rel=$(kernel_release "$kernel")
-	root=$MMLENS_CACHE/kernels/$rel
+	root=$(kernel_root "$kernel")
 	env=$MMLENS_BUILD/cells/$cell.env
 	initrd=$MMLENS_BUILD/cells/$cell.cpio.gz
 	log=$MMLENS_BUILD/logs/$cell.log
 	mkdir -p "$MMLENS_BUILD/cells" "$MMLENS_BUILD/logs"
 	[ "$tests" = - ] && tests=
+	tests=${tests/ALL/$(all_vm_tests)}
 	printf 'CELL=%s\nMMLENS_TESTS="%s"\n' "$cell" "${MMLENS_TESTS:-$tests}" \
 		> "$env"
 	if [ "$ko" = dkms ]; then
@@ -96,12 +160,23 @@ run_cell() {
 		result fail "$cell: $ko was built"
 		return
 	fi
+	if [ ! -f "$(kernel_image "$kernel")" ]; then
+		result fail "$cell: kernel image $kernel exists"
+		return
+	fi
+	# shellcheck disable=SC2046
 	bash "$MMLENS_TOP/scripts/initramfs.sh" "$initrd" "$ko" \
-		"$MMLENS_BUILD/bin" "$env" "$root/lib/modules/$rel"
+		"$MMLENS_BUILD/bin" "$env" "$root/lib/modules/$rel" \
+		$(vm_modules "$root/lib/modules/$rel")
+	# KUnit suites, built only for kernels with CONFIG_KUNIT.
+	if [ -f "${ko%/*}/mmlens_kunit.ko" ]; then
+		initrd_append "$initrd" "${ko%/*}/mmlens_kunit.ko" \
+			mmlens/mmlens_kunit.ko
+	fi
 	append="$(topology_append "$topo")"
 	[ "$paging" = 4 ] && append="$append no5lvl"
 	# shellcheck disable=SC2046
-	bash "$MMLENS_TOP/scripts/boot.sh" "$root/boot/vmlinuz-$rel" \
+	bash "$MMLENS_TOP/scripts/boot.sh" "$(kernel_image "$kernel")" \
 		"$initrd" "$log" "${MMLENS_BOOT_TIMEOUT:-900}" "$append" \
 		-cpu max $(topology_args "$topo")
 	parse_log "$cell" "$log"

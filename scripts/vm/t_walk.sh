@@ -1,0 +1,341 @@
+# Page-table walker files (debugfs target, vmas, pagetable, vtop) against
+# the kernel's own views (/proc/PID/maps, smaps, pagemap), scenario by
+# scenario; then bad inputs, lifetimes, pid namespaces and access.
+# Sourced by /init. See docs/walk-tests.md.
+W=/sys/kernel/debug/mmlens
+LEVELS=4
+grep -q ' la57' /proc/cpuinfo && LEVELS=5
+MEM_KB=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)
+H1G=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
+
+walk_files() {
+	for f in target vmas pagetable vtop; do
+		m=$(stat -c %a "$W/$f") || return 1
+		echo "$f $m"
+		[ "$m" = 600 ] || return 1
+	done
+}
+
+# zram swap from the kernel image's modules (copied by initramfs.sh);
+# busybox insmod resolves nothing, so dependencies go first.
+walk_swap_on() {
+	for m in lz4_compress lz4hc_compress zsmalloc zram; do
+		f=$(find /lib/modules -name "$m.ko" 2>/dev/null | head -n 1)
+		[ -n "$f" ] || continue
+		insmod "$f" || { echo "insmod $f failed"; return 1; }
+		echo "loaded $f"
+	done
+	[ -e /sys/block/zram0 ] || { echo "no zram0 (zram.ko missing?)"; return 1; }
+	echo 64M > /sys/block/zram0/disksize &&
+		mkswap /dev/zram0 && swapon /dev/zram0 &&
+		grep zram0 /proc/swaps
+}
+
+walk_swap_off() {
+	swapoff /dev/zram0 2>/dev/null
+	for m in zram zsmalloc lz4hc_compress lz4_compress; do
+		rmmod "$m" 2>/dev/null
+	done
+}
+
+# walk_run OUTFILE CMD...: run a checker, turn its lines into TAP lines;
+# a checker that dies (rather than reporting failures) is a failure too.
+walk_run() {
+	_out=$1
+	shift
+	"$@" > "$_out" 2>&1
+	_rc=$?
+	sed 's/^/TAP /' "$_out"
+	if [ $_rc -gt 1 ]; then
+		nok "walk: $* exited with $_rc"
+	fi
+}
+
+# walk_scen SCENARIO LABEL: build it with pt_scen, check every process.
+walk_scen() {
+	_s=$1
+	_label="walk: $2"
+	_f=/tmp/scen.$_s
+	pt_scen "$_s" > "$_f" 2>&1 &
+	_sp=$!
+	_n=0
+	while ! grep -q '^ready' "$_f" && [ $_n -lt 600 ]; do
+		kill -0 $_sp 2>/dev/null || break
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	if ! grep -q '^ready' "$_f"; then
+		nok "$_label: scenario built"
+		sed 's/^/TAP #   /' "$_f" | head -n 20
+		kill $_sp 2>/dev/null
+		wait $_sp 2>/dev/null
+		return
+	fi
+	grep '^note' "$_f" | sed "s/^note/TAP # $_s:/"
+	_pid=$(awk '$1 == "pid" { print $2 }' "$_f")
+	_child=$(awk '$1 == "child" { print $2 }' "$_f")
+	if [ -n "$_child" ]; then
+		walk_run /tmp/ptc.out pt_check full "$_label parent" "$_pid" \
+			"$LEVELS" "$_f"
+		walk_run /tmp/ptc.out pt_check full "$_label child" "$_child" \
+			"$LEVELS" "$_f"
+		walk_run /tmp/ptc.out pt_check pair "$_label" "$_f"
+	else
+		walk_run /tmp/ptc.out pt_check full "$_label" "$_pid" \
+			"$LEVELS" "$_f"
+	fi
+	[ "$3" = time ] && walk_run /tmp/ptc.out pt_check time "$_label" "$_pid"
+	[ "$3" = mutate ] && check "walk: pt_check catches planted errors" \
+		walk_mutations "$_pid" "$_f"
+	kill $_sp
+	wait $_sp 2>/dev/null
+}
+
+# walk_mutations PID SCENFILE: each error planted in mmlens's answers
+# (pt_check's PT_CHECK_MUTATE) fails the check that should catch it.
+walk_mutations() {
+	while IFS='|' read -r _m _what; do
+		[ "$_m" = swap ] && [ "$SWAP" != 1 ] && continue
+		PT_CHECK_MUTATE=$_m pt_check full "mut $_m" "$1" "$LEVELS" \
+			"$2" > /tmp/mut.out 2>&1
+		if ! grep -q "^not ok mut $_m: $_what" /tmp/mut.out; then
+			echo "planted '$_m' not caught by '$_what':"
+			cat /tmp/mut.out
+			return 1
+		fi
+		echo "planted '$_m' caught by '$_what'"
+	done <<-EOF
+	pfn|pagetable present/pfn/swap == pagemap
+	swap|pagetable present/pfn/swap == pagemap
+	hole|pagetable present/pfn/swap == pagemap
+	nx|pagetable flags consistent with VMA perms
+	rw|scenario pages as built
+	split|pagetable runs well-formed, maximal
+	ptables|vmas ptables exact
+	runs|vmas runs == pfn-contiguous
+	present|vmas present/swap == pagemap
+	dirty|vmas dirty/young == pagetable flags
+	pmd|vmas pmd/pud == smaps
+	name|vmas list == /proc/PID/maps
+	pgoff|vmas list == /proc/PID/maps
+	vtop|vtop == pagemap
+	EOF
+}
+
+# walk_expect WANT CMD...: the first line of CMD's output is WANT
+# (ioprobe and pt_probe print "ok" or "ERRNO stage").
+walk_expect() {
+	_want=$1
+	shift
+	_got=$("$@" 2>/dev/null | head -n 1)
+	echo "$* -> $_got"
+	[ "$_got" = "$_want" ]
+}
+
+walk_bad_pids() {
+	for f in target vmas pagetable; do
+		if [ $f = target ]; then op="write"; else op="rdwr"; fi
+		for bad in abc -5 0 2147483648 99999999999999999999 "1 2" \
+			"0x10" 2; do
+			walk_expect "EINVAL write" ioprobe $op $W/$f "$bad" || return 1
+		done
+		walk_expect "ESRCH write" ioprobe $op $W/$f 2147483647 || return 1
+	done
+	for bad in zzz "0 1000" "2 1000" "-1 1000" "1 2 3"; do
+		walk_expect "EINVAL write" ioprobe rdwr $W/vtop "$bad" || return 1
+	done
+	walk_expect "ESRCH write" ioprobe rdwr $W/vtop "2147483647 1000"
+}
+
+walk_target_rw() {
+	sleep 1000 &
+	sp=$!
+	sleep 0.2
+	# busybox may run the applet through /proc/self/exe: comm "exe"
+	comm=$(cat /proc/$sp/comm)
+	echo "$sp" > $W/target || return 1
+	got=$(cat $W/target)
+	echo "target: $got (comm $comm)"
+	[ "$got" = "$sp $comm" ] || return 1
+	# with a newline, as echo writes it, and without
+	printf '%s' "$sp" > $W/target || return 1
+	[ "$(cat $W/target)" = "$sp $comm" ] || return 1
+	# a refused write leaves the target as it was
+	echo 0 > $W/target 2>/dev/null && return 1
+	[ "$(cat $W/target)" = "$sp $comm" ] || return 1
+	# the global target drives vmas, pagetable and vtop
+	cat $W/vmas > /tmp/g.vmas && ioprobe rdwr $W/vmas "$sp" \
+		2> /tmp/f.vmas > /dev/null || return 1
+	cmp /tmp/g.vmas /tmp/f.vmas || return 1
+	# a pid written on the fd wins over the global target
+	ioprobe rdwr $W/pagetable "$1" 2>&1 > /dev/null | head -n 1 |
+		grep -q "^# pid=$1 comm=pt_scen " || return 1
+	head -n 1 $W/pagetable |
+		grep -q "^# pid=$sp comm=$comm levels=$LEVELS\$" || return 1
+	kill $sp
+	wait $sp 2>/dev/null
+	return 0
+}
+
+walk_target_exit() {
+	sleep 1000 &
+	sp=$!
+	echo "$sp" > $W/target || return 1
+	kill $sp
+	wait $sp 2>/dev/null
+	echo "target after exit: $(cat $W/target)"
+	walk_expect "ESRCH read" ioprobe read $W/vmas || return 1
+	walk_expect "ESRCH read" ioprobe read $W/pagetable || return 1
+	walk_expect "ESRCH read" ioprobe rdwr $W/vtop 400000
+}
+
+walk_vtop_forms() {
+	pid=$1 addr=$2
+	echo "$$" > $W/target || return 1
+	# "ADDR" after "PID ADDR" on one fd: that fd's pid, not the target
+	walk_expect same pt_probe vtop2 "$pid" "$addr" || return 1
+	echo "$pid" > $W/target || return 1
+	ioprobe rdwr $W/vtop "$addr" 2> /tmp/v1 > /dev/null || return 1
+	ioprobe rdwr $W/vtop "0x$addr" 2> /tmp/v2 > /dev/null || return 1
+	ioprobe rdwr $W/vtop "$pid $addr" 2> /tmp/v3 > /dev/null || return 1
+	cat /tmp/v1
+	grep -q '^pfn=' /tmp/v1 && cmp /tmp/v1 /tmp/v2 && cmp /tmp/v1 /tmp/v3
+}
+
+walk_access() {
+	pid=$1
+	for f in target vmas pagetable vtop; do
+		walk_expect "EPERM open" runas -c 21 ioprobe rdwr $W/$f "$pid" ||
+			return 1
+		walk_expect "EACCES open" runas 65534 ioprobe rdwr $W/$f "$pid" ||
+			return 1
+	done
+	walk_expect "EPERM open" runas -c 21 ioprobe read $W/target
+}
+
+walk_passfd() {
+	pid=$1 addr=$2
+	walk_expect "fresh=EPERM passed=ok" pt_probe passfd $W/vmas "$pid" &&
+	walk_expect "fresh=EPERM passed=ok" pt_probe passfd $W/pagetable "$pid" &&
+	walk_expect "fresh=EPERM passed=ok" pt_probe passfd $W/vtop "$pid $addr" &&
+	walk_expect "fresh=EPERM passed=ok" pt_probe passfd $W/target "$pid"
+}
+
+walk_pidns() {
+	if ! unshare -p -f true 2>/dev/null; then
+		skip "walk: pid namespace" "unshare -p -f does not work here"
+		return
+	fi
+	unshare -p -f pt_probe nsinit > /tmp/ns.out 2>&1
+	sed 's/^/TAP /' /tmp/ns.out
+	grep -q '^ok walk: pid namespace: helper is pid 1' /tmp/ns.out ||
+		nok "walk: pid namespace: helper ran"
+}
+
+# ------------------------------------------------------------- setup
+check "walk: debugfs files exist, mode 0600" walk_files
+
+if [ "$(cat $W/target 2>/dev/null)" = none ]; then
+	ok "walk: target reads none before any write"
+	check "walk: vmas with no target at all is ESRCH" \
+		walk_expect "ESRCH read" ioprobe read $W/vmas
+	check "walk: pagetable with no target at all is ESRCH" \
+		walk_expect "ESRCH read" ioprobe read $W/pagetable
+else
+	skip "walk: target reads none before any write" \
+		"target already set: $(cat $W/target)"
+fi
+
+if walk_swap_on > /tmp/swap.out 2>&1; then
+	diag "walk: zram swap on: $(tail -n 1 /tmp/swap.out)"
+	SWAP=1
+else
+	SWAP=0
+	sed 's/^/TAP #   /' /tmp/swap.out
+fi
+OLD_HP=$(cat /proc/sys/vm/nr_hugepages)
+[ "$OLD_HP" -ge 4 ] || echo 4 > /proc/sys/vm/nr_hugepages
+diag "walk: levels=$LEVELS, 2 MiB huge pages $(cat /proc/sys/vm/nr_hugepages)," \
+	"1 GiB huge pages $(cat $H1G 2>/dev/null)"
+
+# ---------------------------------------------------------- scenarios
+walk_run /tmp/ptc.out pt_check full "walk: pid 1 (/init)" 1 "$LEVELS"
+walk_scen anon "anon private"
+walk_scen zero "zero page"
+walk_scen file "file private+shared (tmpfs)"
+walk_scen shanon "shared anon"
+walk_scen fork "fork cow"
+walk_scen mprotect "mprotect splits"
+walk_scen thp "thp"
+walk_scen hugetlb "hugetlb 2M"
+if [ "$SWAP" = 1 ]; then
+	walk_scen swap "swap (zram, MADV_PAGEOUT)" mutate
+else
+	skip "walk: swap (zram, MADV_PAGEOUT)" "no zram swap device"
+	walk_scen anon "anon private (planted errors)" mutate
+fi
+walk_scen resv "1 TiB PROT_NONE reservation"
+walk_scen softdirty "soft-dirty after clear_refs"
+
+# 1 GiB pages: reserved at boot or, on a cell with room, now.
+OLD_1G=$(cat $H1G 2>/dev/null || echo 0)
+if [ -e $H1G ] && [ "$OLD_1G" -lt 1 ] && [ "$MEM_KB" -gt 4000000 ]; then
+	echo 1 > $H1G
+fi
+if [ "$(cat $H1G 2>/dev/null || echo 0)" -ge 1 ]; then
+	walk_scen hugetlb1g "hugetlb 1G"
+else
+	skip "walk: hugetlb 1G" \
+		"no 1 GiB huge page: none reserved at boot (hugepagesz=1G hugepages=1), none allocatable now (MemTotal ${MEM_KB} kB)"
+fi
+[ -e $H1G ] && echo "$OLD_1G" > $H1G
+
+if [ "$MEM_KB" -gt 3000000 ]; then
+	walk_scen big "1 GiB touched, 1 GiB aligned" time
+else
+	skip "walk: 1 GiB touched, 1 GiB aligned" \
+		"MemTotal ${MEM_KB} kB: not enough memory"
+fi
+
+# ---------------------------------------------- inputs and lifetimes
+pt_scen anon > /tmp/scen.probe 2>&1 &
+PSP=$!
+n=0
+while ! grep -q '^ready' /tmp/scen.probe && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+PPID_=$(awk '$1 == "pid" { print $2 }' /tmp/scen.probe)
+PADDR=$(awk '$1 == "page" && $4 == "rw-dirty" { sub("^0x", "", $3);
+	print $3; exit }' /tmp/scen.probe)
+
+check "walk: bad pids: EINVAL (garbage, <= 0, > INT_MAX, kthread), ESRCH (none)" \
+	walk_bad_pids
+check "walk: target write/read, global target drives the reports" \
+	walk_target_rw "$PPID_"
+check "walk: target exited before the read: ESRCH" walk_target_exit
+check "walk: vmas fd whose pid exited: ESRCH on read" \
+	walk_expect "ESRCH read" pt_probe exitread $W/vmas "%d"
+check "walk: pagetable fd whose pid exited: ESRCH on read" \
+	walk_expect "ESRCH read" pt_probe exitread $W/pagetable "%d"
+check "walk: vtop fd whose pid exited: ESRCH on read" \
+	walk_expect "ESRCH read" pt_probe exitread $W/vtop "%d 400000"
+check "walk: vtop ADDR forms (fd pid, global target, 0x)" \
+	walk_vtop_forms "$PPID_" "$PADDR"
+check "walk: without CAP_SYS_ADMIN EPERM, as nobody EACCES" \
+	walk_access "$PPID_"
+check "walk: fd opened with CAP_SYS_ADMIN works after dropping it" \
+	walk_passfd "$PPID_" "$PADDR"
+walk_pidns
+for f in pagetable vmas; do
+	pt_probe race $W/$f 30 > /tmp/race.out 2>&1
+	diag "walk: race $f: $(head -n 1 /tmp/race.out)"
+	check "walk: process exits during long $f reads (complete or ESRCH)" \
+		sh -c "cat /tmp/race.out; grep -q '^ok' /tmp/race.out"
+done
+kill $PSP
+wait $PSP 2>/dev/null
+
+# ----------------------------------------------------------- cleanup
+echo "$OLD_HP" > /proc/sys/vm/nr_hugepages
+[ "$SWAP" = 1 ] && walk_swap_off
