@@ -93,6 +93,28 @@ static void entry_huge(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mmlens_level_size(MMLENS_PUD), 1UL << 30);
 }
 
+/* The software bits that remain: 10 uffd-wp, 57 devmap, 58 saved-dirty. */
+static void entry_software_bits(struct kunit *test)
+{
+	u64 sw = (1ULL << 10) | (1ULL << 57) | (1ULL << 58);
+	bool uffd = IS_ENABLED(CONFIG_HAVE_ARCH_USERFAULTFD_WP);
+
+	flags_of(test, BIT_P | sw, MMLENS_PTE, false,
+		 uffd ? "uffd-wp,devmap,saved-dirty" : "devmap,saved-dirty");
+	flags_of(test, BIT_P | BIT_PSE | sw, MMLENS_PMD, false,
+		 uffd ? "huge,uffd-wp,devmap,saved-dirty" :
+			"huge,devmap,saved-dirty");
+	/* a table entry: only the bits that mean something there */
+	{
+		char buf[160];
+
+		mmlens_format_flags(buf, sizeof(buf),
+				    BIT_P | BIT_RW | BIT_USER | BIT_A | BIT_D |
+				    BIT_G | sw, MMLENS_PMD, false, false);
+		KUNIT_EXPECT_STREQ(test, buf, "rw,user,accessed");
+	}
+}
+
 static void entry_protnone(struct kunit *test)
 {
 	/*
@@ -134,6 +156,7 @@ static void entry_swap_kinds(struct kunit *test)
 static struct kunit_case entry_cases[] = {
 	KUNIT_CASE(entry_present_pte),
 	KUNIT_CASE(entry_huge),
+	KUNIT_CASE(entry_software_bits),
 	KUNIT_CASE(entry_protnone),
 	KUNIT_CASE(entry_swap_kinds),
 	{}
