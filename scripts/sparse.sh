@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # sparse (C=2) over our sources for every matrix kernel; fails on any
 # warning that names one of our files. Prints one result per kernel.
+# The debug kernel, when built (scripts/debug-kernel.sh), is checked too:
+# only it has CONFIG_KUNIT, so only it compiles kunit/.
 set -uo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 rc=0
-for name in $(kernel_names); do
-	rel=$(kernel_release "$name") || die "no headers for $name"
+names=$(kernel_names)
+if [ -f "$(kernel_debug_dir)/.done" ]; then
+	names="$names $MMLENS_DEBUG_KERNEL"
+fi
+for name in $names; do
+	kernel_release "$name" > /dev/null || die "no headers for $name"
 	out=$(mktemp -d)
-	bash "$MMLENS_TOP/scripts/build-module.sh" "/lib/modules/$rel/build" \
+	bash "$MMLENS_TOP/scripts/build-module.sh" "$(kernel_kdir "$name")" \
 		"$out" C=2 CHECK="sparse -Wno-unknown-attribute" \
 		> "$out.log" 2>&1
 	build=$?
