@@ -6,7 +6,8 @@
 #   make demo            boot the default kernel in QEMU, show the reports
 #   make bench           walker and vbuf timings next to the kernel's own
 #   make test-tool       the mmlens tool's host tests (no QEMU)
-#   make sparse          sparse (C=2) against both Debian kernels
+#   make sparse          sparse (C=2) against both Debian kernels (and the
+#                        debug kernel once built, for kunit/)
 #   make install         modules_install (extra/) + the tool
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
