@@ -75,13 +75,38 @@ frag_workload() {
 	ok "fragment workload started"
 	diag "fragment: $(cat /tmp/fragment.out)"
 	stage="fill+free"
-	if [ -z "$(extfrag_non_sentinel)" ]; then
+	# On the debug kernel, KASAN makes names_cache slabs order 1: with
+	# the large blocks taken by huge pages and the rest of free memory
+	# in order-0 holes, the next open() OOMs once compaction fails (seen
+	# in 2 of 5 runs, even with 16 MiB given back). The distro cells
+	# cover the step; here it is a counted skip.
+	case $(uname -r) in
+	*-mmlens-debug) hugepages_ok=0 ;;
+	*) hugepages_ok=1 ;;
+	esac
+	if [ -z "$(extfrag_non_sentinel)" ] && [ "$hugepages_ok" = 0 ]; then
+		skip "workload drives extfrag_index off -1.000" \
+			"fill+free left every extfrag at -1.000; growing nr_hugepages OOMs the KASAN debug kernel"
+		stage=
+	elif [ -z "$(extfrag_non_sentinel)" ]; then
 		diag "fill+free alone left every extfrag at -1.000; growing nr_hugepages"
-		echo 1000000 > /proc/sys/vm/nr_hugepages
-		diag "nr_hugepages grew to $(cat /proc/sys/vm/nr_hugepages)"
+		# Take exactly the free blocks of 2 MiB and up (orders 9 and
+		# 10 in /proc/buddyinfo, DMA aside: lowmem_reserve keeps huge
+		# pages out of it) as huge pages. Growing the pool until it
+		# fails instead compacts the workload's holes away and leaves
+		# the guest at its min watermark: the next fault OOMs (seen
+		# once: 233 huge pages in a 1 GiB guest).
+		hp=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+		units=$(awk '$4 != "DMA" { n += $14 + 2 * $15 } END { print n + 0 }' \
+			/proc/buddyinfo)
+		read -r have < $hp
+		echo $((have + units)) > $hp
+		diag "nr_hugepages grew to $(cat $hp) ($units free 2 MiB blocks were left)"
 		stage="fill+free+nr_hugepages"
 	fi
-	if [ -n "$(extfrag_non_sentinel)" ]; then
+	if [ -z "$stage" ]; then
+		:
+	elif [ -n "$(extfrag_non_sentinel)" ]; then
 		ok "workload drives extfrag_index off -1.000 ($stage)"
 		extfrag_non_sentinel | head -n 5 | while read -r l; do
 			diag "  zone order index: $l"
