@@ -431,10 +431,7 @@ int cmd_frag(struct ctx *c, int argc, char **argv)
 			printf("%s\n%s", frag_help, common_help);
 			return EXIT_OK;
 		default:
-			rc = common_opt(c, opt, optarg);
-			if (rc < 0)
-				return fail(EXIT_USAGE, "mmlens frag --help",
-					    "bad option");
+			rc = command_opt(c, "frag", opt, optarg);
 			if (rc)
 				return rc;
 		}

@@ -117,10 +117,7 @@ int cmd_map(struct ctx *c, int argc, char **argv)
 			printf("%s\n%s", map_help, common_help);
 			return EXIT_OK;
 		default:
-			rc = common_opt(c, opt, optarg);
-			if (rc < 0)
-				return fail(EXIT_USAGE, "mmlens map --help",
-					    "bad option");
+			rc = command_opt(c, "map", opt, optarg);
 			if (rc)
 				return rc;
 		}

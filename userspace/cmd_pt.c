@@ -250,10 +250,7 @@ int cmd_pt(struct ctx *c, int argc, char **argv)
 			printf("%s\n%s", pt_help, common_help);
 			return EXIT_OK;
 		default:
-			rc = common_opt(c, opt, optarg);
-			if (rc < 0)
-				return fail(EXIT_USAGE, "mmlens pt --help",
-					    "bad option");
+			rc = command_opt(c, "pt", opt, optarg);
 			if (rc)
 				return rc;
 		}

@@ -238,10 +238,7 @@ int cmd_vbuf(struct ctx *c, int argc, char **argv)
 			printf("%s\n%s", vbuf_help, common_help);
 			return EXIT_OK;
 		default:
-			rc = common_opt(c, opt, optarg);
-			if (rc < 0)
-				return fail(EXIT_USAGE, "mmlens vbuf --help",
-					    "bad option");
+			rc = command_opt(c, "vbuf", opt, optarg);
 			if (rc)
 				return rc;
 		}

@@ -231,10 +231,7 @@ int cmd_vmas(struct ctx *c, int argc, char **argv)
 			printf("%s\n%s", vmas_help, common_help);
 			return EXIT_OK;
 		default:
-			rc = common_opt(c, opt, optarg);
-			if (rc < 0)
-				return fail(EXIT_USAGE, "mmlens vmas --help",
-					    "bad option");
+			rc = command_opt(c, "vmas", opt, optarg);
 			if (rc)
 				return rc;
 		}

@@ -167,10 +167,7 @@ int cmd_vtop(struct ctx *c, int argc, char **argv)
 			printf("%s\n%s", vtop_help, common_help);
 			return EXIT_OK;
 		}
-		rc = common_opt(c, opt, optarg);
-		if (rc < 0)
-			return fail(EXIT_USAGE, "mmlens vtop --help",
-				    "bad option");
+		rc = command_opt(c, "vtop", opt, optarg);
 		if (rc)
 			return rc;
 	}

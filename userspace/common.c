@@ -24,18 +24,24 @@ const char common_help[] =
 	"  --help          this text\n";
 
 /* One line saying what went wrong, one saying what to do about it. */
+static void vreport(const char *prefix, const char *hint, const char *fmt,
+		    va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "mmlens: %s", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	if (hint)
+		fprintf(stderr, "hint: %s\n", hint);
+}
+
 int fail(int code, const char *hint, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("mmlens: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport("", hint, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	if (hint)
-		fprintf(stderr, "hint: %s\n", hint);
 	return code;
 }
 
@@ -43,14 +49,9 @@ void warn(const char *hint, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("mmlens: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport("warning: ", hint, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	if (hint)
-		fprintf(stderr, "hint: %s\n", hint);
 }
 
 void ctx_init(struct ctx *c)
@@ -111,6 +112,17 @@ int common_opt(struct ctx *c, int opt, const char *arg)
 		return 0;
 	}
 	return -1;
+}
+
+int command_opt(struct ctx *c, const char *cmd, int opt, const char *arg)
+{
+	char hint[64];
+	int rc = common_opt(c, opt, arg);
+
+	if (rc >= 0)
+		return rc;
+	snprintf(hint, sizeof(hint), "mmlens %s --help", cmd);
+	return fail(EXIT_USAGE, hint, "bad option");
 }
 
 /* Decimal, 1 .. PID_MAX_LIMIT (4194304). */

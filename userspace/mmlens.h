@@ -59,6 +59,11 @@ enum { OPT_JSON = 0x100, OPT_ROOT, OPT_COLOR, OPT_ASCII, OPT_HELP };
 	{ "help", no_argument, NULL, OPT_HELP }
 /* 0: handled, -1: not a common option, else an exit code to return. */
 int common_opt(struct ctx *c, int opt, const char *arg);
+/*
+ * common_opt() for subcommand CMD: an unknown option is a usage error
+ * with a hint at "mmlens CMD --help". 0: handled, else the exit code.
+ */
+int command_opt(struct ctx *c, const char *cmd, int opt, const char *arg);
 extern const char common_help[];
 
 /* source.c: the module's files, under ctx->root. */
