@@ -23,17 +23,6 @@ MMLENS_BUILD=${MMLENS_BUILD:-$MMLENS_TOP/.build}
 dest=${MMLENS_FIXTURES:-$MMLENS_TOP/userspace/fixtures}
 [ $# -gt 0 ] || set -- deb6.12-1node-4lvl deb6.1-1node-5lvl
 
-topology_args() {
-	case $1 in
-	1node) echo "-m 1G -smp 2" ;;
-	2node) echo "-m 6G -smp 2,sockets=2" \
-		"-object memory-backend-ram,id=m0,size=3G" \
-		"-object memory-backend-ram,id=m1,size=3G" \
-		"-numa node,nodeid=0,cpus=0,memdev=m0" \
-		"-numa node,nodeid=1,cpus=1,memdev=m1" ;;
-	*) die "capture: unknown topology $1 (1node or 2node)" ;;
-	esac
-}
 
 # extract LOG CELL: the MMLENS-FILE blocks of the console log into files.
 extract() {
@@ -61,15 +50,15 @@ extract() {
 }
 
 capture() {
-	local cell=$1 kernel topo paging rel img env initrd log append
+	local cell=$1 kernel topo paging img env initrd log append
 	IFS=- read -r kernel topo paging <<< "$cell"
+	case $topo in
+	1node | 2node) ;;
+	*) die "capture: unknown topology $topo (1node or 2node)" ;;
+	esac
 	paging=${paging%lvl}
-	rel=$(kernel_release "$kernel") || die "capture: no kernel $kernel"
-	if declare -F kernel_image > /dev/null; then
-		img=$(kernel_image "$kernel")
-	else
-		img=$MMLENS_CACHE/kernels/$rel/boot/vmlinuz-$rel
-	fi
+	kernel_release "$kernel" > /dev/null || die "capture: no kernel $kernel"
+	img=$(kernel_image "$kernel")
 	[ -f "$MMLENS_BUILD/$kernel/mmlens.ko" ] ||
 		die "capture: build $MMLENS_BUILD/$kernel/mmlens.ko first"
 	[ -x "$MMLENS_BUILD/bin/mmlens" ] ||

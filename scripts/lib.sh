@@ -78,6 +78,26 @@ kernel_image() {
 		"$(kernel_release "$1")"
 }
 
+# topology_args TOPOLOGY: QEMU memory/CPU/NUMA options of a matrix
+# topology; prints nothing for an unknown one.
+two_nodes() {
+	echo "-m $1 -smp 2,sockets=2" \
+		"-object memory-backend-ram,id=m0,size=$2" \
+		"-object memory-backend-ram,id=m1,size=$2" \
+		"-numa node,nodeid=0,cpus=0,memdev=m0" \
+		"-numa node,nodeid=1,cpus=1,memdev=m1"
+}
+
+topology_args() {
+	case $1 in
+	1node) echo "-m 1G -smp 2" ;;
+	2node) two_nodes 6G 3G ;;
+	movable) echo "-m 1536M -smp 2" ;;
+	# KASAN under TCG is slow and its shadow costs 1/8: keep it small.
+	2node2g) two_nodes 2G 1G ;;
+	esac
+}
+
 # Results: every check, on the host or in a VM, becomes one TAP line on
 # stdout and one line in $MMLENS_RESULTS, which check.sh totals.
 MMLENS_RESULTS=${MMLENS_RESULTS:-/dev/null}

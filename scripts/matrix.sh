@@ -31,23 +31,6 @@ deb6.12-dkms deb6.12 1node 4 dkms -
 BENIGN_LOG='RCU lockdep checking is enabled'
 BAD_LOG='BUG[: ]|WARNING:|Oops|KASAN|UBSAN|refcount_t|lockdep|possible circular locking|inconsistent lock state|possible recursive locking|Kernel panic|general protection fault|Call Trace'
 
-topology_args() {
-	case $1 in
-	1node) echo "-m 1G -smp 2" ;;
-	2node) echo "-m 6G -smp 2,sockets=2" \
-		"-object memory-backend-ram,id=m0,size=3G" \
-		"-object memory-backend-ram,id=m1,size=3G" \
-		"-numa node,nodeid=0,cpus=0,memdev=m0" \
-		"-numa node,nodeid=1,cpus=1,memdev=m1" ;;
-	movable) echo "-m 1536M -smp 2" ;;
-	# KASAN under TCG is slow and its shadow costs 1/8: keep it small.
-	2node2g) echo "-m 2G -smp 2,sockets=2" \
-		"-object memory-backend-ram,id=m0,size=1G" \
-		"-object memory-backend-ram,id=m1,size=1G" \
-		"-numa node,nodeid=0,cpus=0,memdev=m0" \
-		"-numa node,nodeid=1,cpus=1,memdev=m1" ;;
-	esac
-}
 
 # all_vm_tests: the in-VM tests of the distro kbuild cells, each once.
 all_vm_tests() {
