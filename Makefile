@@ -25,6 +25,7 @@ tool:
 
 # Unit, golden, JSON, exit-code and tmux tests of userspace/mmlens.
 test-tool:
+	bash scripts/deps.sh
 	bash scripts/test-tool.sh
 
 clean:

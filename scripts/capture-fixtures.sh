@@ -19,7 +19,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-MMLENS_BUILD=${MMLENS_BUILD:-$MMLENS_TOP/.build}
 dest=${MMLENS_FIXTURES:-$MMLENS_TOP/userspace/fixtures}
 [ $# -gt 0 ] || set -- deb6.12-1node-4lvl deb6.1-1node-5lvl
 

@@ -6,10 +6,10 @@
 set -uo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
-MMLENS_BUILD=${MMLENS_BUILD:-$MMLENS_TOP/.build}
 
 ver=0.0.$$-citest
 src=/usr/src/mmlens-$ver
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	dkms remove -m mmlens -v "$ver" --all > /dev/null 2>&1
 	rm -rf "$src" "/var/lib/dkms/mmlens/$ver"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make install, into a scratch root, for every matrix kernel: the module
+# make install (which first runs make, for that KDIR), from a clean copy
+# of the tree into a scratch root, for every matrix kernel: the module
 # lands in lib/modules/<release>/extra and the tool in bin.
 set -uo pipefail
 # shellcheck source=scripts/lib.sh
@@ -10,8 +11,7 @@ trap 'rm -rf "$work"' EXIT
 for name in $(kernel_names); do
 	rel=$(kernel_release "$name")
 	tree=$work/tree-$name root=$work/root-$name
-	mkdir -p "$tree"
-	cp -r "$MMLENS_TOP"/{module,kunit,userspace,Kbuild,Makefile} "$tree/"
+	clean_copy "$tree"
 	if make -C "$tree" install KDIR="/lib/modules/$rel/build" \
 		INSTALL_MOD_PATH="$root" DESTDIR="$root" PREFIX=/usr \
 		> "$work/log" 2>&1 &&

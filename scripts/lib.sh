@@ -7,6 +7,13 @@
 MMLENS_CACHE=${MMLENS_CACHE:-/var/cache/mmlens}
 MMLENS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
+# Builds, logs and results of this tree. Created here, once, because every
+# entry point (make check, demo, bench, ...) may be the first command run
+# in a fresh clone: no script may assume another one made it.
+MMLENS_BUILD=${MMLENS_BUILD:-$MMLENS_TOP/.build}
+export MMLENS_BUILD
+mkdir -p "$MMLENS_BUILD"
+
 log() { printf '%s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
@@ -110,4 +117,16 @@ result() {
 	fail) printf 'not ok %s - %s\n' "$n" "$name" ;;
 	skip) printf 'ok %s - %s # SKIP %s\n' "$n" "$name" "$why" ;;
 	esac
+}
+
+# clean_copy DIR: the tree as a fresh clone of it would be (tracked and
+# new, not ignored, files as they are in the work tree; no .build, no
+# objects), so a test can run a README command "from nothing".
+clean_copy() {
+	mkdir -p "$1"
+	(cd "$MMLENS_TOP" &&
+		git ls-files -z --cached --others --exclude-standard |
+		while IFS= read -r -d '' f; do
+			[ -e "$f" ] && printf '%s\0' "$f"
+		done | cpio -0pdm --quiet "$1")
 }

@@ -7,8 +7,6 @@ set -uo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-MMLENS_BUILD=${MMLENS_BUILD:-$MMLENS_TOP/.build}
-
 # name kernel topology paging module-build in-VM-tests
 # (module-build "dkms" is the mmlens.ko that dkms-test.sh built: only
 # loaded and unloaded, to show that what DKMS produces works. In-VM test
@@ -134,6 +132,9 @@ run_cell() {
 	tests=${tests/ALL/$(all_vm_tests)}
 	printf 'CELL=%s\nMMLENS_TESTS="%s"\n' "$cell" "${MMLENS_TESTS:-$tests}" \
 		> "$env"
+	# Settings for the in-VM scripts (e.g. MMLENS_VM_BENCH_ROUNDS) pass
+	# through from the host's environment.
+	env | grep '^MMLENS_VM_[A-Z0-9_]*=[A-Za-z0-9._-]*$' >> "$env"
 	if [ "$ko" = dkms ]; then
 		ko=$MMLENS_BUILD/dkms/$kernel/mmlens.ko
 	else

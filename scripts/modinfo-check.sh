@@ -4,7 +4,6 @@
 set -uo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
-MMLENS_BUILD=${MMLENS_BUILD:-$MMLENS_TOP/.build}
 
 for name in $(kernel_names); do
 	ko=$MMLENS_BUILD/$name/mmlens.ko

@@ -16,7 +16,7 @@ set -uo pipefail
 US=$MMLENS_TOP/userspace
 FIX=$US/fixtures
 GOLD=$US/golden
-OUT=${MMLENS_BUILD:-$MMLENS_TOP/.build}/tool-test
+OUT=$MMLENS_BUILD/tool-test
 TOOL=$OUT/mmlens
 regen=0
 [ "${1:-}" = --regen ] && regen=1
@@ -402,16 +402,18 @@ else
 fi
 
 # ---- shellcheck ----
+sc_what="shellcheck: scripts/*.sh, .ci/run, scripts/vm/* (as sh)"
 if command -v shellcheck > /dev/null; then
-	if shellcheck -x -P "$MMLENS_TOP/scripts" "$MMLENS_TOP"/scripts/{test-tool,capture-fixtures,readme-output}.sh "$US/fuzz/seed.sh" \
-		> "$OUT/sc.out" 2>&1 &&
-		shellcheck -s sh -S warning "$MMLENS_TOP/scripts/vm/t_cli.sh" >> "$OUT/sc.out" 2>&1; then
-		pass "shellcheck: test-tool, capture-fixtures, readme-output, vm/t_cli"
+	if shellcheck -x -P "$MMLENS_TOP/scripts" "$MMLENS_TOP"/scripts/*.sh \
+		"$MMLENS_TOP/.ci/run" "$US/fuzz/seed.sh" > "$OUT/sc.out" 2>&1 &&
+		shellcheck -s sh -S warning "$MMLENS_TOP"/scripts/vm/*.sh \
+			"$MMLENS_TOP/scripts/vm/init" >> "$OUT/sc.out" 2>&1; then
+		pass "$sc_what"
 	else
-		flunk "shellcheck: test-tool, capture-fixtures, readme-output, vm/t_cli" "$(cat "$OUT/sc.out")"
+		flunk "$sc_what" "$(cat "$OUT/sc.out")"
 	fi
 else
-	result skip "shellcheck: test-tool, capture-fixtures, readme-output, vm/t_cli" "shellcheck not installed"
+	result skip "$sc_what" "shellcheck not installed"
 fi
 
 p=$(grep -c '^ok' "$MMLENS_RESULTS")

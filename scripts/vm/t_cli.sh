@@ -437,19 +437,12 @@ cli_capture_pid() {
 # both let go and memory was compacted.
 cli_capture() {
 	memshape_start || { nok "cli: capture: memshape started"; return; }
-	fragment > /tmp/fragment.out 2>&1 &
-	fpid=$!
-	n=0
-	while ! grep -q ready /tmp/fragment.out && [ $n -lt 600 ]; do
-		kill -0 $fpid 2>/dev/null || break
-		sleep 0.5
-		n=$((n + 1))
-	done
+	fragment_start
 	diag "capture: fragment: $(cat /tmp/fragment.out)"
 	diag "capture: memshape: $(cat /tmp/memshape.ready)"
 	# Huge pages take what whole 2 MiB blocks are left, so the frag
 	# snapshot shows orders failing from fragmentation.
-	echo 1000000 > /proc/sys/vm/nr_hugepages
+	hugepages_take_free_2m > /dev/null
 	diag "capture: nr_hugepages $(cat /proc/sys/vm/nr_hugepages)"
 	for f in version buddyinfo pagetypeinfo extfrag_index unusable_index fraginfo; do
 		cli_put "a/proc/mmlens/$f" $CM/$f
@@ -478,8 +471,9 @@ cli_capture() {
 	for f in version fraginfo buddyinfo; do
 		cli_put "b/proc/mmlens/$f" $CM/$f
 	done
-	kill $fpid $spid
-	wait $fpid $spid 2>/dev/null
+	fragment_stop
+	kill $spid
+	wait $spid 2>/dev/null
 	ok "cli: capture done"
 }
 

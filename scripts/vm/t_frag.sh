@@ -58,18 +58,10 @@ extfrag_non_sentinel() {
 }
 
 frag_workload() {
-	fragment > /tmp/fragment.out 2>&1 &
-	frag_pid=$!
-	n=0
-	while ! grep -q ready /tmp/fragment.out && [ $n -lt 600 ]; do
-		kill -0 $frag_pid 2>/dev/null || break
-		sleep 0.5
-		n=$((n + 1))
-	done
-	if ! grep -q ready /tmp/fragment.out; then
+	if ! fragment_start; then
 		nok "fragment workload started"
 		sed 's/^/TAP #   /' /tmp/fragment.out
-		kill $frag_pid 2>/dev/null
+		fragment_stop
 		return
 	fi
 	ok "fragment workload started"
@@ -90,18 +82,8 @@ frag_workload() {
 		stage=
 	elif [ -z "$(extfrag_non_sentinel)" ]; then
 		diag "fill+free alone left every extfrag at -1.000; growing nr_hugepages"
-		# Take exactly the free blocks of 2 MiB and up (orders 9 and
-		# 10 in /proc/buddyinfo, DMA aside: lowmem_reserve keeps huge
-		# pages out of it) as huge pages. Growing the pool until it
-		# fails instead compacts the workload's holes away and leaves
-		# the guest at its min watermark: the next fault OOMs (seen
-		# once: 233 huge pages in a 1 GiB guest).
-		hp=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
-		units=$(awk '$4 != "DMA" { n += $14 + 2 * $15 } END { print n + 0 }' \
-			/proc/buddyinfo)
-		read -r have < $hp
-		echo $((have + units)) > $hp
-		diag "nr_hugepages grew to $(cat $hp) ($units free 2 MiB blocks were left)"
+		units=$(hugepages_take_free_2m)
+		diag "nr_hugepages grew to $(cat /proc/sys/vm/nr_hugepages) ($units free 2 MiB blocks were left)"
 		stage="fill+free+nr_hugepages"
 	fi
 	if [ -z "$stage" ]; then
@@ -128,8 +110,7 @@ frag_workload() {
 		sh -c '! cmp -s /tmp/bi.before /tmp/bi.after'
 	frag_equal_all " (after compaction)"
 
-	kill $frag_pid
-	wait $frag_pid 2>/dev/null
+	fragment_stop
 	echo 0 > /proc/sys/vm/nr_hugepages
 }
 
