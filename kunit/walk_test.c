@@ -25,6 +25,8 @@
 
 #include "../module/entry.h"
 #include "../module/input.h"
+#include "../module/level.h"
+#include "../module/textbuf.h"
 #include "../module/run.h"
 #include "../module/walk.h"
 #include "../module/walk_report.h"
@@ -128,6 +130,31 @@ static void entry_protnone(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, e.kind, MMLENS_PRESENT);
 	KUNIT_EXPECT_EQ(test, e.value, 0x77ULL);
 	flags_of(test, raw, MMLENS_PTE, false, "user,accessed,protnone");
+
+	/*
+	 * The same at the pud level (a PROT_NONE 1 GiB hugetlb page): x86's
+	 * pud_present() tests the present bit only, pagemap calls it
+	 * present, and so must we.
+	 */
+	raw = ((~0x40000ULL << 12) & PTE_PFN_MASK) | BIT_PSE | BIT_G | BIT_A |
+	      BIT_USER;
+	mmlens_decode_entry(raw, MMLENS_PUD, false, &e);
+	KUNIT_EXPECT_EQ(test, e.kind, MMLENS_PRESENT);
+	KUNIT_EXPECT_EQ(test, e.value, 0x40000ULL);
+	flags_of(test, raw, MMLENS_PUD, false, "user,accessed,huge,protnone");
+}
+
+/* Names are escaped as /proc/PID/maps escapes them: "\n" as "\012". */
+static void textbuf_escaping(struct kunit *test)
+{
+	struct mmlens_textbuf tb = {};
+
+	mmlens_textbuf_escaped(&tb, "a\nlevels=9 \\x", "\n");
+	KUNIT_ASSERT_EQ(test, tb.err, 0);
+	KUNIT_EXPECT_STREQ(test, tb.data, "a\\012levels=9 \\x");
+	mmlens_textbuf_escaped(&tb, "\n", "\n");
+	KUNIT_EXPECT_STREQ(test, tb.data, "a\\012levels=9 \\x\\012");
+	mmlens_textbuf_free(&tb);
 }
 
 static void entry_swap_kinds(struct kunit *test)
@@ -158,6 +185,7 @@ static struct kunit_case entry_cases[] = {
 	KUNIT_CASE(entry_huge),
 	KUNIT_CASE(entry_software_bits),
 	KUNIT_CASE(entry_protnone),
+	KUNIT_CASE(textbuf_escaping),
 	KUNIT_CASE(entry_swap_kinds),
 	{}
 };
@@ -389,12 +417,25 @@ static u64 gup_pfn(struct mm_struct *mm, unsigned long addr)
 	return pfn;
 }
 
+/* The vtop report of @addr contains @want. */
+static void expect_vtop(struct kunit *test, struct mm_struct *mm,
+			unsigned long addr, const char *want)
+{
+	struct mmlens_textbuf tb = {};
+
+	KUNIT_ASSERT_EQ(test, mmlens_report_vtop(mm, addr, &tb), 0);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strnstr(tb.data, want, tb.len),
+				  "vtop %lx: no \"%s\" in:\n%.*s", addr, want,
+				  (int)tb.len, tb.data);
+	mmlens_textbuf_free(&tb);
+}
+
 static void walk_real_mm(struct kunit *test)
 {
 	static const unsigned int touch[] = { 0, 1, 2, 7, 31, 32, 63 };
 	unsigned long len = WALK_PAGES * PAGE_SIZE, base;
-	struct mmlens_translation t;
 	struct walk_seen *s;
+	char want[64];
 	struct mm_struct *mm;
 	unsigned int i, n;
 	char byte = 1;
@@ -434,14 +475,11 @@ static void walk_real_mm(struct kunit *test)
 				    touch[i]);
 	}
 
-	/* one address through mmlens_translate */
-	KUNIT_ASSERT_EQ(test, mmlens_translate(mm, base + 7 * PAGE_SIZE + 5,
-					       &t), 0);
-	KUNIT_EXPECT_TRUE(test, t.mapped);
-	KUNIT_EXPECT_TRUE(test, t.leaf);
-	KUNIT_EXPECT_EQ(test, t.last, MMLENS_PTE);
-	KUNIT_EXPECT_EQ(test, (u64)pte_pfn(__pte(t.entry[MMLENS_PTE])),
-			s->pfn[7]);
+	/* one address through the walker, as vtop: leaf, then a pte hole */
+	snprintf(want, sizeof(want), "\npfn=%llx paddr=%llx\n", s->pfn[7],
+		 (s->pfn[7] << PAGE_SHIFT) | 5);
+	expect_vtop(test, mm, base + 7 * PAGE_SIZE + 5, want);
+	expect_vtop(test, mm, base + 3 * PAGE_SIZE, "\nnot-present at pte\n");
 
 	/* unmap the upper half: the walk must see only the lower pages */
 	KUNIT_ASSERT_EQ(test, vm_munmap(base + len / 2, len / 2), 0);
@@ -455,9 +493,7 @@ static void walk_real_mm(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, n, 5U);	/* pages 0, 1, 2, 7, 31 */
 	for (i = WALK_PAGES / 2; i < WALK_PAGES; i++)
 		KUNIT_EXPECT_EQ_MSG(test, s->pfn[i], 0ULL, "page %u", i);
-	KUNIT_ASSERT_EQ(test, mmlens_translate(mm, base + len - PAGE_SIZE,
-					       &t), 0);
-	KUNIT_EXPECT_FALSE(test, t.mapped);
+	expect_vtop(test, mm, base + len - PAGE_SIZE, "not-mapped\n");
 }
 
 static void walk_vmas_report(struct kunit *test)

@@ -53,19 +53,6 @@ static const struct flag_name flag_names[] = {
 	{ _PAGE_NX, "nx", FL_ALL },
 };
 
-unsigned long mmlens_level_size(enum mmlens_level level)
-{
-	switch (level) {
-	case MMLENS_PUD:
-		return PUD_SIZE;
-	case MMLENS_PMD:
-		return PMD_SIZE;
-	default:
-		return PAGE_SIZE;
-	}
-}
-EXPORT_SYMBOL_IF_KUNIT(mmlens_level_size);
-
 static unsigned int flag_where(u64 raw, enum mmlens_level level, bool leaf)
 {
 	unsigned int where;
@@ -168,13 +155,19 @@ void mmlens_decode_entry(u64 raw, enum mmlens_level level, bool zero,
 		e->flags = named_flags(raw, flag_where(raw, level, true));
 	} else if (level == MMLENS_PMD) {
 		decode_swap(pmd_to_swp_entry(__pmd(raw)), e);
-	} else if (level == MMLENS_PUD && pud_present(__pud(raw))) {
+	} else if (level == MMLENS_PUD && pte_present(__pte(raw))) {
+		/*
+		 * Only hugetlb (and DAX) make pud leaves, and hugetlb reads
+		 * them as ptes (huge_ptep_get): present also when PROT_NONE,
+		 * which x86's pud_present() (present bit only) would miss;
+		 * pud_pfn() undoes the PROT_NONE frame inversion.
+		 */
 		e->kind = MMLENS_PRESENT;
 		e->value = pud_pfn(__pud(raw));
 		e->flags = named_flags(raw, flag_where(raw, level, true));
 	} else {
-		e->kind = MMLENS_OTHER;
-		e->value = raw;
+		/* hugetlb migration, hwpoison and marker entries */
+		decode_swap(pte_to_swp_entry(__pte(raw)), e);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlens_decode_entry);

@@ -9,7 +9,7 @@
 
 #include <linux/types.h>
 
-#include "walk.h"
+#include "level.h"
 
 enum mmlens_kind {
 	MMLENS_PRESENT,
@@ -32,9 +32,6 @@ struct mmlens_entry {
 	bool zero;
 	const char *marker;	/* marker kind name */
 };
-
-/* Size in bytes that one entry of @level maps (leaf levels only). */
-unsigned long mmlens_level_size(enum mmlens_level level);
 
 void mmlens_decode_entry(u64 raw, enum mmlens_level level, bool zero,
 			 struct mmlens_entry *e);

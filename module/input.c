@@ -55,26 +55,3 @@ int mmlens_parse_vtop(char *str, char **pid_tok, unsigned long *addr)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlens_parse_vtop);
-
-/*
- * Index of @addr in the table of @level on x86-64 with @levels (4 or 5)
- * levels of paging: 9 bits per level above the 12-bit page offset. With
- * 4 levels the p4d is folded into the pgd and its index is 0.
- */
-unsigned int mmlens_level_index(unsigned long addr, enum mmlens_level level,
-				unsigned int levels)
-{
-	static const unsigned int shift[MMLENS_NR_LEVELS] = {
-		[MMLENS_PGD] = 48, [MMLENS_P4D] = 39, [MMLENS_PUD] = 30,
-		[MMLENS_PMD] = 21, [MMLENS_PTE] = 12,
-	};
-
-	if (level >= MMLENS_NR_LEVELS)
-		return 0;
-	if (levels == 4 && level == MMLENS_P4D)
-		return 0;
-	if (levels == 4 && level == MMLENS_PGD)
-		return (addr >> 39) & 511;
-	return (addr >> shift[level]) & 511;
-}
-EXPORT_SYMBOL_IF_KUNIT(mmlens_level_index);

@@ -167,6 +167,28 @@ static const struct file_operations target_fops = {
 
 /* ---- vmas, pagetable, vtop ---- */
 
+/*
+ * After a walk of @mm: has the task of @pid exited, or begun to, since we
+ * took its mm? A zombie still has its struct pid (pid_has_task() stays
+ * true until it is reaped), so look at the task: gone, exiting
+ * (PF_EXITING is set early in do_exit(), before exit_mm()), or without an
+ * mm (exit_mm() done). A target that exec'd meanwhile still exists: its
+ * report is of the mm it had when the read began.
+ */
+static bool target_gone(struct pid *pid)
+{
+	struct task_struct *task = get_pid_task(pid, PIDTYPE_PID);
+	bool gone;
+
+	if (!task)
+		return true;
+	task_lock(task);
+	gone = (task->flags & PF_EXITING) || !task->mm;
+	task_unlock(task);
+	put_task_struct(task);
+	return gone;
+}
+
 static int report_generate(struct report *r)
 {
 	char comm[TASK_COMM_LEN];
@@ -207,10 +229,10 @@ static int report_generate(struct report *r)
 		ret = mmlens_report_vtop(mm, r->addr, &r->out);
 		break;
 	}
-	mmput(mm);
 	/* A target that exited meanwhile gets ESRCH, not a stale report. */
-	if (!ret && !pid_has_task(pid, PIDTYPE_PID))
+	if (!ret && target_gone(pid))
 		ret = -ESRCH;
+	mmput(mm);
 out_pid:
 	put_pid(pid);
 	return ret;

@@ -5,6 +5,8 @@
  * Grows by doubling (amortised linear copying) up to MMLENS_TEXTBUF_MAX;
  * a report larger than that fails with -EFBIG rather than eating memory.
  * Allocation may sleep: never append while holding a spinlock or RCU.
+ * The walk reports grow it with mmlens_textbuf_reserve() while the walker
+ * has dropped mmap_lock, so appends under the lock rarely allocate.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -60,6 +62,49 @@ void mmlens_textbuf_printf(struct mmlens_textbuf *tb, const char *fmt, ...)
 	tb->len += vsnprintf(tb->data + tb->len, tb->size - tb->len, fmt,
 			     args);
 	va_end(args);
+}
+
+void mmlens_textbuf_escaped(struct mmlens_textbuf *tb, const char *str,
+			    const char *esc)
+{
+	size_t need = strlen(str) * 4 + 1;
+	char *p;
+
+	if (tb->err)
+		return;
+	if (mmlens_textbuf_room(tb) < need) {
+		tb->err = textbuf_grow(tb, tb->len + need);
+		if (tb->err)
+			return;
+	}
+	p = tb->data + tb->len;
+	for (; *str; str++) {
+		unsigned char c = *str;
+
+		if (!strchr(esc, c)) {
+			*p++ = c;
+			continue;
+		}
+		*p++ = '\\';
+		*p++ = '0' + (c >> 6);
+		*p++ = '0' + ((c >> 3) & 7);
+		*p++ = '0' + (c & 7);
+	}
+	*p = '\0';
+	tb->len = p - tb->data;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlens_textbuf_escaped);
+
+size_t mmlens_textbuf_room(const struct mmlens_textbuf *tb)
+{
+	return tb->data ? tb->size - tb->len : 0;
+}
+
+int mmlens_textbuf_reserve(struct mmlens_textbuf *tb, size_t room)
+{
+	if (!tb->err && mmlens_textbuf_room(tb) < room)
+		tb->err = textbuf_grow(tb, tb->len + room);
+	return tb->err;
 }
 
 void mmlens_textbuf_reset(struct mmlens_textbuf *tb)

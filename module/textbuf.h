@@ -17,6 +17,17 @@ struct mmlens_textbuf {
 
 __printf(2, 3)
 void mmlens_textbuf_printf(struct mmlens_textbuf *tb, const char *fmt, ...);
+/*
+ * Appends @str with every character of @esc written as a backslash and
+ * three octal digits, as seq_path()/mangle_path() escape names in
+ * /proc/PID/maps (there @esc is "\n").
+ */
+void mmlens_textbuf_escaped(struct mmlens_textbuf *tb, const char *str,
+			    const char *esc);
+/* Bytes that can be appended without growing the buffer. */
+size_t mmlens_textbuf_room(const struct mmlens_textbuf *tb);
+/* Grows the buffer so that @room more bytes fit. May sleep. */
+int mmlens_textbuf_reserve(struct mmlens_textbuf *tb, size_t room);
 void mmlens_textbuf_reset(struct mmlens_textbuf *tb);
 void mmlens_textbuf_free(struct mmlens_textbuf *tb);
 

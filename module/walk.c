@@ -1,40 +1,66 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * walk.c - walk the real page tables of a user mm.
+ * walk.c - walk the real page tables of a user mm. The only code in mmlens
+ * that dereferences a page-table pointer: vmas, pagetable and vtop are
+ * all visitors of mmlens_walk() (contract in walk.h).
  *
  * walk_page_range() is not exported to modules, pte_offset_map() cannot be
  * used from modules on 6.12 (__pte_offset_map is not exported), and
  * pmd_none_or_clear_bad() calls the unexported pmd_clear_bad(), so this is
  * our own walker. It only reads: it never clears, splits or allocates.
  *
- * Locking, and why it is safe on 6.1 and on 6.12:
+ * Locking, level by level, and why it is safe on 6.1 and on 6.12:
  *
- * - mmap_lock is held for read (taken killable) for the whole walk, except
+ * - mmap_lock is held for read (taken killable) for the walk, except
  *   where we drop it on purpose (below). We walk only inside VMAs found
  *   under that lock. Page tables *outside* VMAs can be freed while the lock
  *   is only read-held (munmap detaches the VMAs under the write lock, then
  *   may downgrade to read before free_pgtables()), but free_pgtables()
  *   never frees a table that still translates part of a live VMA, so every
- *   table we reach through a VMA's range stays allocated.
+ *   pgd/p4d/pud/pmd table we reach through a VMA's range stays allocated.
+ *   An address outside every VMA is never walked (vtop answers
+ *   "not-mapped" for it).
  *
- * - PGD, P4D, PUD and PMD tables inside a VMA are therefore stable. The
- *   entries in them are not: a fault can populate a none entry, a THP split
- *   turns a huge PMD into a table, zap turns a huge PMD into none, and all
- *   of that happens under the read lock. So each entry is read exactly
- *   once (READ_ONCE: every x86-64 entry is one 64-bit word) and decisions
- *   are made on that value, never on a second read.
+ * - Shared hugetlb pmd tables are the exception among upper tables. A
+ *   MAP_SHARED hugetlbfs VMA covering an aligned 1 GiB shares its pmd table
+ *   with other processes mapping the same file range. huge_pmd_unshare()
+ *   clears our target's pud without the target's mmap_lock (a hole punch,
+ *   truncate or unmap by *another* process), under the file's
+ *   i_mmap_rwsem held for write (it asserts that, on 6.1 and 6.12), and
+ *   the last sharer then frees the table at once: not RCU-deferred on
+ *   x86. So for such VMAs each step also holds i_mmap_rwsem for read,
+ *   taken outside RCU (it sleeps), as the kernel's own hugetlb walkers
+ *   hold the mapping's locks. Lock order mmap_lock -> i_mmap_rwsem, as
+ *   everywhere in mm.
  *
- * - PTE tables are the exception. On 6.1 they are only freed under the
- *   mmap write lock (munmap, and khugepaged's collapse/retract, which
- *   trylocks it). On 6.12 khugepaged's retract_page_tables() and
- *   collapse_pte_mapped_thp() remove the PTE table of a file/shmem THP
- *   range *without* mmap_lock, clearing the PMD under the PMD lock and
- *   freeing the table after an RCU grace period (pte_free_defer()). So we
- *   read the PMD and then the PTE table inside rcu_read_lock(), the same
- *   protocol as __pte_offset_map(): the table cannot be freed while we
- *   copy it. After copying we read the PMD again; if it changed (collapse,
- *   split or retract raced with us) the copy is thrown away and the step
- *   retried. On 6.1 the RCU section is merely unneeded, not wrong.
+ * - The entries in the tables are not stable: a fault populates a none
+ *   entry, a THP split turns a huge pmd into a table, zap turns a huge
+ *   pmd into none, khugepaged's collapse turns a table into a huge pmd,
+ *   MGLRU aging clears Accessed bits in pmd entries, all under the read
+ *   lock or no mmap_lock at all. So each entry is read exactly once
+ *   (READ_ONCE: every x86-64 entry is one 64-bit word) and decisions are
+ *   made on that value, never on a second read.
+ *
+ * - A pmd being split: __split_huge_pmd_locked() first invalidates the
+ *   pmd (pmdp_invalidate: present and protnone bits cleared, PSE kept),
+ *   then installs the new pte table, all under the pmd lock. pagemap
+ *   waits for that lock (pmd_trans_huge_lock); we read locklessly, so we
+ *   recognise the invalid pmd and read the step again until the split is
+ *   done, instead of reporting a huge leaf that no longer exists.
+ *
+ * - PTE tables. On 6.1 they are only freed under the mmap write lock
+ *   (munmap, and khugepaged's collapse/retract, which trylocks it). On 6.12
+ *   khugepaged's retract_page_tables() and collapse_pte_mapped_thp() remove
+ *   the pte table of a file/shmem THP range *without* mmap_lock, clearing
+ *   the pmd under the pmd lock and freeing the table after an RCU grace
+ *   period (pte_free_defer()). So we read the pmd and then the pte table
+ *   inside rcu_read_lock(), the protocol of __pte_offset_map(): the table
+ *   cannot be freed while we copy it. After copying we read the pmd again;
+ *   if it no longer points to the same table (collapse, split or retract
+ *   raced with us), the copy is thrown away and the step read again. Only
+ *   the table's frame is compared: the Accessed bit of the pmd flips under
+ *   MGLRU aging without changing what the copy means. On 6.1 the RCU
+ *   section is merely unneeded, not wrong.
  *
  * - We take no page-table spinlock: every entry is copied atomically and
  *   the report is a snapshot in which each entry was true at some instant
@@ -42,13 +68,15 @@
  *   copied into a private buffer and handed to the visitor only after
  *   rcu_read_unlock(), so visitors may sleep.
  *
- * - Long walks: the walk checks for fatal signals and, every
- *   MMLENS_WALK_BATCH steps (one step = one PMD's worth of address space),
- *   drops mmap_lock if a writer waits or we should reschedule, then
- *   retakes it (killable) and looks the VMA up again at the address where
- *   it stopped. A VMA that changed meanwhile is reported as it is found.
- *   Empty upper levels are skipped whole, so cost follows the populated
- *   tables, not the size of the address space.
+ * - Long walks: before every step (one pmd's worth of address space) the
+ *   walk checks for fatal signals, drops mmap_lock if a writer waits, the
+ *   CPU is wanted or the visitor needs to work unlocked (grow its buffer),
+ *   then retakes it (killable) and looks the VMA up again at the address
+ *   where it stopped. A VMA that changed meanwhile is reported as it is
+ *   found. A step read again after a race goes through the same check, so
+ *   a step that keeps changing neither spins with the lock held nor fails
+ *   the read. Empty upper levels are skipped whole, so cost follows the
+ *   populated tables, not the size of the address space.
  *
  * We hold a reference on the mm (mm_users, taken by the caller with
  * get_task_mm()), never on the task.
@@ -57,6 +85,7 @@
 
 #include <linux/dcache.h>
 #include <linux/fs.h>
+#include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/module.h>
@@ -66,41 +95,40 @@
 #include <linux/slab.h>
 
 #include "compat.h"
-#include "input.h"
 #include "walk.h"
 
-#define MMLENS_WALK_BATCH 64
-#define MMLENS_STEP_RETRIES 8
-
-static const char * const level_names[MMLENS_NR_LEVELS] = {
-	[MMLENS_PGD] = "pgd",
-	[MMLENS_P4D] = "p4d",
-	[MMLENS_PUD] = "pud",
-	[MMLENS_PMD] = "pmd",
-	[MMLENS_PTE] = "pte",
+/* What one step read, handed to the visitor after the RCU section. */
+struct walk_step {
+	pte_t *ptes;			/* PTRS_PER_PTE entries */
+	unsigned int nptes;
+	struct mmlens_leaf huge;
+	bool have_huge;
+	bool hole;			/* a none upper entry of hole_level */
+	enum mmlens_level hole_level;
+	struct {
+		enum mmlens_level level;
+		u64 raw;
+	} upper[MMLENS_NR_LEVELS];
+	unsigned int nupper;
+	struct {
+		enum mmlens_level level;
+		unsigned long start, end;
+	} tables[MMLENS_NR_LEVELS];
+	unsigned int ntables;
 };
-
-const char *mmlens_level_name(enum mmlens_level level)
-{
-	return level < MMLENS_NR_LEVELS ? level_names[level] : "?";
-}
-EXPORT_SYMBOL_IF_KUNIT(mmlens_level_name);
 
 struct mmlens_walker {
 	struct mm_struct *mm;
 	const struct mmlens_walk_ops *ops;
 	void *priv;
-	/* what one step found, handed to the visitor after the RCU section */
-	pte_t *ptes;
-	unsigned int nptes;
-	struct mmlens_leaf huge;
-	bool have_huge;
-	unsigned long tables[MMLENS_NR_LEVELS][2];
-	unsigned int ntables;
-	enum mmlens_level table_level[MMLENS_NR_LEVELS];
-	/* last table start reported per level, so each is reported once */
+	bool locked;			/* we hold mmap_lock for read */
+	bool anonymous;			/* the current VMA is anonymous */
+	/* the current VMA's file mapping when its pmd tables may be shared */
+	struct address_space *shared_hugetlb;
+	/* last table start (+ 1) reported per level, once per VMA */
 	unsigned long last_table[MMLENS_NR_LEVELS];
-	bool anonymous;
+	struct walk_step step;
+	struct mmlens_vma_info vi;
 };
 
 /*
@@ -119,27 +147,66 @@ static bool pmd_maps_huge_zero(bool anonymous, pmd_t pmd)
 	return !PageAnon(pfn_to_page(pfn));
 }
 
-static void note_table(struct mmlens_walker *w, enum mmlens_level level,
+/*
+ * The state pmdp_invalidate() leaves during a THP split: PSE still set,
+ * present and protnone cleared. x86's pmd_present() is true for it on
+ * purpose (the kernel's own walkers then wait on the pmd lock).
+ */
+static bool pmd_is_splitting(pmd_t pmd)
+{
+	return (pmd_flags(pmd) & (_PAGE_PSE | _PAGE_PRESENT | _PAGE_PROTNONE)) ==
+	       _PAGE_PSE;
+}
+
+/* @now still points to the pte table that @then pointed to. */
+static bool pmd_same_table(pmd_t now, pmd_t then)
+{
+	return pmd_present(now) && !pmd_leaf(now) &&
+	       pmd_pfn(now) == pmd_pfn(then);
+}
+
+static void step_upper(struct walk_step *st, enum mmlens_level level, u64 raw)
+{
+	st->upper[st->nupper].level = level;
+	st->upper[st->nupper].raw = raw;
+	st->nupper++;
+}
+
+static void step_table(struct walk_step *st, enum mmlens_level level,
 		       unsigned long addr, unsigned long span)
 {
-	unsigned long start = addr & ~(span - 1);
+	st->tables[st->ntables].level = level;
+	st->tables[st->ntables].start = addr & ~(span - 1);
+	st->tables[st->ntables].end = (addr & ~(span - 1)) + span;
+	st->ntables++;
+}
 
-	if (w->last_table[level] == start + 1)
-		return;
-	w->last_table[level] = start + 1;
-	w->table_level[w->ntables] = level;
-	w->tables[w->ntables][0] = start;
-	w->tables[w->ntables][1] = start + span;
-	w->ntables++;
+static int step_hole(struct walk_step *st, enum mmlens_level level)
+{
+	st->hole = true;
+	st->hole_level = level;
+	return 0;
+}
+
+static void step_huge(struct walk_step *st, enum mmlens_level level,
+		      unsigned long addr, u64 raw, bool zero)
+{
+	st->huge.addr = addr;
+	st->huge.level = level;
+	st->huge.raw = raw;
+	st->huge.zero = zero;
+	st->have_huge = true;
 }
 
 /*
- * Reads one PMD's worth of [addr, end) under RCU; sets *next to where the
- * next step starts. Returns -EAGAIN when the PMD changed under us.
+ * Reads one pmd's worth of [addr, end) under RCU; sets *next to where the
+ * next step starts. Returns -EAGAIN when the step must be read again: a
+ * pmd being split, or a pte table that was replaced while we copied it.
  */
 static int walk_step_read(struct mmlens_walker *w, unsigned long addr,
 			  unsigned long end, unsigned long *next)
 {
+	struct walk_step *st = &w->step;
 	pgd_t *pgdp, pgd;
 	p4d_t *p4dp, p4d;
 	pud_t *pudp, pud;
@@ -147,110 +214,165 @@ static int walk_step_read(struct mmlens_walker *w, unsigned long addr,
 	pte_t *ptep;
 	unsigned int i;
 
-	w->nptes = 0;
-	w->have_huge = false;
-	w->ntables = 0;
+	st->nptes = 0;
+	st->have_huge = false;
+	st->hole = false;
+	st->nupper = 0;
+	st->ntables = 0;
 
 	pgdp = pgd_offset(w->mm, addr);
 	pgd = READ_ONCE(*pgdp);
-	if (pgd_none(pgd) || unlikely(pgd_bad(pgd))) {
-		*next = pgd_addr_end(addr, end);
-		return 0;
-	}
+	*next = pgd_addr_end(addr, end);
+	/* pgd_none() and pgd_bad() are false for a folded p4d (4 levels) */
+	if (pgd_none(pgd) || unlikely(pgd_bad(pgd)))
+		return step_hole(st, MMLENS_PGD);
+	step_upper(st, MMLENS_PGD, pgd_val(pgd));
 	if (pgtable_l5_enabled())
-		note_table(w, MMLENS_P4D, addr, PGDIR_SIZE);
+		step_table(st, MMLENS_P4D, addr, PGDIR_SIZE);
 
 	p4dp = p4d_offset(pgdp, addr);
 	p4d = READ_ONCE(*p4dp);
-	if (p4d_none(p4d) || unlikely(p4d_bad(p4d))) {
-		*next = p4d_addr_end(addr, end);
-		return 0;
-	}
-	note_table(w, MMLENS_PUD, addr, P4D_SIZE);
+	*next = p4d_addr_end(addr, end);
+	if (p4d_none(p4d) || unlikely(p4d_bad(p4d)))
+		return step_hole(st, MMLENS_P4D);
+	if (pgtable_l5_enabled())
+		step_upper(st, MMLENS_P4D, p4d_val(p4d));
+	step_table(st, MMLENS_PUD, addr, P4D_SIZE);
 
 	pudp = pud_offset(p4dp, addr);
 	pud = READ_ONCE(*pudp);
 	*next = pud_addr_end(addr, end);
 	if (pud_none(pud))
-		return 0;
+		return step_hole(st, MMLENS_PUD);
+	/*
+	 * 6.1's pud_leaf() wants PSE and present, 6.12's PSE alone; a
+	 * PROT_NONE 1 GiB hugetlb leaf has PSE and protnone, not present,
+	 * and a hugetlb migration entry neither: all of them are leaves.
+	 */
 	if (pud_leaf(pud) || !pud_present(pud)) {
-		w->huge.addr = addr & PUD_MASK;
-		w->huge.level = MMLENS_PUD;
-		w->huge.raw = pud_val(pud);
-		w->huge.zero = false;
-		w->have_huge = true;
+		step_huge(st, MMLENS_PUD, addr & PUD_MASK, pud_val(pud), false);
 		return 0;
 	}
 	if (unlikely(pud_bad(pud)))
-		return 0;
-	note_table(w, MMLENS_PMD, addr, PUD_SIZE);
+		return step_hole(st, MMLENS_PUD);
+	step_upper(st, MMLENS_PUD, pud_val(pud));
+	step_table(st, MMLENS_PMD, addr, PUD_SIZE);
 
 	pmdp = pmd_offset(pudp, addr);
 	pmd = READ_ONCE(*pmdp);
 	*next = pmd_addr_end(addr, end);
 	if (pmd_none(pmd))
-		return 0;
+		return step_hole(st, MMLENS_PMD);
+	if (pmd_is_splitting(pmd))
+		return -EAGAIN;
 	if (pmd_leaf(pmd) || !pmd_present(pmd)) {
 		/* THP, hugetlb 2 MiB, or a PMD migration entry */
-		w->huge.addr = addr & PMD_MASK;
-		w->huge.level = MMLENS_PMD;
-		w->huge.raw = pmd_val(pmd);
-		w->huge.zero = pmd_maps_huge_zero(w->anonymous, pmd);
-		w->have_huge = true;
+		step_huge(st, MMLENS_PMD, addr & PMD_MASK, pmd_val(pmd),
+			  pmd_maps_huge_zero(w->anonymous, pmd));
 		return 0;
 	}
 	if (unlikely(pmd_bad(pmd)))
-		return 0;
-	note_table(w, MMLENS_PTE, addr, PMD_SIZE);
+		return step_hole(st, MMLENS_PMD);
+	step_upper(st, MMLENS_PMD, pmd_val(pmd));
+	step_table(st, MMLENS_PTE, addr, PMD_SIZE);
 
 	/* pmd is a table: read it through the value we hold (see top). */
 	ptep = (pte_t *)pmd_page_vaddr(pmd) + pte_index(addr);
-	w->nptes = (*next - addr) >> PAGE_SHIFT;
-	for (i = 0; i < w->nptes; i++)
-		w->ptes[i] = ptep_get(ptep + i);
-	if (pmd_val(READ_ONCE(*pmdp)) != pmd_val(pmd))
+	st->nptes = (*next - addr) >> PAGE_SHIFT;
+	for (i = 0; i < st->nptes; i++)
+		st->ptes[i] = ptep_get(ptep + i);
+	if (!pmd_same_table(READ_ONCE(*pmdp), pmd))
 		return -EAGAIN;
 	return 0;
+}
+
+/* Hands the ptes of one table to the visitor: leaves, and none runs. */
+static int walk_deliver_ptes(struct mmlens_walker *w, unsigned long addr)
+{
+	const struct mmlens_walk_ops *ops = w->ops;
+	struct walk_step *st = &w->step;
+	unsigned int i, hole_from = 0;
+	bool in_hole = false;
+	int ret = 0;
+
+	for (i = 0; i < st->nptes && !ret; i++) {
+		unsigned long a = addr + ((unsigned long)i << PAGE_SHIFT);
+		pte_t pte = st->ptes[i];
+		struct mmlens_leaf leaf;
+
+		if (pte_none(pte)) {
+			if (!in_hole)
+				hole_from = i;
+			in_hole = true;
+			continue;
+		}
+		if (in_hole && ops->hole)
+			ret = ops->hole(w->priv, MMLENS_PTE, addr +
+					((unsigned long)hole_from << PAGE_SHIFT),
+					a);
+		in_hole = false;
+		if (ret || !ops->leaf)
+			continue;
+		leaf.addr = a;
+		leaf.level = MMLENS_PTE;
+		leaf.raw = pte_val(pte);
+		leaf.zero = pte_present(pte) && is_zero_pfn(pte_pfn(pte));
+		ret = ops->leaf(w->priv, &leaf);
+	}
+	if (!ret && in_hole && ops->hole)
+		ret = ops->hole(w->priv, MMLENS_PTE, addr +
+				((unsigned long)hole_from << PAGE_SHIFT),
+				addr + ((unsigned long)st->nptes << PAGE_SHIFT));
+	return ret;
+}
+
+/* Hands what one step read to the visitor, in the order walk.h gives. */
+static int walk_step_deliver(struct mmlens_walker *w, unsigned long addr,
+			     unsigned long next)
+{
+	const struct mmlens_walk_ops *ops = w->ops;
+	struct walk_step *st = &w->step;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < st->ntables && !ret; i++) {
+		enum mmlens_level level = st->tables[i].level;
+
+		if (w->last_table[level] == st->tables[i].start + 1)
+			continue;
+		w->last_table[level] = st->tables[i].start + 1;
+		if (ops->table)
+			ret = ops->table(w->priv, level, st->tables[i].start,
+					 st->tables[i].end);
+	}
+	for (i = 0; i < st->nupper && !ret && ops->upper; i++)
+		ret = ops->upper(w->priv, st->upper[i].level, addr,
+				 st->upper[i].raw);
+	if (ret)
+		return ret;
+	if (st->hole)
+		return ops->hole ? ops->hole(w->priv, st->hole_level, addr,
+					     next) : 0;
+	if (st->have_huge)
+		return ops->leaf ? ops->leaf(w->priv, &st->huge) : 0;
+	return walk_deliver_ptes(w, addr);
 }
 
 static int walk_step(struct mmlens_walker *w, unsigned long addr,
 		     unsigned long end, unsigned long *next)
 {
-	unsigned int i, tries = 0;
 	int ret;
 
-	do {
-		rcu_read_lock();
-		ret = walk_step_read(w, addr, end, next);
-		rcu_read_unlock();
-	} while (ret == -EAGAIN && ++tries < MMLENS_STEP_RETRIES);
-	if (ret)
-		return ret;
-
-	for (i = 0; i < w->ntables && w->ops->table; i++) {
-		ret = w->ops->table(w->priv, w->table_level[i],
-				    w->tables[i][0], w->tables[i][1]);
-		if (ret)
-			return ret;
-	}
-	if (w->have_huge)
-		return w->ops->leaf(w->priv, &w->huge);
-
-	for (i = 0; i < w->nptes; i++) {
-		struct mmlens_leaf leaf;
-		pte_t pte = w->ptes[i];
-
-		if (pte_none(pte))
-			continue;
-		leaf.addr = addr + ((unsigned long)i << PAGE_SHIFT);
-		leaf.level = MMLENS_PTE;
-		leaf.raw = pte_val(pte);
-		leaf.zero = pte_present(pte) && is_zero_pfn(pte_pfn(pte));
-		ret = w->ops->leaf(w->priv, &leaf);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	if (w->shared_hugetlb)
+		i_mmap_lock_read(w->shared_hugetlb);
+	rcu_read_lock();
+	ret = walk_step_read(w, addr, end, next);
+	rcu_read_unlock();
+	if (!ret)
+		ret = walk_step_deliver(w, addr, *next);
+	if (w->shared_hugetlb)
+		i_mmap_unlock_read(w->shared_hugetlb);
+	return ret;
 }
 
 /* The name /proc/PID/maps gives a VMA (fs/proc/task_mmu.c show_map_vma). */
@@ -296,186 +418,153 @@ static void vma_info(struct mm_struct *mm, struct vm_area_struct *vma,
 	vma_name(vma, vi->name, sizeof(vi->name));
 }
 
-/* Drop mmap_lock when a writer waits or the CPU is wanted; retake it. */
+/* Per-VMA state of the walker itself, set on every lookup of the VMA. */
+static void walk_vma_found(struct mmlens_walker *w, struct vm_area_struct *vma)
+{
+	w->anonymous = vma_is_anonymous(vma);
+	w->shared_hugetlb = NULL;
+	if (is_vm_hugetlb_page(vma) && (vma->vm_flags & VM_MAYSHARE) &&
+	    vma->vm_file)
+		w->shared_hugetlb = vma->vm_file->f_mapping;
+}
+
+/*
+ * Before a step: stop on a fatal signal; drop mmap_lock when a writer
+ * waits, the CPU is wanted or the visitor needs to work unlocked, and
+ * retake it. *dropped tells the caller to look the VMA up again. On
+ * return w->locked says whether the lock is held.
+ */
 static int walk_yield(struct mmlens_walker *w, bool *dropped)
 {
+	const struct mmlens_walk_ops *ops = w->ops;
+	bool unlocked = ops->want_unlocked && ops->want_unlocked(w->priv);
+	int ret = 0;
+
 	*dropped = false;
 	if (fatal_signal_pending(current))
 		return -EINTR;
-	if (!mmap_lock_is_contended(w->mm) && !need_resched())
+	if (!unlocked && !mmap_lock_is_contended(w->mm) && !need_resched())
 		return 0;
 	mmap_read_unlock(w->mm);
-	cond_resched();
+	w->locked = false;
 	*dropped = true;
-	return mmap_read_lock_killable(w->mm) ? -EINTR : 0;
+	if (unlocked)
+		ret = ops->unlocked(w->priv);
+	cond_resched();
+	if (ret)
+		return ret;
+	if (mmap_read_lock_killable(w->mm))
+		return -EINTR;
+	w->locked = true;
+	return 0;
+}
+
+/*
+ * Finds the VMA at or after @addr and, the first time, tells the visitor
+ * (leaving the one before). Returns 0 with *vmap NULL when no VMA starts
+ * before @end.
+ */
+static int walk_find_vma(struct mmlens_walker *w, unsigned long *addr,
+			 unsigned long end, unsigned long *entered,
+			 unsigned long prev_end, struct vm_area_struct **vmap)
+{
+	const struct mmlens_walk_ops *ops = w->ops;
+	struct vm_area_struct *vma = find_vma(w->mm, *addr);
+	int ret;
+
+	*vmap = NULL;
+	if (!vma || vma->vm_start >= end)
+		return 0;
+	*addr = max(*addr, vma->vm_start);
+	walk_vma_found(w, vma);
+	*vmap = vma;
+	/* a VMA is entered once, even if we come back to it */
+	if (*entered && vma->vm_start == *entered - 1)
+		return 0;
+	if (*entered && ops->vma_leave) {
+		ret = ops->vma_leave(w->priv);
+		if (ret)
+			return ret;
+	}
+	*entered = vma->vm_start + 1;
+	memset(w->last_table, 0, sizeof(w->last_table));
+	if (!ops->vma_enter)
+		return 0;
+	vma_info(w->mm, vma, prev_end, &w->vi);
+	return ops->vma_enter(w->priv, &w->vi);
 }
 
 /**
  * mmlens_walk - walk [@start, @end) of @mm, VMA by VMA
  * @mm: a user mm the caller holds a reference on (mm_users)
- * @start: first address
- * @end: address after the last
- * @ops: the visitor
+ * @start: first address (rounded down to a page)
+ * @end: address after the last (rounded up to a page)
+ * @ops: the visitor (contract and return values in walk.h)
  * @priv: passed to every visitor callback
  *
- * Takes and releases mmap_lock itself. Returns 0, a visitor's error,
- * -EINTR on a fatal signal, or -ENOMEM.
+ * Takes and releases mmap_lock itself.
  */
 int mmlens_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 		const struct mmlens_walk_ops *ops, void *priv)
 {
-	struct mmlens_walker w = { .mm = mm, .ops = ops, .priv = priv };
+	unsigned long addr = start & PAGE_MASK, next, entered = 0, prev_end = 0;
 	struct vm_area_struct *vma = NULL;
-	struct mmlens_vma_info *vi;
-	unsigned long addr = start, entered = 0, prev_end = 0;
-	unsigned int steps = 0;
-	bool inside = false, dropped;
+	struct mmlens_walker *w;
+	bool dropped;
 	int ret = 0;
 
-	w.ptes = kmalloc_array(PTRS_PER_PTE, sizeof(pte_t), GFP_KERNEL);
-	vi = kmalloc(sizeof(*vi), GFP_KERNEL);
-	if (!w.ptes || !vi) {
+	end = PAGE_ALIGN(min(end, TASK_SIZE_MAX));
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	w->step.ptes = kmalloc_array(PTRS_PER_PTE, sizeof(pte_t), GFP_KERNEL);
+	if (!w->step.ptes) {
 		ret = -ENOMEM;
 		goto out_free;
 	}
+	w->mm = mm;
+	w->ops = ops;
+	w->priv = priv;
 	if (mmap_read_lock_killable(mm)) {
 		ret = -EINTR;
 		goto out_free;
 	}
+	w->locked = true;
 
 	while (addr < end) {
-		if (!vma) {
-			vma = find_vma(mm, addr);
-			if (!vma || vma->vm_start >= end)
-				break;
-			addr = max(addr, vma->vm_start);
-			/* a VMA is entered once, even if we come back to it */
-			if (!inside || vma->vm_start != entered) {
-				if (inside && ops->vma_leave) {
-					ret = ops->vma_leave(priv);
-					if (ret)
-						break;
-				}
-				vma_info(mm, vma, prev_end, vi);
-				entered = vma->vm_start;
-				inside = true;
-				w.anonymous = vi->anonymous;
-				memset(w.last_table, 0, sizeof(w.last_table));
-				if (ops->vma_enter) {
-					ret = ops->vma_enter(priv, vi);
-					if (ret)
-						break;
-				}
-			}
-		}
-		ret = walk_step(&w, addr, min(end, vma->vm_end), &addr);
+		ret = walk_yield(w, &dropped);
 		if (ret)
 			break;
+		if (dropped)
+			vma = NULL;
+		if (!vma) {
+			ret = walk_find_vma(w, &addr, end, &entered, prev_end,
+					    &vma);
+			if (ret || !vma)
+				break;
+		}
+		ret = walk_step(w, addr, min(end, vma->vm_end), &next);
+		if (ret == -EAGAIN) {
+			/* read again, after the checks above */
+			cpu_relax();
+			ret = 0;
+			continue;
+		}
+		if (ret)
+			break;
+		addr = next;
 		if (addr >= vma->vm_end) {
 			prev_end = vma->vm_end;
 			vma = NULL;
 		}
-		if (++steps % MMLENS_WALK_BATCH)
-			continue;
-		ret = walk_yield(&w, &dropped);
-		if (ret == -EINTR && !dropped)
-			break;
-		if (ret)
-			goto out_free;	/* lock not retaken */
-		if (dropped)
-			vma = NULL;
 	}
-	if (!ret && inside && ops->vma_leave)
+	if (!ret && entered && ops->vma_leave)
 		ret = ops->vma_leave(priv);
-	mmap_read_unlock(mm);
+	if (w->locked)
+		mmap_read_unlock(mm);
 out_free:
-	kfree(vi);
-	kfree(w.ptes);
+	kfree(w->step.ptes);
+	kfree(w);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlens_walk);
-
-/**
- * mmlens_translate - the entries of every level for one address
- * @mm: a user mm the caller holds a reference on (mm_users)
- * @addr: the user address
- * @t: filled in: entries, indices, where the walk stopped
- *
- * Answers !t->mapped without walking when @addr is outside every VMA:
- * page tables there may be freed under a read-held mmap_lock.
- */
-int mmlens_translate(struct mm_struct *mm, unsigned long addr,
-		     struct mmlens_translation *t)
-{
-	struct vm_area_struct *vma;
-	pgd_t *pgdp;
-	p4d_t *p4dp;
-	pud_t *pudp, pud;
-	pmd_t *pmdp, pmd;
-	unsigned int levels;
-	pte_t *ptep;
-
-	memset(t, 0, sizeof(*t));
-	levels = pgtable_l5_enabled() ? 5 : 4;
-	if (mmap_read_lock_killable(mm))
-		return -EINTR;
-	vma = find_vma(mm, addr);
-	if (!vma || addr < vma->vm_start)
-		goto out;
-	t->mapped = true;
-
-	rcu_read_lock();
-	pgdp = pgd_offset(mm, addr);
-	t->entry[MMLENS_PGD] = pgd_val(READ_ONCE(*pgdp));
-	t->index[MMLENS_PGD] = mmlens_level_index(addr, MMLENS_PGD, levels);
-	t->last = MMLENS_PGD;
-	if (pgd_none(__pgd(t->entry[MMLENS_PGD])))
-		goto out_rcu;
-
-	p4dp = p4d_offset(pgdp, addr);
-	t->folded[MMLENS_P4D] = !pgtable_l5_enabled();
-	t->entry[MMLENS_P4D] = p4d_val(READ_ONCE(*p4dp));
-	t->index[MMLENS_P4D] = mmlens_level_index(addr, MMLENS_P4D, levels);
-	t->last = MMLENS_P4D;
-	if (p4d_none(__p4d(t->entry[MMLENS_P4D])))
-		goto out_rcu;
-
-	pudp = pud_offset(p4dp, addr);
-	pud = READ_ONCE(*pudp);
-	t->entry[MMLENS_PUD] = pud_val(pud);
-	t->index[MMLENS_PUD] = mmlens_level_index(addr, MMLENS_PUD, levels);
-	t->last = MMLENS_PUD;
-	if (pud_none(pud))
-		goto out_rcu;
-	if (pud_leaf(pud) || !pud_present(pud)) {
-		t->leaf = true;
-		goto out_rcu;
-	}
-
-	pmdp = pmd_offset(pudp, addr);
-	pmd = READ_ONCE(*pmdp);
-	t->entry[MMLENS_PMD] = pmd_val(pmd);
-	t->index[MMLENS_PMD] = mmlens_level_index(addr, MMLENS_PMD, levels);
-	t->last = MMLENS_PMD;
-	if (pmd_none(pmd))
-		goto out_rcu;
-	if (pmd_leaf(pmd) || !pmd_present(pmd)) {
-		t->leaf = true;
-		t->zero = pmd_maps_huge_zero(vma_is_anonymous(vma), pmd);
-		goto out_rcu;
-	}
-
-	ptep = (pte_t *)pmd_page_vaddr(pmd) + pte_index(addr);
-	t->entry[MMLENS_PTE] = pte_val(ptep_get(ptep));
-	t->index[MMLENS_PTE] = mmlens_level_index(addr, MMLENS_PTE, levels);
-	t->last = MMLENS_PTE;
-	t->leaf = !pte_none(__pte(t->entry[MMLENS_PTE]));
-	t->zero = pte_present(__pte(t->entry[MMLENS_PTE])) &&
-		  is_zero_pfn(pte_pfn(__pte(t->entry[MMLENS_PTE])));
-out_rcu:
-	rcu_read_unlock();
-out:
-	mmap_read_unlock(mm);
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(mmlens_translate);

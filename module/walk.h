@@ -1,25 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * walk.h - the page-table walker: one walk over a user address range of an
- * mm, reporting VMAs, leaf entries and page-table pages to a visitor.
- * The walker never formats; the visitors (walk_report.c) never walk.
+ * mm, reporting VMAs, entries, holes and page-table pages to a visitor.
+ * The walker never formats; the visitors (walk_report.c) never walk, and
+ * the walker (walk.c) is the only code that dereferences a page-table
+ * pointer.
  */
 #ifndef MMLENS_WALK_H
 #define MMLENS_WALK_H
 
+#include <linux/limits.h>
 #include <linux/mm_types.h>
 #include <linux/types.h>
 
-enum mmlens_level {
-	MMLENS_PGD,
-	MMLENS_P4D,
-	MMLENS_PUD,
-	MMLENS_PMD,
-	MMLENS_PTE,
-	MMLENS_NR_LEVELS,
-};
-
-const char *mmlens_level_name(enum mmlens_level level);
+#include "level.h"
 
 /* A VMA as it was when the walk entered it (copied: the lock may drop). */
 struct mmlens_vma_info {
@@ -30,7 +24,8 @@ struct mmlens_vma_info {
 	bool file;			/* has a vm_file */
 	unsigned long prev_end;		/* end of the VMA before, or 0 */
 	unsigned long next_start;	/* start of the VMA after, or ~0 */
-	char name[128];			/* as /proc/PID/maps names it */
+	/* as /proc/PID/maps names it, not escaped; "?" if d_path failed */
+	char name[PATH_MAX];
 };
 
 /* One non-none leaf entry: present or not (swap, migration, marker...). */
@@ -41,35 +36,69 @@ struct mmlens_leaf {
 	bool zero;			/* maps the (huge) zero page */
 };
 
+/**
+ * struct mmlens_walk_ops - what a visitor of mmlens_walk() is told
+ * @vma_enter: the walk enters a VMA: once per VMA, even when the walk
+ *	dropped mmap_lock inside it and found it again afterwards.
+ * @vma_leave: the walk leaves the VMA last entered (after its last entry,
+ *	before the next @vma_enter); also called at the end of the walk.
+ * @upper: an entry of the pgd, p4d (5-level paging only), pud or pmd level
+ *	that points to a table of the next level: @raw is the entry as read,
+ *	@addr the address being walked.
+ * @leaf: a leaf entry that is not none: present, or a swap, migration,
+ *	marker... entry, at the pud, pmd or pte level.
+ * @hole: [@start, @end) inside the VMA has no leaf because the entries of
+ *	@level covering it are none. Consecutive none ptes of one table are
+ *	one hole.
+ * @table: a page-table page met on the way down: @level is the level of
+ *	the entries it holds, [@start, @end) the span it translates. Reported
+ *	once per VMA.
+ * @want_unlocked: asked before every step (one pmd's worth of addresses):
+ *	true when the visitor needs to do something it must not do under
+ *	mmap_lock (e.g. grow its output buffer). The walker then drops the
+ *	lock, calls @unlocked, retakes the lock and resumes at the same
+ *	address.
+ * @unlocked: called without mmap_lock, see @want_unlocked.
+ *
+ * Every callback may be NULL. All but @unlocked run with the target's
+ * mmap_lock held for read, outside any RCU read section and with no
+ * spinlock held, so they may sleep and allocate, but they should not
+ * block for long: writers of the target mm wait for the walk. For
+ * MAP_SHARED hugetlb VMAs (whose pmd tables may be shared with other
+ * processes) the file's i_mmap_rwsem is also held for read around
+ * @upper, @leaf, @hole and @table.
+ *
+ * Order: callbacks come in address order. Inside a VMA, for each step:
+ * @table for the tables first met, then @upper from the pgd down, then
+ * either one @leaf for a pud/pmd leaf, or @hole for a none entry of an
+ * upper level, or, for a pte table, @leaf and @hole for its entries in
+ * address order.
+ *
+ * A callback that returns non-zero stops the walk at once: mmlens_walk()
+ * drops its locks and returns that value. @vma_leave is then not called.
+ */
 struct mmlens_walk_ops {
-	/* The walk enters a VMA (once per VMA, even across lock drops). */
 	int (*vma_enter)(void *priv, const struct mmlens_vma_info *vi);
-	/* The walk leaves the VMA last entered. */
 	int (*vma_leave)(void *priv);
+	int (*upper)(void *priv, enum mmlens_level level, unsigned long addr,
+		     u64 raw);
 	int (*leaf)(void *priv, const struct mmlens_leaf *leaf);
-	/*
-	 * A page-table page met on the way down: @level is the level of the
-	 * entries it holds, [@start, @end) the address span it translates.
-	 */
+	int (*hole)(void *priv, enum mmlens_level level, unsigned long start,
+		    unsigned long end);
 	int (*table)(void *priv, enum mmlens_level level, unsigned long start,
 		     unsigned long end);
+	bool (*want_unlocked)(void *priv);
+	int (*unlocked)(void *priv);
 };
 
+/*
+ * mmlens_walk() returns 0, a callback's non-zero value, -EINTR when a
+ * fatal signal is pending (checked at every step and while taking
+ * mmap_lock), or -ENOMEM when its own buffers cannot be allocated. It
+ * never returns -EAGAIN: an entry that keeps changing is read again until
+ * it holds still or a fatal signal arrives.
+ */
 int mmlens_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 		const struct mmlens_walk_ops *ops, void *priv);
-
-/* Entries of every level from pgd down to the leaf for one address. */
-struct mmlens_translation {
-	u64 entry[MMLENS_NR_LEVELS];
-	unsigned int index[MMLENS_NR_LEVELS];
-	bool folded[MMLENS_NR_LEVELS];	/* p4d on 4-level paging */
-	enum mmlens_level last;		/* deepest level read */
-	bool leaf;			/* entry[last] is a leaf (not none) */
-	bool zero;
-	bool mapped;			/* address inside a VMA */
-};
-
-int mmlens_translate(struct mm_struct *mm, unsigned long addr,
-		     struct mmlens_translation *t);
 
 #endif /* MMLENS_WALK_H */
