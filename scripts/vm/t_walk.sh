@@ -276,6 +276,7 @@ else
 fi
 walk_scen resv "1 TiB PROT_NONE reservation"
 walk_scen softdirty "soft-dirty after clear_refs"
+walk_scen names "names: 300-byte file name and comm with a newline"
 
 # 1 GiB pages: reserved at boot or, on a cell with room, now.
 OLD_1G=$(cat $H1G 2>/dev/null || echo 0)
@@ -284,9 +285,12 @@ if [ -e $H1G ] && [ "$OLD_1G" -lt 1 ] && [ "$MEM_KB" -gt 4000000 ]; then
 fi
 if [ "$(cat $H1G 2>/dev/null || echo 0)" -ge 1 ]; then
 	walk_scen hugetlb1g "hugetlb 1G"
+	walk_scen hugetlb1g-protnone "hugetlb 1G PROT_NONE"
 else
-	skip "walk: hugetlb 1G" \
-		"no 1 GiB huge page: none reserved at boot (hugepagesz=1G hugepages=1), none allocatable now (MemTotal ${MEM_KB} kB)"
+	for _what in "hugetlb 1G" "hugetlb 1G PROT_NONE"; do
+		skip "walk: $_what" \
+			"no 1 GiB huge page: none reserved at boot (hugepagesz=1G hugepages=1), none allocatable now (MemTotal ${MEM_KB} kB)"
+	done
 fi
 [ -e $H1G ] && echo "$OLD_1G" > $H1G
 

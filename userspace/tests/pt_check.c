@@ -229,7 +229,7 @@ static void trim(char *s)
 struct vma {
 	unsigned long start, end, pgoff;
 	char perms[8];
-	char name[256];
+	char name[1400];	/* a PATH_MAX name, "\n" escaped to 4 bytes */
 	/* smaps */
 	long anonhuge, shmempmd, filepmd, hugetlb, kps;
 	int pfnmap, softdirty;
@@ -431,18 +431,32 @@ static void flags_str(unsigned int f, char *buf, size_t len)
 }
 
 /* Parses the whole file; malformed lines go to c (well-formedness). */
+/* The last occurrence of @needle in @s, or NULL. */
+static char *last_of(char *s, const char *needle)
+{
+	char *hit = NULL;
+
+	while ((s = strstr(s, needle)))
+		hit = s++;
+	return hit;
+}
+
 static int parse_pt(char *buf, struct pt *pt, struct check *c)
 {
-	char *p = buf, *l;
+	char *p = buf, *l, *lv, *cm;
 	int cap = 0;
 
 	l = next_line(&p);
-	if (!l || sscanf(l, "# pid=%d comm=%63s", &pt->pid, pt->comm) != 2 ||
-	    !strstr(l, "levels=")) {
+	lv = l ? last_of(l, " levels=") : NULL;
+	cm = l ? strstr(l, " comm=") : NULL;
+	if (!lv || !cm || cm > lv || sscanf(l, "# pid=%d", &pt->pid) != 1) {
 		cfail(c, "bad header: %s", l ? l : "(empty)");
 		return -1;
 	}
-	pt->levels = atoi(strstr(l, "levels=") + 7);
+	/* comm= runs to the last " levels=": a comm may hold spaces */
+	snprintf(pt->comm, sizeof(pt->comm), "%.*s", (int)(lv - cm - 6),
+		 cm + 6);
+	pt->levels = atoi(lv + 8);
 	while ((l = next_line(&p))) {
 		struct run r = { 0 };
 		char lv[16], kind[32], rest[256];
@@ -1820,6 +1834,14 @@ static void check_scen(struct ctx *c)
 			int pid;
 			struct pe m, k;
 
+			if (sscanf(l, "comm %d %63s", &pid, wants) == 2 &&
+			    pid == c->pid) {
+				ck.used = 1;
+				if (strcmp(c->pt.comm, wants))
+					cfail(&ck, "header comm=%s, want %s",
+					      c->pt.comm, wants);
+				continue;
+			}
 			if (sscanf(l, "page %d %lx %63s", &pid, &a, wants) != 3 ||
 			    pid != c->pid)
 				continue;

@@ -16,6 +16,7 @@
  *   exact P START END          every VMA in [START, END) was built here
  *                              and never zapped: its ptables is exact
  *   skipcheck NAME REASON      a precondition failed (no THP, no swap...)
+ *   comm P ESCAPED             the pagetable header's comm= of P
  *   note TEXT
  *   ready
  *
@@ -23,9 +24,11 @@
  * rw), present, zero (zero page pte), zero-pmd (huge zero page), huge-pmd,
  * huge-pud, swap, none, sd / nosd (soft-dirty set / clear), protnone.
  *
- * Scenarios: anon zero file shanon fork mprotect thp hugetlb hugetlb1g
- * swap resv softdirty big (1 GiB touched, 1 GiB aligned) longread (many
- * small VMAs and pages, for reads racing with exit).
+ * Scenarios: anon zero file shanon fork mprotect thp hugetlb (one 2 MiB
+ * page PROT_NONE) hugetlb1g hugetlb1g-protnone swap resv softdirty big
+ * (1 GiB touched, 1 GiB aligned) longread (many small VMAs and pages, for
+ * reads racing with exit) names (a 300-byte file name with a newline, a
+ * comm with one).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,6 +39,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -374,29 +379,80 @@ static void sc_hugetlb(void)
 	}
 	h[0] = 1;
 	h[MB2 + 5] = 2;
+	/* A PROT_NONE hugetlb leaf is still present, to pagemap too. */
+	if (mprotect(h + MB2, MB2, PROT_NONE))
+		die("mprotect PROT_NONE hugetlb 2 MiB");
 	page(me, h, "huge-pmd");
 	page(me, h + 100 * PG + 0x321, "huge-pmd");
-	page(me, h + MB2 + 511 * PG, "huge-pmd");
+	page(me, h + MB2 + 511 * PG, "huge-pmd,protnone");
 	exact(me, h, 2 * MB2);
 }
 
-static void sc_hugetlb1g(void)
+/*
+ * One 1 GiB page, or with @protnone the same made PROT_NONE: x86's
+ * pud_present() tests the present bit alone, but the leaf is present to
+ * the kernel (huge_ptep_get() + pte_present()) and to pagemap.
+ */
+static void hugetlb1g(const char *name, int protnone)
 {
 	char *h = mmap(NULL, GB1, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_1GB_,
 		       -1, 0);
+	const char *want = protnone ? "huge-pud,protnone" : "huge-pud";
 
 	if (h == MAP_FAILED) {
-		printf("skipcheck hugetlb1g \"mmap MAP_HUGETLB 1 GiB: %s\"\n",
+		printf("skipcheck %s \"mmap MAP_HUGETLB 1 GiB: %s\"\n", name,
 		       strerror(errno));
 		return;
 	}
 	h[0] = 1;
 	h[GB1 / 2 + 0x1234] = 2;
-	page(me, h, "huge-pud");
-	page(me, h + GB1 / 2 + 0x1234, "huge-pud");
-	page(me, h + GB1 - PG + 0xabc, "huge-pud");
+	if (protnone && mprotect(h, GB1, PROT_NONE))
+		die("mprotect PROT_NONE hugetlb 1 GiB");
+	page(me, h, want);
+	page(me, h + GB1 / 2 + 0x1234, want);
+	page(me, h + GB1 - PG + 0xabc, want);
 	exact(me, h, GB1);
+}
+
+static void sc_hugetlb1g(void)
+{
+	hugetlb1g("hugetlb1g", 0);
+}
+
+static void sc_hugetlb1g_protnone(void)
+{
+	hugetlb1g("hugetlb1g-protnone", 1);
+}
+
+/*
+ * Names escaped as /proc/PID/maps escapes them: a mapped file whose path
+ * holds a newline and is over 300 bytes long, and a comm with a newline
+ * that reads like the pagetable header's next field.
+ */
+static void sc_names(void)
+{
+	char dir[256], path[512];
+	char *m;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "/tmp/%0200d", 0);
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		die("mkdir");
+	snprintf(path, sizeof(path), "%s/name\nwith a newline %0100d", dir, 0);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || ftruncate(fd, 4 * PG))
+		die("create the file with a long name");
+	m = map(4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	touch(m, 0, 2);
+	if (prctl(PR_SET_NAME, "a\nlevels=9"))
+		die("prctl PR_SET_NAME");
+	printf("note file name of %zu bytes, comm \"a\\nlevels=9\"\n",
+	       strlen(path));
+	printf("comm %d a\\012levels=9\n", me);
+	pages(m, 0, 2, "present");
+	exact(me, m, 4 * PG);
 }
 
 static void sc_swap(void)
@@ -496,6 +552,7 @@ static const struct {
 	{ "shanon", sc_shanon }, { "fork", sc_fork },
 	{ "mprotect", sc_mprotect }, { "thp", sc_thp },
 	{ "hugetlb", sc_hugetlb }, { "hugetlb1g", sc_hugetlb1g },
+	{ "hugetlb1g-protnone", sc_hugetlb1g_protnone }, { "names", sc_names },
 	{ "swap", sc_swap }, { "resv", sc_resv },
 	{ "softdirty", sc_softdirty }, { "big", sc_big },
 	{ "longread", sc_longread },
