@@ -14,7 +14,11 @@
 
 #include "parse.h"
 
-#define LINE_CAP 8192
+/*
+ * Longest line: a vmas line with a PATH_MAX name whose every byte is a
+ * newline, escaped to 4 bytes (\012), plus the counters.
+ */
+#define LINE_CAP (4 * 4096 + 1024)
 
 const char *const pt_flag_names[PTF_NFLAGS] = {
 	[PTF_RW] = "rw",
@@ -578,21 +582,16 @@ static int level_by_name(const char *s)
 	return -1;
 }
 
-static int pt_header(char *line, unsigned int no, struct pt_report *pt,
-		     struct parse_err *e)
+/* The header's key=value fields outside comm; other words are skipped. */
+static int pt_header_fields(char *cur, unsigned int no, struct pt_report *pt,
+			    struct parse_err *e)
 {
-	char *cur = line + 1, *t, *k, *v;
-	int in_comm = 0;
+	char *t, *k, *v;
 	uint64_t x;
 
 	while ((t = tok(&cur))) {
-		if (split_kv(t, &k, &v)) {
-			if (in_comm && append(pt->comm, sizeof(pt->comm), " ",
-					      t))
-				return perr(e, no, "comm too long");
+		if (split_kv(t, &k, &v))
 			continue;
-		}
-		in_comm = 0;
 		if (!strcmp(k, "pid")) {
 			if (dec_u64(v, &x) || x > 4194304)
 				return perr(e, no, "bad pid '%.40s'", v);
@@ -601,14 +600,43 @@ static int pt_header(char *line, unsigned int no, struct pt_report *pt,
 			if (dec_u64(v, &x) || x < 2 || x > 5)
 				return perr(e, no, "bad levels '%.40s'", v);
 			pt->levels = (int)x;
-		} else if (!strcmp(k, "comm")) {
-			if (strlen(v) >= sizeof(pt->comm))
-				return perr(e, no, "comm too long");
-			strcpy(pt->comm, v);
-			in_comm = 1;
 		}
 	}
 	return 0;
+}
+
+/*
+ * "# pid=<pid> comm=<comm> levels=<n>": comm is escaped like a maps name
+ * (a newline is \012) and may hold spaces, '=' and even " levels=", so it
+ * runs from the first "comm=" word to the last " levels=" after it (to
+ * the end of the line without one), byte for byte.
+ */
+static int pt_header(char *line, unsigned int no, struct pt_report *pt,
+		     struct parse_err *e)
+{
+	char *body = line + 1, *cm = NULL, *val, *lv = NULL, *p;
+	size_t n;
+
+	for (p = body; (p = strstr(p, "comm=")); p++)
+		if (p == body || is_space(p[-1])) {
+			cm = p;
+			break;
+		}
+	if (!cm)
+		return pt_header_fields(body, no, pt, e);
+	val = cm + 5;
+	for (p = val; (p = strstr(p, " levels=")); p++)
+		lv = p;
+	n = lv ? (size_t)(lv - val) : strlen(val);
+	if (n >= sizeof(pt->comm))
+		return perr(e, no, "comm too long");
+	memcpy(pt->comm, val, n);
+	pt->comm[n] = '\0';
+	pt->has_comm = 1;
+	*cm = '\0';
+	if (pt_header_fields(body, no, pt, e))
+		return -1;
+	return lv ? pt_header_fields(lv, no, pt, e) : 0;
 }
 
 static int pt_flags(char *v, struct pt_run *r)
@@ -674,7 +702,9 @@ static int pt_line(char *line, unsigned int no, struct pt_run *r,
 			bad = r->has_offset || hex_u64(v, &r->offset);
 			r->has_offset = 1;
 		} else if (!strcmp(k, "flags")) {
-			if (pt_flags(v, r))
+			bad = r->has_flags;
+			r->has_flags = 1;
+			if (!bad && pt_flags(v, r))
 				return perr(e, no, "out of memory");
 		} else {
 			v[-1] = '=';

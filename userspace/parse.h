@@ -90,13 +90,14 @@ struct pt_run {
 	unsigned int flags;	/* 1 << PTF_* */
 	char *other_flags;	/* flags not in the table, comma-separated */
 	char *extra;		/* other fields, as written */
-	int has_pfn, has_type, has_offset;
+	int has_pfn, has_type, has_offset, has_flags;
 	uint64_t pfn, type, offset;
 };
 
 struct pt_report {
 	int pid;		/* -1 when the header lacks it */
-	char comm[64];
+	char comm[64];		/* escaped as the module wrote it */
+	int has_comm;
 	int levels;		/* 4 or 5; 0 when the header lacks it */
 	size_t n;
 	struct pt_run *r;

@@ -6,13 +6,7 @@
 fragment_start() {
 	fragment > /tmp/fragment.out 2>&1 &
 	frag_pid=$!
-	_n=0
-	while ! grep -q ready /tmp/fragment.out && [ $_n -lt 600 ]; do
-		kill -0 $frag_pid 2>/dev/null || break
-		sleep 0.5
-		_n=$((_n + 1))
-	done
-	grep -q ready /tmp/fragment.out
+	wait_until $frag_pid 600 0.5 grep -q ready /tmp/fragment.out
 }
 
 fragment_stop() {
@@ -34,4 +28,41 @@ hugepages_take_free_2m() {
 	read -r _have < $_hp
 	echo $((_have + _units)) > $_hp
 	echo "$_units"
+}
+
+# expect_probe WANT CMD...: the first word of CMD's first line is WANT
+# (ioprobe prints "ok" or "ERRNO stage"). Prints what it saw.
+expect_probe() {
+	_want=$1
+	shift
+	_got=$("$@" 2>/dev/null | head -n 1)
+	echo "$* -> $_got"
+	[ "${_got%% *}" = "$_want" ]
+}
+
+# expect_line WANT CMD...: the whole first line of CMD's output is WANT
+# (ioprobe and pt_probe: "ok", "ERRNO stage", "same", ...).
+expect_line() {
+	_want=$1
+	shift
+	_got=$("$@" 2>/dev/null | head -n 1)
+	echo "$* -> $_got"
+	[ "$_got" = "$_want" ]
+}
+
+# wait_until PID TRIES SECONDS CMD...: run CMD every SECONDS until it
+# succeeds, at most TRIES times, or until PID is gone. Returns CMD's
+# status at the end (a background helper that never got ready fails).
+wait_until() {
+	_wpid=$1
+	_wtries=$2
+	_wsec=$3
+	shift 3
+	_wn=0
+	while ! "$@" && [ $_wn -lt "$_wtries" ]; do
+		kill -0 "$_wpid" 2>/dev/null || break
+		sleep "$_wsec"
+		_wn=$((_wn + 1))
+	done
+	"$@"
 }

@@ -144,13 +144,7 @@ memshape_start() {
 	rm -f /tmp/memshape.ready
 	memshape /tmp/memshape.ready > /dev/null 2>&1 &
 	spid=$!
-	n=0
-	while [ ! -s /tmp/memshape.ready ] && [ $n -lt 100 ]; do
-		kill -0 $spid 2>/dev/null || break
-		sleep 0.1
-		n=$((n + 1))
-	done
-	[ -s /tmp/memshape.ready ] || return 1
+	wait_until $spid 100 0.1 test -s /tmp/memshape.ready || return 1
 	ms_thp=$(ms_field thp)
 	ms_sparse=$(ms_field sparse)
 	ms_zero=$(ms_field zero)

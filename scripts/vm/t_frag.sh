@@ -24,15 +24,6 @@ file_modes() {
 	done
 }
 
-# expect_probe WANT ARGS...: ioprobe's first word is WANT.
-expect_probe() {
-	want=$1
-	shift
-	got=$("$@" 2>/dev/null | head -n 1)
-	echo "$* -> $got"
-	[ "${got%% *}" = "$want" ]
-}
-
 unprivileged() {
 	for f in buddyinfo extfrag_index unusable_index fraginfo; do
 		expect_probe ok runas 65534 ioprobe read $M/$f || return 1

@@ -18,19 +18,10 @@ vbuf_modes() {
 	done
 }
 
-# vbuf_probe WANT ARGS...: ioprobe's first word is WANT.
-vbuf_probe() {
-	want=$1
-	shift
-	got=$("$@" 2>/dev/null | head -n 1)
-	echo "$* -> $got"
-	[ "${got%% *}" = "$want" ]
-}
-
 vbuf_unprivileged() {
-	vbuf_probe EACCES runas 65534 ioprobe read $VDEV || return 1
-	vbuf_probe EACCES runas 65534 ioprobe write $VDEV x || return 1
-	vbuf_probe ok ioprobe read $VDEV
+	expect_probe EACCES runas 65534 ioprobe read $VDEV || return 1
+	expect_probe EACCES runas 65534 ioprobe write $VDEV x || return 1
+	expect_probe ok ioprobe read $VDEV
 }
 
 # The C cases print their own TAP lines.
@@ -51,13 +42,7 @@ vbuf_hold_start() {
 	rm -f /tmp/vbuf_hold.ready
 	vbuf_hold "$1" /tmp/vbuf_hold.ready > /tmp/vbuf_hold.out 2>&1 &
 	hold_pid=$!
-	n=0
-	while [ ! -e /tmp/vbuf_hold.ready ] && [ $n -lt 200 ]; do
-		kill -0 $hold_pid 2>/dev/null || break
-		sleep 0.1
-		n=$((n + 1))
-	done
-	[ -e /tmp/vbuf_hold.ready ]
+	wait_until $hold_pid 200 0.1 test -e /tmp/vbuf_hold.ready
 }
 
 # vbuf_unload_while MODE WHAT MAPPINGS OPENS

@@ -58,13 +58,7 @@ walk_scen() {
 	_f=/tmp/scen.$_s
 	pt_scen "$_s" > "$_f" 2>&1 &
 	_sp=$!
-	_n=0
-	while ! grep -q '^ready' "$_f" && [ $_n -lt 600 ]; do
-		kill -0 $_sp 2>/dev/null || break
-		sleep 0.1
-		_n=$((_n + 1))
-	done
-	if ! grep -q '^ready' "$_f"; then
+	if ! wait_until $_sp 600 0.1 grep -q '^ready' "$_f"; then
 		nok "$_label: scenario built"
 		sed 's/^/TAP #   /' "$_f" | head -n 20
 		kill $_sp 2>/dev/null
@@ -122,29 +116,19 @@ walk_mutations() {
 	EOF
 }
 
-# walk_expect WANT CMD...: the first line of CMD's output is WANT
-# (ioprobe and pt_probe print "ok" or "ERRNO stage").
-walk_expect() {
-	_want=$1
-	shift
-	_got=$("$@" 2>/dev/null | head -n 1)
-	echo "$* -> $_got"
-	[ "$_got" = "$_want" ]
-}
-
 walk_bad_pids() {
 	for f in target vmas pagetable; do
 		if [ $f = target ]; then op="write"; else op="rdwr"; fi
 		for bad in abc -5 0 2147483648 99999999999999999999 "1 2" \
 			"0x10" 2; do
-			walk_expect "EINVAL write" ioprobe $op $W/$f "$bad" || return 1
+			expect_line "EINVAL write" ioprobe $op $W/$f "$bad" || return 1
 		done
-		walk_expect "ESRCH write" ioprobe $op $W/$f 2147483647 || return 1
+		expect_line "ESRCH write" ioprobe $op $W/$f 2147483647 || return 1
 	done
 	for bad in zzz "0 1000" "2 1000" "-1 1000" "1 2 3"; do
-		walk_expect "EINVAL write" ioprobe rdwr $W/vtop "$bad" || return 1
+		expect_line "EINVAL write" ioprobe rdwr $W/vtop "$bad" || return 1
 	done
-	walk_expect "ESRCH write" ioprobe rdwr $W/vtop "2147483647 1000"
+	expect_line "ESRCH write" ioprobe rdwr $W/vtop "2147483647 1000"
 }
 
 walk_target_rw() {
@@ -184,16 +168,16 @@ walk_target_exit() {
 	kill $sp
 	wait $sp 2>/dev/null
 	echo "target after exit: $(cat $W/target)"
-	walk_expect "ESRCH read" ioprobe read $W/vmas || return 1
-	walk_expect "ESRCH read" ioprobe read $W/pagetable || return 1
-	walk_expect "ESRCH read" ioprobe rdwr $W/vtop 400000
+	expect_line "ESRCH read" ioprobe read $W/vmas || return 1
+	expect_line "ESRCH read" ioprobe read $W/pagetable || return 1
+	expect_line "ESRCH read" ioprobe rdwr $W/vtop 400000
 }
 
 walk_vtop_forms() {
 	pid=$1 addr=$2
 	echo "$$" > $W/target || return 1
 	# "ADDR" after "PID ADDR" on one fd: that fd's pid, not the target
-	walk_expect same pt_probe vtop2 "$pid" "$addr" || return 1
+	expect_line same pt_probe vtop2 "$pid" "$addr" || return 1
 	echo "$pid" > $W/target || return 1
 	ioprobe rdwr $W/vtop "$addr" 2> /tmp/v1 > /dev/null || return 1
 	ioprobe rdwr $W/vtop "0x$addr" 2> /tmp/v2 > /dev/null || return 1
@@ -205,20 +189,20 @@ walk_vtop_forms() {
 walk_access() {
 	pid=$1
 	for f in target vmas pagetable vtop; do
-		walk_expect "EPERM open" runas -c 21 ioprobe rdwr $W/$f "$pid" ||
+		expect_line "EPERM open" runas -c 21 ioprobe rdwr $W/$f "$pid" ||
 			return 1
-		walk_expect "EACCES open" runas 65534 ioprobe rdwr $W/$f "$pid" ||
+		expect_line "EACCES open" runas 65534 ioprobe rdwr $W/$f "$pid" ||
 			return 1
 	done
-	walk_expect "EPERM open" runas -c 21 ioprobe read $W/target
+	expect_line "EPERM open" runas -c 21 ioprobe read $W/target
 }
 
 walk_passfd() {
 	pid=$1 addr=$2
-	walk_expect "fresh=EPERM passed=ok" pt_probe passfd $W/vmas "$pid" &&
-	walk_expect "fresh=EPERM passed=ok" pt_probe passfd $W/pagetable "$pid" &&
-	walk_expect "fresh=EPERM passed=ok" pt_probe passfd $W/vtop "$pid $addr" &&
-	walk_expect "fresh=EPERM passed=ok" pt_probe passfd $W/target "$pid"
+	expect_line "fresh=EPERM passed=ok" pt_probe passfd $W/vmas "$pid" &&
+	expect_line "fresh=EPERM passed=ok" pt_probe passfd $W/pagetable "$pid" &&
+	expect_line "fresh=EPERM passed=ok" pt_probe passfd $W/vtop "$pid $addr" &&
+	expect_line "fresh=EPERM passed=ok" pt_probe passfd $W/target "$pid"
 }
 
 walk_pidns() {
@@ -238,9 +222,9 @@ check "walk: debugfs files exist, mode 0600" walk_files
 if [ "$(cat $W/target 2>/dev/null)" = none ]; then
 	ok "walk: target reads none before any write"
 	check "walk: vmas with no target at all is ESRCH" \
-		walk_expect "ESRCH read" ioprobe read $W/vmas
+		expect_line "ESRCH read" ioprobe read $W/vmas
 	check "walk: pagetable with no target at all is ESRCH" \
-		walk_expect "ESRCH read" ioprobe read $W/pagetable
+		expect_line "ESRCH read" ioprobe read $W/pagetable
 else
 	skip "walk: target reads none before any write" \
 		"target already set: $(cat $W/target)"
@@ -304,11 +288,7 @@ fi
 # ---------------------------------------------- inputs and lifetimes
 pt_scen anon > /tmp/scen.probe 2>&1 &
 PSP=$!
-n=0
-while ! grep -q '^ready' /tmp/scen.probe && [ $n -lt 100 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+wait_until $PSP 100 0.1 grep -q '^ready' /tmp/scen.probe
 PPID_=$(awk '$1 == "pid" { print $2 }' /tmp/scen.probe)
 PADDR=$(awk '$1 == "page" && $4 == "rw-dirty" { sub("^0x", "", $3);
 	print $3; exit }' /tmp/scen.probe)
@@ -319,11 +299,11 @@ check "walk: target write/read, global target drives the reports" \
 	walk_target_rw "$PPID_"
 check "walk: target exited before the read: ESRCH" walk_target_exit
 check "walk: vmas fd whose pid exited: ESRCH on read" \
-	walk_expect "ESRCH read" pt_probe exitread $W/vmas "%d"
+	expect_line "ESRCH read" pt_probe exitread $W/vmas "%d"
 check "walk: pagetable fd whose pid exited: ESRCH on read" \
-	walk_expect "ESRCH read" pt_probe exitread $W/pagetable "%d"
+	expect_line "ESRCH read" pt_probe exitread $W/pagetable "%d"
 check "walk: vtop fd whose pid exited: ESRCH on read" \
-	walk_expect "ESRCH read" pt_probe exitread $W/vtop "%d 400000"
+	expect_line "ESRCH read" pt_probe exitread $W/vtop "%d 400000"
 check "walk: vtop ADDR forms (fd pid, global target, 0x)" \
 	walk_vtop_forms "$PPID_" "$PADDR"
 check "walk: without CAP_SYS_ADMIN EPERM, as nobody EACCES" \

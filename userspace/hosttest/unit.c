@@ -311,6 +311,60 @@ static void t_pagetable(void)
 	pt_report_free(&pt);
 }
 
+/*
+ * Names and comms as the module escapes them (a newline is \012): a comm
+ * may hold spaces, '=' and " levels=" (it runs to the last " levels="),
+ * and a vmas line may carry a PATH_MAX name escaped to four times that.
+ */
+static void t_escaped_names(void)
+{
+	static const struct {
+		const char *hdr, *comm;
+		int pid, levels;
+	} tab[] = {
+		{ "# pid=7 comm=a\\012levels=9 levels=4\n", "a\\012levels=9", 7, 4 },
+		{ "# pid=7 comm=a  b\tc levels=5\n", "a  b\tc", 7, 5 },
+		{ "# pid=7 comm=x levels=3 levels=5\n", "x levels=3", 7, 5 },
+		{ "# pid=7 comm=k=v z=1 levels=4\n", "k=v z=1", 7, 4 },
+		{ "# pid=7 comm= levels=4\n", "", 7, 4 },
+		{ "# pid=7 comm=levels=2 levels=5 new=1\n", "levels=2", 7, 5 },
+	};
+	struct vma_list vl;
+	struct pt_report pt;
+	struct parse_err e;
+	char *text, *p;
+	size_t i, n = 4095;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		if (expect(!PARSE(parse_pagetable, tab[i].hdr, &pt, &e),
+			   "%s: %s", tab[i].hdr, e.msg))
+			continue;
+		expect_str(pt.comm, tab[i].comm, tab[i].hdr);
+		expect(pt.has_comm && pt.pid == tab[i].pid &&
+		       pt.levels == tab[i].levels, "pid/levels of %s",
+		       tab[i].hdr);
+		pt_report_free(&pt);
+	}
+	expect(PARSE(parse_pagetable, "# pid=7 levels=4\n", &pt, &e) == 0 &&
+	       !pt.has_comm && pt.levels == 4, "header without comm");
+	pt_report_free(&pt);
+
+	text = malloc(256 + 4 * n);
+	if (expect(text != NULL, "malloc"))
+		return;
+	p = text + sprintf(text, "1000-2000 r--p 00000000 present=1 swap=0 "
+			   "pmd=0 pud=0 dirty=0 young=1 runs=1 ptables=1 /");
+	for (i = 1; i < n; i++)
+		p += sprintf(p, "\\012");
+	strcpy(p, "\n");
+	expect(!PARSE(parse_vmas, text, &vl, &e), "PATH_MAX name: %s", e.msg);
+	expect(vl.n == 1 && strlen(vl.v[0].name) == 1 + 4 * (n - 1) &&
+	       !strncmp(vl.v[0].name, "/\\012\\012", 9),
+	       "PATH_MAX name kept whole and escaped");
+	vma_list_free(&vl);
+	free(text);
+}
+
 static void t_vtop(void)
 {
 	const char *walk =
@@ -543,6 +597,8 @@ int main(void)
 	    t_verdict);
 	run("parse: vmas (names with spaces, '=', empty)", t_vmas);
 	run("parse: pagetable (header, kinds, flags)", t_pagetable);
+	run("parse: comm and names escaped (spaces, levels=, PATH_MAX)",
+	    t_escaped_names);
 	run("parse: vtop (walk, outcomes, errors)", t_vtop);
 	run("parse: vbuf stats", t_vbuf_stats);
 	run("json: string escaping, invalid UTF-8", t_json_quote);

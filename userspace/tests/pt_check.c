@@ -19,7 +19,10 @@
  *
  * PT_CHECK_MUTATE=pfn|swap|nx|hole|rw|split|ptables|runs|present|dirty|
  * pmd|name|pgoff|vtop plants one error in mmlens's answers (after
- * reading them), to show that the checks catch it.
+ * reading them), to show that the checks catch it (pt_mutate.c).
+ *
+ * mmlens's files are parsed by ../parse.c, as the tool parses them; the
+ * kernel's by pt_oracle.c; result lines come from tap.c.
  *
  * Nothing moves pages in the test VM, but to be safe each try reads
  * pagemap, then mmlens, then pagemap again, and accepts mmlens when it
@@ -32,150 +35,31 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "pt_check.h"
+#include "pt_mutate.h"
+#include "tap.h"
+
 #define DIR_ "/sys/kernel/debug/mmlens/"
-#define PG 4096UL
-#define BIG (4UL << 30)
 #define TRIES 6
-#define NSAMPLE 2048
-#define MAXPRINT 8
 
-#define PM_PRESENT (1ULL << 63)
-#define PM_SWAP (1ULL << 62)
-#define PM_UFFD_WP (1ULL << 57)
-#define PM_SOFT_DIRTY (1ULL << 55)
-#define PM_PFN_MASK ((1ULL << 55) - 1)
-
-/* ------------------------------------------------------------ output */
-
-static int failures;
-
-static void result(int ok, const char *label, const char *name)
-{
-	printf("%s %s: %s\n", ok ? "ok" : "not ok", label, name);
-	if (!ok)
-		failures++;
-}
-
-static void skip(const char *label, const char *name, const char *why)
-{
-	printf("skip %s: %s # %s\n", label, name, why);
-}
-
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-/* A check accumulates a pass/fail and its first few diagnostics. */
-struct check {
-	const char *name;
-	int fails;
-	int used;	/* 0: not applicable this time (prints nothing) */
-	long n;		/* how many things it looked at */
-	char msg[2048];
-	size_t len;
+const char *const kinds[K_NKINDS] = {
+	"present", "swap", "migration", "marker", "device-private", "hwpoison",
 };
 
-static void cfail(struct check *c, const char *fmt, ...)
-{
-	va_list ap;
+const char *const lvname[L_NLEVELS] = { "pte", "pmd", "pud" };
+const unsigned long lvpages[L_NLEVELS] = { 1, 512, 512 * 512 };
 
-	c->used = 1;
-	if (c->fails++ >= MAXPRINT || c->len >= sizeof(c->msg) - 2)
-		return;
-	va_start(ap, fmt);
-	c->len += vsnprintf(c->msg + c->len, sizeof(c->msg) - c->len, fmt, ap);
-	va_end(ap);
-	if (c->len < sizeof(c->msg) - 1)
-		c->msg[c->len++] = '\n';
-	c->msg[c->len < sizeof(c->msg) ? c->len : sizeof(c->msg) - 1] = 0;
-}
-
-static void cprint(const struct check *c, const char *label)
-{
-	const char *p = c->msg;
-
-	if (!c->used)
-		return;
-	result(!c->fails, label, c->name);
-	while (c->fails && *p) {
-		size_t n = strcspn(p, "\n");
-
-		printf("#   %.*s\n", (int)n, p);
-		p += n + (p[n] == '\n');
-	}
-	if (c->fails > MAXPRINT)
-		printf("#   ... %d problems in all\n", c->fails);
-}
-
-/* ------------------------------------------------------------- files */
-
-static char *slurp_fd(int fd, size_t *lenp)
-{
-	size_t cap = 1 << 16, len = 0;
-	char *buf = malloc(cap);
-	ssize_t n;
-
-	if (!buf)
-		return NULL;
-	for (;;) {
-		if (cap - len < 4097) {
-			char *nb = realloc(buf, cap * 2);
-
-			if (!nb) {
-				free(buf);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n < 0) {
-			int e = errno;
-
-			free(buf);
-			errno = e;
-			return NULL;
-		}
-		if (!n)
-			break;
-		len += n;
-	}
-	buf[len] = 0;
-	if (lenp)
-		*lenp = len;
-	return buf;
-}
-
-static char *slurp(const char *path)
-{
-	int fd = open(path, O_RDONLY);
-	char *b;
-	int e;
-
-	if (fd < 0)
-		return NULL;
-	b = slurp_fd(fd, NULL);
-	e = errno;
-	close(fd);
-	errno = e;
-	return b;
-}
+const char *const flagnames[NFLAGNAMES] = {
+	"rw", "user", "pwt", "pcd", "accessed", "dirty", "huge", "pat",
+	"global", "special", "uffd-wp", "soft-dirty", "devmap", "nx", "zero",
+	"saved-dirty", "protnone",
+};
 
 /* Read an mmlens file about pid through a per-fd pid: no global state. */
 static char *mm_read(const char *file, int pid, size_t *lenp)
@@ -197,222 +81,40 @@ static char *mm_read(const char *file, int pid, size_t *lenp)
 	return b;
 }
 
-static char *next_line(char **p)
+/* --------------------------------------------------------- pagetable */
+
+static int flag_bit(const char *name)
 {
-	char *l = *p, *nl;
-
-	if (!l || !*l)
-		return NULL;
-	nl = strchr(l, '\n');
-	if (nl) {
-		*nl = 0;
-		*p = nl + 1;
-	} else {
-		*p = l + strlen(l);
-	}
-	return l;
-}
-
-static void trim(char *s)
-{
-	size_t n = strlen(s), i = 0;
-
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t'))
-		s[--n] = 0;
-	while (s[i] == ' ' || s[i] == '\t')
-		i++;
-	memmove(s, s + i, n - i + 1);
-}
-
-/* -------------------------------------------------------------- VMAs */
-
-struct vma {
-	unsigned long start, end, pgoff;
-	char perms[8];
-	char name[1400];	/* a PATH_MAX name, "\n" escaped to 4 bytes */
-	/* smaps */
-	long anonhuge, shmempmd, filepmd, hugetlb, kps;
-	int pfnmap, softdirty;
-	/* mmlens vmas */
-	long present, swap, pmd, pud, dirty, young, runs, ptables;
-	int exact;
-};
-
-struct vmas {
-	struct vma *v;
-	int n;
-};
-
-static int add_vma(struct vmas *vs, const struct vma *v)
-{
-	struct vma *nv = realloc(vs->v, (vs->n + 1) * sizeof(*nv));
-
-	if (!nv)
-		return -1;
-	vs->v = nv;
-	vs->v[vs->n++] = *v;
-	return 0;
-}
-
-static int parse_maps(char *buf, struct vmas *vs)
-{
-	char *p = buf, *l;
-
-	while ((l = next_line(&p))) {
-		struct vma v = { 0 };
-		int off = 0;
-
-		if (sscanf(l, "%lx-%lx %7s %lx %*s %*s%n", &v.start, &v.end,
-			   v.perms, &v.pgoff, &off) < 4 || !off)
-			return -1;
-		snprintf(v.name, sizeof(v.name), "%s", l + off);
-		trim(v.name);
-		if (add_vma(vs, &v))
-			return -1;
-	}
-	return 0;
-}
-
-static int parse_mm_vmas(char *buf, struct vmas *vs)
-{
-	char *p = buf, *l;
-
-	while ((l = next_line(&p))) {
-		struct vma v = { 0 };
-		int off = 0;
-
-		if (sscanf(l, "%lx-%lx %7s %lx present=%ld swap=%ld pmd=%ld pud=%ld dirty=%ld young=%ld runs=%ld ptables=%ld%n",
-			   &v.start, &v.end, v.perms, &v.pgoff, &v.present,
-			   &v.swap, &v.pmd, &v.pud, &v.dirty, &v.young, &v.runs,
-			   &v.ptables, &off) < 12 || !off) {
-			fprintf(stderr, "bad vmas line: %s\n", l);
-			return -1;
-		}
-		snprintf(v.name, sizeof(v.name), "%s", l + off);
-		trim(v.name);
-		if (add_vma(vs, &v))
-			return -1;
-	}
-	return 0;
-}
-
-static void parse_smaps(char *buf, struct vmas *vs)
-{
-	char *p = buf, *l;
-	struct vma *cur = NULL;
-	unsigned long s, e;
-	long kb;
-	int i;
-
-	while ((l = next_line(&p))) {
-		if (sscanf(l, "%lx-%lx ", &s, &e) == 2) {
-			cur = NULL;
-			for (i = 0; i < vs->n; i++)
-				if (vs->v[i].start == s)
-					cur = &vs->v[i];
-			continue;
-		}
-		if (!cur)
-			continue;
-		if (sscanf(l, "AnonHugePages: %ld", &kb) == 1)
-			cur->anonhuge = kb;
-		else if (sscanf(l, "ShmemPmdMapped: %ld", &kb) == 1)
-			cur->shmempmd = kb;
-		else if (sscanf(l, "FilePmdMapped: %ld", &kb) == 1)
-			cur->filepmd = kb;
-		else if (sscanf(l, "Private_Hugetlb: %ld", &kb) == 1)
-			cur->hugetlb += kb;
-		else if (sscanf(l, "Shared_Hugetlb: %ld", &kb) == 1)
-			cur->hugetlb += kb;
-		else if (sscanf(l, "KernelPageSize: %ld", &kb) == 1)
-			cur->kps = kb;
-		else if (!strncmp(l, "VmFlags:", 8)) {
-			cur->pfnmap = !!strstr(l, " pf");
-			cur->softdirty = !!strstr(l, " sd");
-		}
-	}
-}
-
-static int is_gate(const struct vma *v)
-{
-	return !strcmp(v->name, "[vsyscall]");
-}
-
-static int find_vma(const struct vmas *vs, unsigned long a)
-{
-	int lo = 0, hi = vs->n - 1;
-
-	while (lo <= hi) {
-		int mid = (lo + hi) / 2;
-
-		if (a < vs->v[mid].start)
-			hi = mid - 1;
-		else if (a >= vs->v[mid].end)
-			lo = mid + 1;
-		else
-			return mid;
-	}
+	for (int i = 0; i < NFLAGNAMES; i++)
+		if (!strcmp(name, flagnames[i]))
+			return i;
 	return -1;
 }
 
-static int is_big(const struct vma *v)
-{
-	return v->end - v->start > BIG;
-}
-
-/* --------------------------------------------------------- pagetable */
-
-enum { K_PRESENT, K_SWAP, K_MIGRATION, K_MARKER, K_DEVPRIV, K_HWPOISON };
-static const char *const kinds[] = {
-	"present", "swap", "migration", "marker", "device-private", "hwpoison",
-};
-
-enum { L_PTE, L_PMD, L_PUD };
-static const char *const lvname[] = { "pte", "pmd", "pud" };
-static const unsigned long lvpages[] = { 1, 512, 512 * 512 };
-
-static const char *const flagnames[] = {
-	"rw", "user", "pwt", "pcd", "accessed", "dirty", "huge", "pat",
-	"global", "special", "uffd-wp", "soft-dirty", "devmap", "nx", "zero",
-	"saved-dirty", "protnone",
-};
-enum {
-	F_RW = 1 << 0, F_USER = 1 << 1, F_ACCESSED = 1 << 4,
-	F_DIRTY = 1 << 5, F_HUGE = 1 << 6, F_GLOBAL = 1 << 8,
-	F_UFFD_WP = 1 << 10, F_SOFT_DIRTY = 1 << 11, F_DEVMAP = 1 << 12,
-	F_NX = 1 << 13, F_ZERO = 1 << 14, F_PROTNONE = 1 << 16,
-};
-
-struct run {
-	unsigned long start, end, entries, first;
-	unsigned int type, flags;
-	int level, kind;
-};
-
-struct pt {
-	int pid, levels;
-	char comm[64];
-	struct run *r;
-	int n;
-};
-
-static int parse_flags(const char *s, unsigned int *out)
+/* parse.c's flags (its table, then the others) as flagnames bits. */
+static int run_flags(const struct pt_run *pr, unsigned int *out)
 {
 	char buf[256], *tok, *save;
-	size_t i;
+	int b;
 
 	*out = 0;
-	if (!strcmp(s, "-"))
+	for (int i = 0; i < PTF_NFLAGS; i++) {
+		if (!(pr->flags & (1u << i)))
+			continue;
+		b = flag_bit(pt_flag_names[i]);
+		if (b < 0)
+			return -1;
+		*out |= 1u << b;
+	}
+	if (!pr->other_flags)
 		return 0;
-	snprintf(buf, sizeof(buf), "%s", s);
+	snprintf(buf, sizeof(buf), "%s", pr->other_flags);
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0; i < sizeof(flagnames) / sizeof(flagnames[0]); i++)
-			if (!strcmp(tok, flagnames[i]))
-				break;
-		if (i == sizeof(flagnames) / sizeof(flagnames[0]))
+		b = flag_bit(tok);
+		if (b < 0)
 			return -1;
-		*out |= 1u << i;
+		*out |= 1u << b;
 	}
 	return 0;
 }
@@ -422,7 +124,7 @@ static void flags_str(unsigned int f, char *buf, size_t len)
 	size_t i, n = 0;
 
 	buf[0] = 0;
-	for (i = 0; i < sizeof(flagnames) / sizeof(flagnames[0]); i++)
+	for (i = 0; i < NFLAGNAMES; i++)
 		if (f & (1u << i))
 			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
 				      flagnames[i]);
@@ -430,90 +132,96 @@ static void flags_str(unsigned int f, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
-/* Parses the whole file; malformed lines go to c (well-formedness). */
-/* The last occurrence of @needle in @s, or NULL. */
-static char *last_of(char *s, const char *needle)
+/*
+ * One run of parse_pagetable() in pt_check's terms: known level and kind,
+ * the fields its kind needs, known flag names. -1 (and a line in c) if not.
+ */
+static int run_from(const struct pt_run *pr, struct run *r, struct check *c)
 {
-	char *hit = NULL;
+	char l[160];
+	int i;
 
-	while ((s = strstr(s, needle)))
-		hit = s++;
-	return hit;
-}
-
-static int parse_pt(char *buf, struct pt *pt, struct check *c)
-{
-	char *p = buf, *l, *lv, *cm;
-	int cap = 0;
-
-	l = next_line(&p);
-	lv = l ? last_of(l, " levels=") : NULL;
-	cm = l ? strstr(l, " comm=") : NULL;
-	if (!lv || !cm || cm > lv || sscanf(l, "# pid=%d", &pt->pid) != 1) {
-		cfail(c, "bad header: %s", l ? l : "(empty)");
+	snprintf(l, sizeof(l), "%lx-%lx %s %lu %s%s%s", pr->start, pr->end,
+		 pt_level_name(pr->level), pr->entries, pr->kind,
+		 pr->extra ? " " : "", pr->extra ? pr->extra : "");
+	memset(r, 0, sizeof(*r));
+	r->start = pr->start;
+	r->end = pr->end;
+	r->entries = pr->entries;
+	r->level = (int)pr->level < L_NLEVELS ? (int)pr->level : L_NLEVELS;
+	for (i = 0; i < K_NKINDS && strcmp(pr->kind, kinds[i]); i++)
+		;
+	r->kind = i;
+	if (r->level == L_NLEVELS || r->kind == K_NKINDS) {
+		cfail(c, "unknown level/kind: %s", l);
 		return -1;
 	}
-	/* comm= runs to the last " levels=": a comm may hold spaces */
-	snprintf(pt->comm, sizeof(pt->comm), "%.*s", (int)(lv - cm - 6),
-		 cm + 6);
-	pt->levels = atoi(lv + 8);
-	while ((l = next_line(&p))) {
-		struct run r = { 0 };
-		char lv[16], kind[32], rest[256];
-		int off = 0, i;
-
-		rest[0] = 0;
-		if (sscanf(l, "%lx-%lx %15s %lu %31s %n", &r.start, &r.end, lv,
-			   &r.entries, kind, &off) != 5) {
+	if (r->kind == K_PRESENT) {
+		if (!pr->has_pfn || !pr->has_flags ||
+		    run_flags(pr, &r->flags)) {
+			cfail(c, "bad present line: %s (flags %s)", l,
+			      pr->other_flags ? pr->other_flags : "");
+			return -1;
+		}
+		r->first = pr->pfn;
+	} else if (r->kind == K_SWAP) {
+		if (!pr->has_type || !pr->has_offset || pr->type > ~0u) {
+			cfail(c, "bad swap line: %s", l);
+			return -1;
+		}
+		r->type = pr->type;
+		r->first = pr->offset;
+	} else if (r->kind != K_MARKER) {
+		if (!pr->has_pfn) {
 			cfail(c, "bad line: %s", l);
-			continue;
+			return -1;
 		}
-		snprintf(rest, sizeof(rest), "%s", l + off);
-		for (i = 0; i < 3 && strcmp(lv, lvname[i]); i++)
-			;
-		r.level = i;
-		for (i = 0; i < 6 && strcmp(kind, kinds[i]); i++)
-			;
-		r.kind = i;
-		if (r.level == 3 || r.kind == 6) {
-			cfail(c, "unknown level/kind: %s", l);
-			continue;
-		}
-		if (r.kind == K_PRESENT) {
-			char fl[200];
-
-			if (sscanf(rest, "pfn=%lx flags=%199s", &r.first, fl) != 2 ||
-			    parse_flags(fl, &r.flags)) {
-				cfail(c, "bad present line: %s", l);
-				continue;
-			}
-		} else if (r.kind == K_SWAP) {
-			if (sscanf(rest, "type=%u offset=%lx", &r.type,
-				   &r.first) != 2) {
-				cfail(c, "bad swap line: %s", l);
-				continue;
-			}
-		} else if (r.kind != K_MARKER) {
-			if (sscanf(rest, "pfn=%lx", &r.first) != 1) {
-				cfail(c, "bad line: %s", l);
-				continue;
-			}
-		}
-		if (pt->n == cap) {
-			struct run *nr;
-
-			cap = cap ? cap * 2 : 1024;
-			nr = realloc(pt->r, cap * sizeof(*nr));
-			if (!nr)
-				return -1;
-			pt->r = nr;
-		}
-		pt->r[pt->n++] = r;
+		r->first = pr->pfn;
 	}
 	return 0;
 }
 
-static int find_run(const struct pt *pt, unsigned long a)
+/*
+ * mmlens's pagetable through parse_pagetable(): -1 without a header
+ * ("# pid=... comm=... levels=..." first); a malformed run goes to c
+ * (well-formedness), as does a line parse.c refused (it stops there).
+ */
+static int pt_parse(const char *buf, size_t len, struct pt *pt,
+		    struct check *c)
+{
+	struct pt_report rep;
+	struct parse_err e = { 0 };
+	int bad = parse_pagetable(buf, len, &rep, &e);
+
+	if (bad && e.line <= 1) {
+		cfail(c, "bad header: line %u: %s", e.line, e.msg);
+		pt_report_free(&rep);
+		return -1;
+	}
+	if (!len || buf[0] != '#' || rep.pid < 0 || !rep.levels ||
+	    !rep.has_comm) {
+		cfail(c, "bad header: %.*s", (int)strcspn(buf, "\n"), buf);
+		pt_report_free(&rep);
+		return -1;
+	}
+	if (bad)
+		cfail(c, "bad line %u: %s", e.line, e.msg);
+	pt->pid = rep.pid;
+	pt->levels = rep.levels;
+	snprintf(pt->comm, sizeof(pt->comm), "%s", rep.comm);
+	pt->r = calloc(rep.n ? rep.n : 1, sizeof(*pt->r));
+	if (!pt->r) {
+		pt_report_free(&rep);
+		return -1;
+	}
+	for (size_t i = 0; i < rep.n; i++)
+		if (!run_from(&rep.r[i], &pt->r[pt->n], c))
+			pt->n++;
+	pt_report_free(&rep);
+	return 0;
+}
+
+int find_run(const struct pt *pt, unsigned long a)
 {
 	int lo = 0, hi = pt->n - 1;
 
@@ -606,176 +314,7 @@ static int pe_same(const struct pe *m, const struct pe *k)
 	return k->kind == K_SWAP && m->val == k->val;
 }
 
-/* ----------------------------------------------------- pagemap reads */
-
-/* Per VMA: the whole range, or sorted (addr, value) samples. */
-struct pmv {
-	uint64_t *val;		/* whole VMA, or NULL */
-	unsigned long *saddr;	/* samples */
-	uint64_t *sval;
-	long ns;
-};
-
-struct snap {
-	struct pmv *v;
-	int n;
-};
-
-static int pm_pread(int fd, unsigned long a, uint64_t *out, long n)
-{
-	size_t want = n * 8, got = 0;
-
-	while (got < want) {
-		ssize_t r = pread(fd, (char *)out + got, want - got,
-				  a / PG * 8 + got);
-
-		if (r <= 0)
-			return -1;
-		got += r;
-	}
-	return 0;
-}
-
-static int cmp_ul(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a;
-	unsigned long y = *(const unsigned long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void snap_free(struct snap *s)
-{
-	for (int i = 0; i < s->n; i++) {
-		free(s->v[i].val);
-		free(s->v[i].saddr);
-		free(s->v[i].sval);
-	}
-	free(s->v);
-	s->v = NULL;
-	s->n = 0;
-}
-
-/*
- * Big VMAs get NSAMPLE pseudo-random pages, their first and last page,
- * and (when pt is given) every page of mmlens's runs inside them.
- */
-static int snap_read(int fd, const struct vmas *vs, const struct pt *pt,
-		     struct snap *s)
-{
-	s->n = vs->n;
-	s->v = calloc(vs->n, sizeof(*s->v));
-	if (!s->v)
-		return -1;
-	for (int i = 0; i < vs->n; i++) {
-		const struct vma *v = &vs->v[i];
-		struct pmv *p = &s->v[i];
-		unsigned long np = (v->end - v->start) / PG, x = 12345 + i;
-		long cap = NSAMPLE + 2, k;
-
-		if (v->pfnmap || is_gate(v))
-			continue;
-		if (!is_big(v)) {
-			p->val = malloc(np * 8);
-			if (!p->val || pm_pread(fd, v->start, p->val, np))
-				return -1;
-			continue;
-		}
-		for (k = 0; pt && k < pt->n; k++)
-			if (pt->r[k].end > v->start && pt->r[k].start < v->end)
-				cap += (pt->r[k].end - pt->r[k].start) / PG;
-		if (cap > NSAMPLE + 2 + (1 << 20))
-			cap = NSAMPLE + 2 + (1 << 20);
-		p->saddr = malloc(cap * sizeof(long));
-		p->sval = malloc(cap * 8);
-		if (!p->saddr || !p->sval)
-			return -1;
-		p->saddr[p->ns++] = v->start;
-		p->saddr[p->ns++] = v->end - PG;
-		for (k = 0; k < NSAMPLE; k++) {
-			x = x * 6364136223846793005UL + 1442695040888963407UL;
-			p->saddr[p->ns++] = v->start + (x >> 11) % np * PG;
-		}
-		for (k = 0; pt && k < pt->n; k++) {
-			const struct run *r = &pt->r[k];
-			unsigned long a = r->start > v->start ? r->start : v->start;
-			unsigned long e = r->end < v->end ? r->end : v->end;
-
-			for (; a < e && p->ns < cap; a += PG)
-				p->saddr[p->ns++] = a;
-		}
-		qsort(p->saddr, p->ns, sizeof(long), cmp_ul);
-		for (k = 0; k < p->ns; k++)
-			if (pm_pread(fd, p->saddr[k], &p->sval[k], 1))
-				return -1;
-	}
-	return 0;
-}
-
-/*
- * Big VMAs: use the after-read samples (they hold mmlens's runs) in the
- * before-snapshot too, so neither side passes by not looking.
- */
-static int snap_share_big(struct snap *a, const struct snap *b)
-{
-	for (int i = 0; i < a->n && i < b->n; i++) {
-		struct pmv *p = &a->v[i];
-		const struct pmv *q = &b->v[i];
-
-		if (!q->saddr)
-			continue;
-		free(p->saddr);
-		free(p->sval);
-		p->ns = q->ns;
-		p->saddr = malloc(q->ns * sizeof(long));
-		p->sval = malloc(q->ns * 8);
-		if (!p->saddr || !p->sval)
-			return -1;
-		memcpy(p->saddr, q->saddr, q->ns * sizeof(long));
-		memcpy(p->sval, q->sval, q->ns * 8);
-	}
-	return 0;
-}
-
-/* The pagemap value of a, if the snapshot holds it. */
-static int snap_get(const struct snap *s, const struct vmas *vs, int vi,
-		    unsigned long a, uint64_t *out)
-{
-	const struct pmv *p = &s->v[vi];
-	long lo = 0, hi = p->ns - 1;
-
-	if (p->val) {
-		*out = p->val[(a - vs->v[vi].start) / PG];
-		return 1;
-	}
-	while (lo <= hi) {
-		long mid = (lo + hi) / 2;
-
-		if (p->saddr[mid] == a) {
-			*out = p->sval[mid];
-			return 1;
-		}
-		if (p->saddr[mid] < a)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return 0;
-}
-
 /* ------------------------------------------------- the whole picture */
-
-struct ctx {
-	const char *label;
-	int pid, levels;
-	struct vmas maps;	/* /proc/PID/maps + smaps */
-	struct vmas mv;		/* mmlens vmas */
-	struct pt pt;		/* mmlens pagetable */
-	struct snap a, b;	/* pagemap before and after */
-	char *scen;
-	unsigned long pt_bytes;
-	double pt_ms;
-};
 
 enum {
 	C_HDR, C_WELL, C_MAPS, C_PFN, C_PFNMAP, C_CNT, C_HUGE, C_DY, C_NRUN,
@@ -864,12 +403,13 @@ static void check_well(const struct ctx *c, struct check *ck)
 
 static void check_maps(const struct ctx *c, struct check *ck)
 {
-	int i = 0, j = 0;
+	int i = 0;
+	size_t j = 0;
 
 	ck->used = 1;
 	while (i < c->maps.n || j < c->mv.n) {
 		const struct vma *k = i < c->maps.n ? &c->maps.v[i] : NULL;
-		const struct vma *m = j < c->mv.n ? &c->mv.v[j] : NULL;
+		const struct vma_info *m = j < c->mv.n ? &c->mv.v[j] : NULL;
 
 		/* The vsyscall gate is no VMA of the mm; either is fine. */
 		if (k && is_gate(k) && (!m || m->start != k->start)) {
@@ -1063,9 +603,18 @@ static unsigned long next_page(const struct ctx *c, const struct snap *s,
 }
 
 /* The vmas line m of VMA vi against what its pages added up to. */
-static void check_vma_totals(const struct ctx *c, int vi, const struct vma *m,
-			     const struct tally *t, struct check *ck)
+static void check_vma_totals(const struct ctx *c, int vi,
+			     const struct vma_info *mi, const struct tally *t,
+			     struct check *ck)
 {
+	/* the counters, as the signed numbers they are compared with */
+	const struct {
+		long present, swap, pmd, pud, dirty, young, runs, ptables;
+	} mc = {
+		(long)mi->present, (long)mi->swap, (long)mi->pmd,
+		(long)mi->pud, (long)mi->dirty, (long)mi->young,
+		(long)mi->runs, (long)mi->ptables,
+	}, *m = &mc;
 	const struct vma *v = &c->maps.v[vi];
 	long ek = v->kps > 4 ? v->hugetlb / v->kps : 0;
 	long epmd = (v->anonhuge + v->shmempmd + v->filepmd) / 2048;
@@ -1125,12 +674,12 @@ static void check_counts(const struct ctx *c, const struct snap *s,
 
 	for (int vi = 0; vi < c->maps.n; vi++) {
 		const struct vma *v = &c->maps.v[vi];
-		const struct vma *m = NULL;
+		const struct vma_info *m = NULL;
 		struct tally t = { .prevpfn = -2 };
 
 		if (is_gate(v))
 			continue;
-		for (int j = 0; j < c->mv.n; j++)
+		for (size_t j = 0; j < c->mv.n; j++)
 			if (c->mv.v[j].start == v->start &&
 			    c->mv.v[j].end == v->end)
 				m = &c->mv.v[j];
@@ -1157,11 +706,9 @@ static int count_fails(const struct check *ck)
 
 static void free_state(struct ctx *c)
 {
-	free(c->maps.v);
-	free(c->mv.v);
+	vmas_free(&c->maps);
+	vma_list_free(&c->mv);
 	free(c->pt.r);
-	memset(&c->maps, 0, sizeof(c->maps));
-	memset(&c->mv, 0, sizeof(c->mv));
 	memset(&c->pt, 0, sizeof(c->pt));
 	snap_free(&c->a);
 	snap_free(&c->b);
@@ -1189,156 +736,66 @@ static void mark_exact(struct ctx *c)
 	free(copy);
 }
 
-/*
- * Self-test of this checker: PT_CHECK_MUTATE=WHAT plants one error in
- * what mmlens said, and the shell expects the matching check to fail.
- */
-static const char *mutation;
-
-static void mutate(struct ctx *c)
+/* mmlens's runs, as spans the pagemap snapshot must hold. */
+static struct span *run_spans(const struct pt *pt)
 {
-	struct pt *pt = &c->pt;
-	struct vmas *mv = &c->mv;
-	int i, vi;
+	struct span *sp = calloc(pt->n ? pt->n : 1, sizeof(*sp));
 
-	if (!mutation)
-		return;
-	for (i = 0; i < pt->n; i++) {
-		struct run *r = &pt->r[i];
-
-		vi = find_vma(&c->maps, r->start);
-		if (vi < 0 || c->maps.v[vi].pfnmap)
-			continue;
-		if (r->kind == K_PRESENT && !strcmp(mutation, "pfn")) {
-			r->first++;
-			return;
-		}
-		if (r->kind == K_SWAP && !strcmp(mutation, "swap")) {
-			r->first++;
-			return;
-		}
-		if (r->kind == K_PRESENT && !strcmp(mutation, "nx")) {
-			r->flags ^= F_NX;
-			return;
-		}
-		if (r->kind == K_PRESENT && !strcmp(mutation, "hole")) {
-			memmove(r, r + 1, (pt->n - i - 1) * sizeof(*r));
-			pt->n--;
-			return;
-		}
-		if (!strcmp(mutation, "rw"))
-			r->flags &= ~F_RW;
-		if (r->kind == K_PRESENT && r->entries > 1 &&
-		    !strcmp(mutation, "split")) {
-			struct run *nr = realloc(pt->r, (pt->n + 1) * sizeof(*nr));
-
-			if (!nr)
-				return;
-			pt->r = nr;
-			r = &pt->r[i];
-			memmove(r + 1, r, (pt->n - i) * sizeof(*r));
-			pt->n++;
-			r->entries = 1;
-			r->end = r->start + lvpages[r->level] * PG;
-			r[1].start = r->end;
-			r[1].entries--;
-			r[1].first += lvpages[r->level];
-			return;
-		}
+	for (int i = 0; sp && i < pt->n; i++) {
+		sp[i].start = pt->r[i].start;
+		sp[i].end = pt->r[i].end;
 	}
-	/*
-	 * No run of two or more entries to split (after a fragmenting
-	 * workload, consecutive pages may all come from scattered frames):
-	 * plant the same error the other way, by making two adjacent runs
-	 * of one kind continue each other.
-	 */
-	for (i = 1; !strcmp(mutation, "split") && i < pt->n; i++) {
-		struct run *q = &pt->r[i - 1], *r = &pt->r[i];
+	return sp;
+}
 
-		if (q->end == r->start && q->level == r->level &&
-		    q->kind == K_PRESENT && r->kind == K_PRESENT &&
-		    find_vma(&c->maps, r->start) >= 0 &&
-		    !c->maps.v[find_vma(&c->maps, r->start)].pfnmap) {
-			r->flags = q->flags;
-			r->type = q->type;
-			r->first = q->first + q->entries * lvpages[q->level];
-			return;
-		}
-	}
-	for (i = 0; i < mv->n; i++) {
-		struct vma *m = &mv->v[i];
+/* mmlens's vmas through parse_vmas(); names trimmed as maps's are. */
+static int mv_parse(const char *buf, size_t len, struct vma_list *mv,
+		    struct parse_err *e)
+{
+	int ret = parse_vmas(buf, len, mv, e);
 
-		vi = find_vma(&c->maps, m->start);
-		if (!strcmp(mutation, "ptables") && vi >= 0 &&
-		    c->maps.v[vi].exact) {
-			m->ptables++;
-			return;
-		}
-		if (!strcmp(mutation, "runs") && m->runs) {
-			m->runs++;
-			return;
-		}
-		if (!strcmp(mutation, "present") && m->present) {
-			m->present--;
-			return;
-		}
-		if (!strcmp(mutation, "dirty") && m->dirty) {
-			m->dirty++;
-			return;
-		}
-		if (!strcmp(mutation, "pmd")) {
-			m->pmd++;
-			return;
-		}
-		if (!strcmp(mutation, "name")) {
-			strcat(m->name, "x");
-			return;
-		}
-		if (!strcmp(mutation, "pgoff")) {
-			m->pgoff += PG;
-			return;
-		}
+	for (size_t i = 0; i < mv->n; i++) {
+		char *n = mv->v[i].name;
+		size_t l = strlen(n);
+
+		while (l && (n[l - 1] == ' ' || n[l - 1] == '\t'))
+			n[--l] = 0;
 	}
+	return ret;
 }
 
 /* One try: pagemap, mmlens, pagemap. Fills ck[] from the better side. */
 static int one_try(struct ctx *c, struct check *ck)
 {
-	char path[64], *maps, *smaps, *mv, *pt;
+	char path[64], *mv, *pt;
 	struct check cb[NCHECK];
+	struct parse_err pe = { 0 };
+	struct span *sp;
+	size_t mvlen = 0;
 	double t0;
-	int fd, i;
+	int fd, i, bad;
 
 	memset(ck, 0, NCHECK * sizeof(*ck));
 	for (i = 0; i < NCHECK; i++)
 		ck[i].name = cnames[i];
 	free_state(c);
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", c->pid);
-	maps = slurp(path);
-	snprintf(path, sizeof(path), "/proc/%d/smaps", c->pid);
-	smaps = slurp(path);
-	if (!maps || !smaps || parse_maps(maps, &c->maps)) {
+	if (maps_read(c->pid, 1, &c->maps)) {
 		cfail(&ck[C_MAPS], "cannot read /proc/%d/maps or smaps: %s",
 		      c->pid, strerror(errno));
-		free(maps);
-		free(smaps);
 		return -1;
 	}
-	parse_smaps(smaps, &c->maps);
-	free(maps);
-	free(smaps);
 	mark_exact(c);
 
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", c->pid);
 	fd = open(path, O_RDONLY);
-	if (fd < 0 || snap_read(fd, &c->maps, NULL, &c->a)) {
+	if (fd < 0 || snap_read(fd, &c->maps, NULL, 0, &c->a)) {
 		cfail(&ck[C_PFN], "cannot read %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
-	mv = mm_read("vmas", c->pid, NULL);
+	mv = mm_read("vmas", c->pid, &mvlen);
 	if (!mv)
 		cfail(&ck[C_MAPS], "reading mmlens vmas: %s", strerror(errno));
 	t0 = now_ms();
@@ -1353,9 +810,10 @@ static int one_try(struct ctx *c, struct check *ck)
 		close(fd);
 		return -1;
 	}
-	if (parse_mm_vmas(mv, &c->mv))
-		cfail(&ck[C_MAPS], "vmas: unparsable line");
-	if (parse_pt(pt, &c->pt, &ck[C_WELL]) == 0) {
+	if (mv_parse(mv, mvlen, &c->mv, &pe))
+		cfail(&ck[C_MAPS], "vmas: unparsable line %u: %s", pe.line,
+		      pe.msg);
+	if (pt_parse(pt, c->pt_bytes, &c->pt, &ck[C_WELL]) == 0) {
 		ck[C_HDR].used = 1;
 		if (c->pt.pid != c->pid || c->pt.levels != c->levels)
 			cfail(&ck[C_HDR], "header pid=%d comm=%s levels=%d; expected pid=%d levels=%d",
@@ -1366,8 +824,11 @@ static int one_try(struct ctx *c, struct check *ck)
 	}
 	free(mv);
 	free(pt);
-	if (snap_read(fd, &c->maps, &c->pt, &c->b) ||
-	    snap_share_big(&c->a, &c->b)) {
+	sp = run_spans(&c->pt);
+	bad = !sp || snap_read(fd, &c->maps, sp, c->pt.n, &c->b) ||
+	      snap_share_big(&c->a, &c->b);
+	free(sp);
+	if (bad) {
 		cfail(&ck[C_PFN], "cannot read %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
@@ -1389,18 +850,12 @@ static int one_try(struct ctx *c, struct check *ck)
 
 /* --------------------------------------------------------------- vtop */
 
-struct vt {
-	int nlv;
-	char lv[6][8];
-	int idx[6];
-	unsigned long ent[6];
-	int folded[6];
-	char last[128];
-};
-
-static int vtop_read(int pid, unsigned long a, struct vt *out, int *err)
+/* One vtop answer about pid's address a, through parse_vtop(). */
+static int vtop_read(int pid, unsigned long a, struct vtop_report *out,
+		     int *err, struct parse_err *pe)
 {
-	char req[64], *buf, *p, *l;
+	char req[64], *buf;
+	size_t len = 0;
 	int fd, n;
 
 	memset(out, 0, sizeof(*out));
@@ -1416,31 +871,40 @@ static int vtop_read(int pid, unsigned long a, struct vt *out, int *err)
 		close(fd);
 		return -1;
 	}
-	buf = slurp_fd(fd, NULL);
+	buf = slurp_fd(fd, &len);
 	*err = buf ? 0 : errno;
 	close(fd);
 	if (!buf)
 		return -1;
-	p = buf;
-	while ((l = next_line(&p))) {
-		int i = out->nlv;
-
-		if (i < 6 && sscanf(l, "%7s index=%d entry=%lx", out->lv[i],
-				    &out->idx[i], &out->ent[i]) == 3) {
-			out->nlv++;
-		} else if (i < 6 && !strcmp(l, "p4d folded")) {
-			snprintf(out->lv[i], sizeof(out->lv[i]), "p4d");
-			out->folded[i] = 1;
-			out->nlv++;
-		} else {
-			snprintf(out->last, sizeof(out->last), "%s", l);
-		}
-	}
+	n = parse_vtop(buf, len, out, pe);
 	free(buf);
-	if (mutation && !strcmp(mutation, "vtop") &&
-	    !strncmp(out->last, "pfn=", 4))
-		out->last[4] = out->last[4] == '1' ? '2' : '1';
+	if (n)
+		return -2;
+	mutate_vtop(out);
 	return 0;
+}
+
+/* The outcome line as read, for messages. */
+static void vt_outcome(const struct vtop_report *t, char *buf, size_t len)
+{
+	size_t n;
+
+	if (!strcmp(t->kind, "not-present")) {
+		snprintf(buf, len, "not-present at %s", t->at_level);
+		return;
+	}
+	n = snprintf(buf, len, "%s", strcmp(t->kind, "present") ? t->kind : "");
+	if (t->has_pfn && n < len)
+		n += snprintf(buf + n, len - n, "%spfn=%lx", n ? " " : "",
+			      t->pfn);
+	if (t->has_paddr && n < len)
+		n += snprintf(buf + n, len - n, " paddr=%lx", t->paddr);
+	if (t->has_type && n < len)
+		n += snprintf(buf + n, len - n, " type=%lu", t->type);
+	if (t->has_offset && n < len)
+		n += snprintf(buf + n, len - n, " offset=%lx", t->offset);
+	if (t->detail[0] && n < len)
+		snprintf(buf + n, len - n, " %.100s", t->detail);
 }
 
 static int lvl_of(const char *s)
@@ -1457,110 +921,118 @@ static int lvl_of(const char *s)
  * Check one vtop answer against the expected page state k (from pagemap,
  * or from runs for pfnmap) and mmlens's run level. Returns 0 when right.
  */
-static int vtop_judge(const struct ctx *c, unsigned long a, const struct vt *t,
-		      const struct pe *k, int mapped, int runlevel,
-		      char *why, size_t wl)
+static int vtop_judge(const struct ctx *c, unsigned long a,
+		      const struct vtop_report *t, const struct pe *k,
+		      int mapped, int runlevel, char *why, size_t wl)
 {
 	static const char *const order[] = { "pgd", "p4d", "pud", "pmd",
 					     "pte" };
 	static const int shifts[] = { 0, 39, 30, 21, 12 };
-	unsigned long pfn, paddr, off;
-	unsigned int ty;
-	char lvl[16];
+	char last[128];
 	int i;
 
+	vt_outcome(t, last, sizeof(last));
 	if (!mapped) {
-		if (t->nlv || strcmp(t->last, "not-mapped")) {
+		if (t->nlevels || strcmp(t->kind, "not-mapped") ||
+		    t->detail[0]) {
 			snprintf(why, wl, "want not-mapped, got %d levels, '%s'",
-				 t->nlv, t->last);
+				 t->nlevels, last);
 			return -1;
 		}
 		return 0;
 	}
-	for (i = 0; i < t->nlv; i++) {
+	for (i = 0; i < t->nlevels; i++) {
+		const struct vtop_level *lv = &t->lv[i];
 		int sh = i ? shifts[i] : (c->levels == 5 ? 48 : 39);
 
-		if (strcmp(t->lv[i], order[i])) {
+		if (i >= 5 || strcmp(lv->level, order[i])) {
 			snprintf(why, wl, "level line %d is %s, want %s", i,
-				 t->lv[i], order[i]);
+				 lv->level, i < 5 ? order[i] : "none");
 			return -1;
 		}
-		if (i == 1 && t->folded[i] != (c->levels == 4)) {
+		/* "p4d folded", or "LEVEL index=I entry=E [flags]" */
+		if (lv->folded ? lv->has_index || lv->has_entry || i != 1 :
+				 !lv->has_index || !lv->has_entry) {
+			snprintf(why, wl, "bad %s line (folded=%d index %d entry %d)",
+				 lv->level, lv->folded, lv->has_index,
+				 lv->has_entry);
+			return -1;
+		}
+		if (i == 1 && lv->folded != (c->levels == 4)) {
 			snprintf(why, wl, "p4d folded=%d with %d levels",
-				 t->folded[i], c->levels);
+				 lv->folded, c->levels);
 			return -1;
 		}
-		if (!t->folded[i] && t->idx[i] != (int)((a >> sh) & 511)) {
-			snprintf(why, wl, "%s index=%d, want %lu", t->lv[i],
-				 t->idx[i], (a >> sh) & 511);
+		if (!lv->folded && lv->index != ((a >> sh) & 511)) {
+			snprintf(why, wl, "%s index=%lu, want %lu", lv->level,
+				 lv->index, (a >> sh) & 511);
 			return -1;
 		}
 	}
 	if (k->kind == K_PRESENT) {
-		int leaf = t->nlv - 1;
+		int leaf = t->nlevels - 1;
 		unsigned long mask = 0x000ffffffffff000UL, e;
 
-		if (sscanf(t->last, "pfn=%lx paddr=%lx", &pfn, &paddr) != 2) {
+		if (strcmp(t->kind, "present") || !t->has_pfn ||
+		    !t->has_paddr) {
 			snprintf(why, wl, "want pfn=%lx, got '%s'", k->val,
-				 t->last);
+				 last);
 			return -1;
 		}
-		if (paddr >> 12 != k->val || pfn != k->val ||
-		    (paddr & 0xfff) != (a & 0xfff)) {
+		if (t->paddr >> 12 != k->val || t->pfn != k->val ||
+		    (t->paddr & 0xfff) != (a & 0xfff)) {
 			snprintf(why, wl, "want pfn=%lx paddr=%lx, got '%s'",
-				 k->val, (k->val << 12) | (a & 0xfff), t->last);
+				 k->val, (k->val << 12) | (a & 0xfff), last);
 			return -1;
 		}
 		if (leaf < 2 || (runlevel >= 0 &&
-				 lvl_of(t->lv[leaf]) != runlevel)) {
+				 lvl_of(t->lv[leaf].level) != runlevel)) {
 			snprintf(why, wl, "leaf at %s, pagetable says %s",
-				 leaf >= 0 ? t->lv[leaf] : "none",
+				 leaf >= 0 ? t->lv[leaf].level : "none",
 				 runlevel >= 0 ? lvname[runlevel] : "?");
 			return -1;
 		}
-		e = t->ent[leaf];
+		e = t->lv[leaf].entry;
 		/* x86 inverts the pfn of a PROT_NONE leaf (L1TF) */
 		if (!(e & 1))
 			e = ~e;
-		if (!strcmp(t->lv[leaf], "pmd"))
+		if (!strcmp(t->lv[leaf].level, "pmd"))
 			mask = 0x000fffffffe00000UL;
-		else if (!strcmp(t->lv[leaf], "pud"))
+		else if (!strcmp(t->lv[leaf].level, "pud"))
 			mask = 0x000fffffc0000000UL;
 		if (((e & mask) >> 12) != (k->val & ~((~mask >> 12) & 0x3ffff))) {
 			snprintf(why, wl, "leaf %s entry=%lx does not hold pfn %lx",
-				 t->lv[leaf], e, k->val);
+				 t->lv[leaf].level, e, k->val);
 			return -1;
 		}
 		for (i = 0; i < leaf; i++)
-			if (!t->folded[i] && !(t->ent[i] & 1)) {
+			if (!t->lv[i].folded && !(t->lv[i].entry & 1)) {
 				snprintf(why, wl, "%s entry=%lx not present above the leaf",
-					 t->lv[i], t->ent[i]);
+					 t->lv[i].level, t->lv[i].entry);
 				return -1;
 			}
 		return 0;
 	}
 	if (k->kind == K_SWAP) {
-		if (sscanf(t->last, "swap type=%u offset=%lx", &ty, &off) != 2 ||
-		    ty != k->type || off != k->val) {
+		if (strcmp(t->kind, "swap") || !t->has_type ||
+		    !t->has_offset || t->type != k->type ||
+		    t->offset != k->val) {
 			snprintf(why, wl, "want swap type=%u offset=%lx, got '%s'",
-				 k->type, k->val, t->last);
+				 k->type, k->val, last);
 			return -1;
 		}
 		return 0;
 	}
-	if (sscanf(t->last, "not-present at %15s", lvl) != 1 || !t->nlv ||
-	    strcmp(lvl, t->lv[t->nlv - 1]) || (t->ent[t->nlv - 1] & 1)) {
+	if (strcmp(t->kind, "not-present") || !t->nlevels ||
+	    strcmp(t->at_level, t->lv[t->nlevels - 1].level) ||
+	    (t->lv[t->nlevels - 1].entry & 1)) {
 		snprintf(why, wl, "want not-present at the last level, got '%s' after %d levels (last %s entry=%lx)",
-			 t->last, t->nlv, t->nlv ? t->lv[t->nlv - 1] : "-",
-			 t->nlv ? t->ent[t->nlv - 1] : 0);
+			 last, t->nlevels,
+			 t->nlevels ? t->lv[t->nlevels - 1].level : "-",
+			 t->nlevels ? t->lv[t->nlevels - 1].entry : 0);
 		return -1;
 	}
 	return 0;
-}
-
-static int pm_one(int fd, unsigned long a, uint64_t *v)
-{
-	return pm_pread(fd, a & ~(PG - 1), v, 1);
 }
 
 static void add_sample(unsigned long **s, int *n, unsigned long a)
@@ -1658,7 +1130,8 @@ static void check_vtop(struct ctx *c)
 		int vi = find_vma(&c->maps, a), ri = find_run(&c->pt, a), err;
 		int mapped = vi >= 0 && !is_gate(&c->maps.v[vi]);
 		char why[256] = "", why2[256] = "";
-		struct vt t;
+		struct vtop_report t;
+		struct parse_err pe = { 0 };
 		struct pe k1 = { .kind = -1 }, k2 = { .kind = -1 };
 		uint64_t v1 = 0, v2 = 0;
 		int rl = ri >= 0 ? c->pt.r[ri].level : -1;
@@ -1667,8 +1140,13 @@ static void check_vtop(struct ctx *c)
 			cfail(&ck, "%lx: pagemap read failed", a);
 			continue;
 		}
-		if (vtop_read(c->pid, a, &t, &err)) {
+		switch (vtop_read(c->pid, a, &t, &err, &pe)) {
+		case -1:
 			cfail(&ck, "%lx: vtop failed: %s", a, strerror(err));
+			continue;
+		case -2:
+			cfail(&ck, "%lx: vtop unparsable: line %u: %s", a,
+			      pe.line, pe.msg);
 			continue;
 		}
 		if (mapped && !c->maps.v[vi].pfnmap && pm_one(fd, a, &v2)) {
@@ -1882,8 +1360,7 @@ static int do_full(const char *label, int pid, int levels, const char *scen)
 			return 1;
 		}
 	}
-	mutation = getenv("PT_CHECK_MUTATE");
-	for (t = 0; t < (mutation ? 1 : TRIES); t++) {
+	for (t = 0; t < (mutation_get() ? 1 : TRIES); t++) {
 		if (one_try(&c, ck) == 0)
 			break;
 		usleep(100000);
@@ -1900,7 +1377,7 @@ static int do_full(const char *label, int pid, int levels, const char *scen)
 		}
 		cprint(&ck[i], label);
 	}
-	for (int i = 0; i < c.maps.n && i < c.mv.n; i++)
+	for (int i = 0; i < c.maps.n && (size_t)i < c.mv.n; i++)
 		if (c.maps.v[i].exact && c.mv.v[i].start == c.maps.v[i].start)
 			diag("%s: %lx-%lx %s: present=%ld swap=%ld pmd=%ld pud=%ld runs=%ld ptables=%ld",
 			     label, c.mv.v[i].start, c.mv.v[i].end,
@@ -1936,9 +1413,10 @@ static int do_pair(const char *label, const char *scen)
 	}
 	free(q);
 	for (i = 0; i < 2; i++) {
-		char *t = mm_read("pagetable", pids[i], NULL);
+		size_t len = 0;
+		char *t = mm_read("pagetable", pids[i], &len);
 
-		if (!t || parse_pt(t, &p[i], &dummy)) {
+		if (!t || pt_parse(t, len, &p[i], &dummy)) {
 			printf("not ok %s: %s (pagetable of %d: %s)\n", label,
 			       ck.name, pids[i], strerror(errno));
 			free(t);
@@ -1959,19 +1437,17 @@ static int do_pair(const char *label, const char *scen)
 
 static int do_time(const char *label, int pid)
 {
-	char path[64], *maps;
+	char path[64];
 	struct vmas vs = { 0 };
 	size_t len;
 	double t0, tv, tp, tm;
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	maps = slurp(path);
-	if (!maps || parse_maps(maps, &vs)) {
+	if (maps_read(pid, 0, &vs)) {
 		printf("not ok %s: read %s\n", label, path);
 		return 1;
 	}
-	free(maps);
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
 	fd = open(path, O_RDONLY);
 	for (int round = 0; round < 3 && fd >= 0; round++) {
@@ -2007,7 +1483,7 @@ static int do_time(const char *label, int pid)
 	}
 	if (fd >= 0)
 		close(fd);
-	free(vs.v);
+	vmas_free(&vs);
 	return 0;
 }
 

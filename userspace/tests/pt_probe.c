@@ -21,7 +21,9 @@
  *                                 both answers are equal
  *   pt_probe nsinit               run as pid 1 of a new pid namespace
  *                                 (unshare -p -f): prints result lines
- *                                 "ok NAME" / "not ok NAME"
+ *                                 "ok NAME" / "not ok NAME" (tap.c)
+ *
+ * The module's reports are parsed by ../parse.c, as the tool parses them.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,6 +40,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../parse.h"
+#include "tap.h"
 
 #define DIR_ "/sys/kernel/debug/mmlens/"
 #define PG 4096UL
@@ -317,15 +322,11 @@ static int do_vtop2(const char *pid, const char *addr)
 
 /* ---------------------------------------------------- pid namespace */
 
-static int fails;
-
-static void res(int ok, const char *name, const char *detail)
+static void res(int ok, const char *name, const char *why)
 {
-	printf("%s walk: pid namespace: %s\n", ok ? "ok" : "not ok", name);
-	if (!ok)
-		fails++;
-	if (detail && *detail)
-		printf("#   %s\n", detail);
+	result(ok, "walk: pid namespace", name);
+	if (why && *why)
+		detail("%s", why);
 }
 
 /* write s on a fresh O_RDWR fd of FILE and read it back: errno or 0 */
@@ -342,7 +343,7 @@ static int wr(const char *file, const char *s, char **out)
 	return e;
 }
 
-/* The [stack] line's range of a maps-like text. */
+/* The [stack] line's range of /proc/PID/maps. */
 static int stack_range(const char *text, char *out, size_t len)
 {
 	const char *l = strstr(text, "[stack]");
@@ -359,7 +360,11 @@ static int do_nsinit(void)
 {
 	char *out = NULL, *maps = NULL, detail[512], a[64], b[64];
 	volatile char here = 1;
-	int e, fd;
+	struct vma_list vl = { 0 };
+	struct pt_report pt = { 0 };
+	struct vtop_report vt = { 0 };
+	struct parse_err pe;
+	int e, fd, ok;
 	pid_t c;
 	uint64_t pm = 0;
 
@@ -384,8 +389,15 @@ static int do_nsinit(void)
 		close(fd);
 	}
 	a[0] = b[0] = 0;
-	if (!e && out && maps && !stack_range(out, a, sizeof(a)))
-		stack_range(maps, b, sizeof(b));
+	if (!e && out && maps && !parse_vmas(out, strlen(out), &vl, &pe)) {
+		for (size_t i = 0; i < vl.n; i++)
+			if (!strcmp(vl.v[i].name, "[stack]"))
+				snprintf(a, sizeof(a), "%08lx-%08lx",
+					 vl.v[i].start, vl.v[i].end);
+		if (a[0])
+			stack_range(maps, b, sizeof(b));
+	}
+	vma_list_free(&vl);
 	snprintf(detail, sizeof(detail), "%s; [stack] mmlens %s, maps %s",
 		 errname(e), a, b);
 	res(!e && a[0] && !strcmp(a, b), "vmas of 1 == our own maps", detail);
@@ -393,10 +405,12 @@ static int do_nsinit(void)
 	out = NULL;
 
 	e = wr(DIR_ "pagetable", "2", &out);
+	ok = !e && out && !parse_pagetable(out, strlen(out), &pt, &pe) &&
+	     !strcmp(pt.comm, "pt_probe");
+	pt_report_free(&pt);
 	snprintf(detail, sizeof(detail), "%s; %s", errname(e),
 		 out ? strtok(out, "\n") : "");
-	res(!e && out && strstr(out, "comm=pt_probe"),
-	    "pagetable 2 is our child, not kthreadd", detail);
+	res(ok, "pagetable 2 is our child, not kthreadd", detail);
 	free(out);
 	out = NULL;
 
@@ -414,18 +428,19 @@ static int do_nsinit(void)
 	snprintf(a, sizeof(a), "1 %lx", (unsigned long)(uintptr_t)&here);
 	e = wr(DIR_ "vtop", a, &out);
 	b[0] = 0;
-	if (!e && out && strstr(out, "pfn="))
-		snprintf(b, sizeof(b), "%s", strstr(out, "pfn=") + 4);
+	ok = !e && out && !parse_vtop(out, strlen(out), &vt, &pe) &&
+	     !strcmp(vt.kind, "present") && vt.has_pfn;
+	if (ok)
+		snprintf(b, sizeof(b), "%lx", vt.pfn);
 	snprintf(detail, sizeof(detail), "%s; vtop pfn=%.20s pagemap pfn=%llx",
 		 errname(e), b, (unsigned long long)(pm & ((1ULL << 55) - 1)));
-	res(!e && (pm >> 63) &&
-	    strtoull(b, NULL, 16) == (pm & ((1ULL << 55) - 1)),
+	res(ok && (pm >> 63) && vt.pfn == (pm & ((1ULL << 55) - 1)),
 	    "vtop 1 ADDR translates our own stack", detail);
 	free(out);
 	free(maps);
 	kill(c, SIGKILL);
 	waitpid(c, NULL, 0);
-	return fails ? 1 : 0;
+	return failures ? 1 : 0;
 }
 
 int main(int argc, char **argv)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vbuf_lib.h - what the vbuf test programs share: reading the debugfs
- * stats and pfns files, /proc/self/pagemap, and the expected contents of
- * a page at load time (from the module's own UAPI header).
+ * stats (through ../parse.c, linked in) and pfns files,
+ * /proc/self/pagemap, and the expected contents of a page at load time
+ * (from the module's own UAPI header).
  */
 #ifndef VBUF_LIB_H
 #define VBUF_LIB_H
@@ -16,57 +17,46 @@
 #include <unistd.h>
 
 #include "../../module/mmlens_uapi.h"
-
-struct vbuf_stats {
-	unsigned long size, pages, faults;
-	long mappings, opens;
-};
+#include "../parse.h"
 
 /*
- * Parse MMLENS_VBUF_STATS strictly: exactly these five keys, in this
- * order, one key=value per line. Returns 0, or -1 with a reason in why.
+ * MMLENS_VBUF_STATS through ../parse.c's parse_vbuf_stats(), and strictly:
+ * the file must be exactly these five keys, in this order, one key=value
+ * per line, as the values parsed print back. Returns 0, or -1 with a
+ * reason in why.
  */
 static inline int vbuf_stats_read(struct vbuf_stats *s, char *why,
 				  size_t whylen)
 {
-	static const char *const keys[] = {
-		"size", "pages", "faults", "mappings", "opens",
-	};
-	unsigned long v[5] = { 0 };
-	char line[128], key[32];
-	FILE *f = fopen(MMLENS_VBUF_STATS, "r");
-	int n = 0, rc = -1;
+	char buf[512], want[512];
+	struct parse_err e = { 0 };
+	ssize_t n = -1;
+	int fd = open(MMLENS_VBUF_STATS, O_RDONLY);
 
-	if (!f) {
-		snprintf(why, whylen, "open %s: %s", MMLENS_VBUF_STATS,
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	if (n < 0) {
+		snprintf(why, whylen, "open/read %s: %s", MMLENS_VBUF_STATS,
 			 strerror(errno));
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		char tail;
-
-		if (n == 5 ||
-		    sscanf(line, "%31[a-z]=%lu%c", key, &v[n], &tail) != 3 ||
-		    tail != '\n' || strcmp(key, keys[n])) {
-			snprintf(why, whylen, "unexpected line %d: %s", n + 1,
-				 line);
-			goto out;
-		}
-		n++;
+	buf[n] = 0;
+	if (parse_vbuf_stats(buf, n, s, &e)) {
+		snprintf(why, whylen, "line %u: %.100s", e.line, e.msg);
+		return -1;
 	}
-	if (n != 5) {
-		snprintf(why, whylen, "%d lines, want 5", n);
-		goto out;
+	snprintf(want, sizeof(want),
+		 "size=%lld\npages=%lld\nfaults=%lld\nmappings=%lld\nopens=%lld\n",
+		 (long long)s->size, (long long)s->pages, (long long)s->faults,
+		 (long long)s->mappings, (long long)s->opens);
+	if (strcmp(buf, want)) {
+		snprintf(why, whylen, "not the five key=value lines: %.100s",
+			 buf);
+		return -1;
 	}
-	s->size = v[0];
-	s->pages = v[1];
-	s->faults = v[2];
-	s->mappings = (long)v[3];
-	s->opens = (long)v[4];
-	rc = 0;
-out:
-	fclose(f);
-	return rc;
+	return 0;
 }
 
 /* The faults counter, or (unsigned long)-1 when the file cannot be read. */
@@ -76,7 +66,7 @@ static inline unsigned long vbuf_faults(void)
 	char why[160];
 
 	return vbuf_stats_read(&s, why, sizeof(why)) ? (unsigned long)-1 :
-							s.faults;
+							(unsigned long)s.faults;
 }
 
 static inline long vbuf_mappings(void)

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tap.h"
 #include "vbuf_lib.h"
 
 static int vfd = -1;		/* O_RDWR on the device, for the whole run */
@@ -30,39 +31,24 @@ static size_t psz;
 static unsigned long npages;
 static size_t bufsize;
 static unsigned long *pfns;	/* from vbuf_pfns */
-static int failed;
-
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("TAP #   ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 /* One result line; on failure the diagnostic says what was seen. */
 static int check(const char *name, int ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int check(const char *name, int ok, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	printf("TAP %s vbuf: %s\n", ok ? "ok" : "not ok", name);
+	result(ok, "vbuf", name);
 	if (!ok) {
-		failed = 1;
-		printf("TAP #   ");
 		va_start(ap, fmt);
-		vprintf(fmt, ap);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
-		printf("\n");
+		detail("%s", msg);
 	}
 	return ok;
-}
-
-static void skip(const char *name, const char *why)
-{
-	printf("TAP skip vbuf: %s # %s\n", name, why);
 }
 
 static char *map(unsigned long pages, int prot, int flags, off_t pgoff)
@@ -136,7 +122,7 @@ static void case_stats_format(void)
 		   !r, "%s", why))
 		return;
 	check("stats: size == pages * page size, >= 64 pages",
-	      s.size == s.pages * psz && s.pages >= 64,
+	      (size_t)s.size == (size_t)s.pages * psz && s.pages >= 64,
 	      "size=%lu pages=%lu", s.size, s.pages);
 	check("stats: no mapping, no open file before the test opens one",
 	      s.mappings == 0 && s.opens == 0, "mappings=%ld opens=%ld",
@@ -383,7 +369,7 @@ static void case_private_write(void)
 	check("copy-on-write of a read-faulted page does not call .fault",
 	      f1 == f0, "faults %lu -> %lu", f0, f1);
 	if ((pm0 & VBUF_PM_PFN_MASK) == 0) {
-		skip("private page: buffer pfn before the store, a new one after",
+		skip("vbuf", "private page: buffer pfn before the store, a new one after",
 		     "pagemap hides PFNs (no CAP_SYS_ADMIN?)");
 	} else {
 		check("private page: buffer pfn before the store, a new one after",
@@ -660,7 +646,7 @@ static int fork_parent(void)
 	      WIFEXITED(status) && !WEXITSTATUS(status) && m2 == 1,
 	      "child status %#x, mappings %ld", status, m2);
 	/* Exit with the mapping still there: exit_mmap() must close it. */
-	return failed;
+	return failures ? 1 : 0;
 }
 
 static void case_fork(void)
@@ -681,8 +667,8 @@ static void case_fork(void)
 	}
 	if (p > 0)
 		waitpid(p, &status, 0);
-	if (failed == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-		failed = 1;
+	if (failures == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		failures = 1;
 	m1 = vbuf_mappings();
 	check("fork: after both exit, mappings back to 0",
 	      p > 0 && WIFEXITED(status) && m1 == 0,
@@ -771,7 +757,7 @@ static void case_threads(void)
 	check("threads: k <= faults <= k + threads - 1 (k = pages touched)",
 	      f1 - f0 >= k && f1 - f0 <= k + NTHREADS - 1,
 	      "k %lu, faults +%lu", k, f1 - f0);
-	diag("threads: %d threads, %lu pages, %lu faults", NTHREADS, k,
+	detail("threads: %d threads, %lu pages, %lu faults", NTHREADS, k,
 	     f1 - f0);
 	pthread_barrier_destroy(&bar);
 	munmap(a, k * psz);
@@ -792,7 +778,7 @@ static void case_pagemap(void)
 		touch(page_at(a, i));
 		e = vbuf_pagemap(page_at(a, i));
 		if (!(e & VBUF_PM_PFN_MASK)) {
-			skip("pagemap pfn == vbuf_pfns for every page",
+			skip("vbuf", "pagemap pfn == vbuf_pfns for every page",
 			     "pagemap hides PFNs (no CAP_SYS_ADMIN?)");
 			goto out;
 		}
@@ -812,10 +798,11 @@ int main(void)
 	char why[160] = "";
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	tap_prefix = "TAP ";
 	psz = (size_t)sysconf(_SC_PAGESIZE);
 	case_stats_format();
 	if (!npages) {
-		diag("vbuf_test: no stats, giving up");
+		detail("vbuf_test: no stats, giving up");
 		return 1;
 	}
 	vfd = open(MMLENS_VBUF_DEV, O_RDWR);
@@ -852,5 +839,5 @@ int main(void)
 	      "mappings %ld opens %ld", vbuf_mappings(), vbuf_opens());
 	free(pfns);
 	printf("TAP # vbuf_test: done\n");
-	return failed;
+	return failures ? 1 : 0;
 }

@@ -1,0 +1,68 @@
+# Races of the page-table walker (issue 10): pt_race reads vmas, pagetable
+# and vtop while shared hugetlb PMD tables are unshared and freed, THPs
+# split, MGLRU ages, the target dies mid-read; and measures how long the
+# target's own mmap_lock writers stall under a walk. Each mode is bounded:
+# 30 s on the debug kernel (KASAN and lockdep watch what the races touch),
+# 5 s elsewhere (MMLENS_VM_RACE_SECONDS overrides). The host fails the
+# cell on any kernel warning. Sourced by /init. See docs/walk-tests.md.
+case $(uname -r) in
+*-mmlens-debug) RACE_SECS=30 ;;
+*) RACE_SECS=5 ;;
+esac
+RACE_SECS=${MMLENS_VM_RACE_SECONDS:-$RACE_SECS}
+RACE_HP=/sys/kernel/mm/hugepages/hugepages-2048kB
+RACE_HUGE=/tmp/huge
+
+# race_run MODE [ARG]: one pt_race mode, its lines as TAP results. A
+# pt_race that dies, or hangs past four times its bound (set-up included),
+# is a failure of its own.
+race_run() {
+	_mode=$1
+	shift
+	timeout -s KILL $((RACE_SECS * 4 + 60)) \
+		pt_race "$_mode" "$RACE_SECS" "$@" > /tmp/race.out 2>&1
+	_rc=$?
+	sed 's/^/TAP /' /tmp/race.out
+	if [ $_rc -gt 1 ]; then
+		nok "race: $_mode: pt_race ran to the end (exit status $_rc)"
+	fi
+}
+
+# race_huge_on: a 2 MiB hugetlbfs at $RACE_HUGE and at least 8 free huge
+# pages (the test touches 4, and the pool refills after punched holes).
+race_huge_on() {
+	RACE_OLD_HP=$(cat $RACE_HP/nr_hugepages) || return 1
+	mkdir -p $RACE_HUGE &&
+		mount -t hugetlbfs -o pagesize=2M none $RACE_HUGE || return 1
+	_free=$(cat $RACE_HP/free_hugepages)
+	if [ "$_free" -lt 8 ]; then
+		echo $((RACE_OLD_HP + 8 - _free)) > $RACE_HP/nr_hugepages
+	fi
+	_free=$(cat $RACE_HP/free_hugepages)
+	echo "2 MiB huge pages: $(cat $RACE_HP/nr_hugepages), $_free free"
+	[ "$_free" -ge 4 ]
+}
+
+race_huge_off() {
+	umount $RACE_HUGE 2>/dev/null
+	rmdir $RACE_HUGE 2>/dev/null
+	[ -n "$RACE_OLD_HP" ] && echo "$RACE_OLD_HP" > $RACE_HP/nr_hugepages
+}
+
+diag "race: $RACE_SECS s per mode"
+if race_huge_on > /tmp/race.huge 2>&1; then
+	diag "race: $(tail -n 1 /tmp/race.huge)"
+	race_run hugetlb-share $RACE_HUGE
+else
+	_why="no 2 MiB hugetlbfs with free pages: $(tail -n 1 /tmp/race.huge)"
+	skip "race: hugetlb-share: reads succeed while PMD tables are shared, unshared and freed" \
+		"$_why"
+	skip "race: hugetlb-share: the hugetlb VMA only ever shows 2 MiB leaves" \
+		"$_why"
+fi
+race_huge_off
+# THP and MGLRU are checked by pt_race itself (skips with the reason).
+race_run thp-split
+race_run lru-age
+race_run exit
+race_run stall
