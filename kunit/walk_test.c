@@ -180,12 +180,37 @@ static void entry_swap_kinds(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, e.marker, "uffd-wp");
 }
 
+/* The formatters of the pagetable report's per-run lines. */
+static void textbuf_numbers(struct kunit *test)
+{
+	static const struct {
+		u64 v;
+		const char *hex, *dec;
+	} cases[] = {
+		{ 0, "0", "0" },
+		{ 9, "9", "9" },
+		{ 0xabc, "abc", "2748" },
+		{ 0x7fffffffffffULL, "7fffffffffff", "140737488355327" },
+		{ ~0ULL, "ffffffffffffffff", "18446744073709551615" },
+	};
+	char buf[24];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		*mmlens_fmt_hex(buf, cases[i].v) = '\0';
+		KUNIT_EXPECT_STREQ(test, buf, cases[i].hex);
+		*mmlens_fmt_dec(buf, cases[i].v) = '\0';
+		KUNIT_EXPECT_STREQ(test, buf, cases[i].dec);
+	}
+}
+
 static struct kunit_case entry_cases[] = {
 	KUNIT_CASE(entry_present_pte),
 	KUNIT_CASE(entry_huge),
 	KUNIT_CASE(entry_software_bits),
 	KUNIT_CASE(entry_protnone),
 	KUNIT_CASE(textbuf_escaping),
+	KUNIT_CASE(textbuf_numbers),
 	KUNIT_CASE(entry_swap_kinds),
 	{}
 };

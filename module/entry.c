@@ -109,6 +109,12 @@ static u64 named_flags(u64 raw, unsigned int where)
 	return raw & named_mask(where);
 }
 
+u64 mmlens_pte_named_flags(void)
+{
+	return named_mask(FL_PTE);
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlens_pte_named_flags);
+
 static void decode_swap(swp_entry_t swp, struct mmlens_entry *e)
 {
 	if (!non_swap_entry(swp)) {

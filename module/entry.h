@@ -39,5 +39,10 @@ void mmlens_decode_entry(u64 raw, enum mmlens_level level, bool zero,
 int mmlens_format_flags(char *buf, size_t size, u64 raw,
 			enum mmlens_level level, bool leaf, bool zero);
 const char *mmlens_kind_name(enum mmlens_kind kind);
+/*
+ * The named flag bits of a pte with the present bit set: what
+ * mmlens_decode_entry() puts in e->flags for it is raw & this mask.
+ */
+u64 mmlens_pte_named_flags(void);
 
 #endif /* MMLENS_ENTRY_H */

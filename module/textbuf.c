@@ -95,6 +95,53 @@ void mmlens_textbuf_escaped(struct mmlens_textbuf *tb, const char *str,
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlens_textbuf_escaped);
 
+/* Room for @need more bytes, growing if needed; false on error. */
+static bool textbuf_room_for(struct mmlens_textbuf *tb, size_t need)
+{
+	if (tb->err)
+		return false;
+	if (likely(mmlens_textbuf_room(tb) >= need))
+		return true;
+	tb->err = textbuf_grow(tb, tb->len + need);
+	return !tb->err;
+}
+
+void mmlens_textbuf_put(struct mmlens_textbuf *tb, const char *str,
+			size_t len)
+{
+	if (!textbuf_room_for(tb, len + 1))
+		return;
+	memcpy(tb->data + tb->len, str, len);
+	tb->len += len;
+	tb->data[tb->len] = '\0';
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlens_textbuf_put);
+
+char *mmlens_fmt_hex(char *p, u64 v)
+{
+	int n = v ? (fls64(v) + 3) / 4 : 1;
+	char *end = p + n;
+
+	while (n--) {
+		p[n] = hex_asc[v & 15];
+		v >>= 4;
+	}
+	return end;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlens_fmt_hex);
+
+char *mmlens_fmt_dec(char *p, u64 v)
+{
+	char tmp[20], *t = tmp + sizeof(tmp);
+
+	do {
+		*--t = '0' + do_div(v, 10);
+	} while (v);
+	memcpy(p, t, tmp + sizeof(tmp) - t);
+	return p + (tmp + sizeof(tmp) - t);
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlens_fmt_dec);
+
 size_t mmlens_textbuf_room(const struct mmlens_textbuf *tb)
 {
 	return tb->data ? tb->size - tb->len : 0;

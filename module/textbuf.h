@@ -24,6 +24,17 @@ void mmlens_textbuf_printf(struct mmlens_textbuf *tb, const char *fmt, ...);
  */
 void mmlens_textbuf_escaped(struct mmlens_textbuf *tb, const char *str,
 			    const char *esc);
+/* Appends @len bytes of @str: for lines composed by the caller. */
+void mmlens_textbuf_put(struct mmlens_textbuf *tb, const char *str,
+			size_t len);
+
+/*
+ * For lines written once per run of a large report, composed in a local
+ * buffer without parsing a format: each writes at @p (up to 16 and 20
+ * bytes) and returns the end.
+ */
+char *mmlens_fmt_hex(char *p, u64 v);	/* lowercase, no 0x */
+char *mmlens_fmt_dec(char *p, u64 v);
 /* Bytes that can be appended without growing the buffer. */
 size_t mmlens_textbuf_room(const struct mmlens_textbuf *tb);
 /* Grows the buffer so that @room more bytes fit. May sleep. */

@@ -355,6 +355,9 @@ static int walk_step_deliver(struct mmlens_walker *w, unsigned long addr,
 					     next) : 0;
 	if (st->have_huge)
 		return ops->leaf ? ops->leaf(w->priv, &st->huge) : 0;
+	if (ops->ptes)
+		return st->nptes ? ops->ptes(w->priv, addr, st->ptes,
+					     st->nptes) : 0;
 	return walk_deliver_ptes(w, addr);
 }
 

@@ -11,6 +11,7 @@
 
 #include <linux/limits.h>
 #include <linux/mm_types.h>
+#include <linux/pgtable.h>
 #include <linux/types.h>
 
 #include "level.h"
@@ -50,6 +51,11 @@ struct mmlens_leaf {
  * @hole: [@start, @end) inside the VMA has no leaf because the entries of
  *	@level covering it are none. Consecutive none ptes of one table are
  *	one hole.
+ * @ptes: the entries of one pte table covering [@addr, @addr + @n pages),
+ *	none entries included, as read. When set, it replaces @leaf and
+ *	@hole for pte entries: a visitor that counts or coalesces can then
+ *	loop over raw values with no call per entry. pud and pmd leaves
+ *	still come through @leaf.
  * @table: a page-table page met on the way down: @level is the level of
  *	the entries it holds, [@start, @end) the span it translates. Reported
  *	once per VMA.
@@ -72,7 +78,7 @@ struct mmlens_leaf {
  * @table for the tables first met, then @upper from the pgd down, then
  * either one @leaf for a pud/pmd leaf, or @hole for a none entry of an
  * upper level, or, for a pte table, @leaf and @hole for its entries in
- * address order.
+ * address order (or one @ptes call for them all).
  *
  * A callback that returns non-zero stops the walk at once: mmlens_walk()
  * drops its locks and returns that value. @vma_leave is then not called.
@@ -85,6 +91,8 @@ struct mmlens_walk_ops {
 	int (*leaf)(void *priv, const struct mmlens_leaf *leaf);
 	int (*hole)(void *priv, enum mmlens_level level, unsigned long start,
 		    unsigned long end);
+	int (*ptes)(void *priv, unsigned long addr, const pte_t *ptes,
+		    unsigned int n);
 	int (*table)(void *priv, enum mmlens_level level, unsigned long start,
 		     unsigned long end);
 	bool (*want_unlocked)(void *priv);

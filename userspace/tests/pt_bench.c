@@ -7,8 +7,10 @@
  *
  *   pt_bench [SIZE_MIB [ROUNDS]]   (default 1024 MiB, 5 rounds)
  *
- * The memory is touched once with 4 KiB pages (MADV_NOHUGEPAGE, the
- * worst case: 512 entries per 2 MiB) and once more with THP allowed.
+ * The memory is touched with 4 KiB pages (MADV_NOHUGEPAGE, 512 entries
+ * per 2 MiB) bottom up (frames mostly contiguous: few long runs), then top
+ * down (every page its own run: the pagetable report's worst case), then
+ * with THP allowed. Each pass also times /proc/self/smaps_rollup.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -69,6 +71,20 @@ static long read_pagemap(char *buf, size_t len)
 	return total;
 }
 
+/* The kernel's own per-process summary, for the vmas report to beat. */
+static long read_rollup(void)
+{
+	long total = 0, n;
+	int fd = open("/proc/self/smaps_rollup", O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, iobuf, sizeof(iobuf))) > 0)
+		total += n;
+	close(fd);
+	return n < 0 ? -1 : total;
+}
+
 static int cmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -84,8 +100,8 @@ static double median(double *v, int n)
 
 static void bench(const char *what, char *buf, size_t len, int rounds)
 {
-	double tv[64], tp[64], tm[64];
-	long bv = 0, bp = 0, bm = 0;
+	double tv[64], tp[64], tm[64], tr[64];
+	long bv = 0, bp = 0, bm = 0, br = 0;
 	int r;
 
 	for (r = 0; r < rounds; r++) {
@@ -99,17 +115,21 @@ static void bench(const char *what, char *buf, size_t len, int rounds)
 		t0 = now_ms();
 		bm = read_pagemap(buf, len);
 		tm[r] = now_ms() - t0;
+		t0 = now_ms();
+		br = read_rollup();
+		tr[r] = now_ms() - t0;
 	}
-	if (bv < 0 || bp < 0 || bm < 0) {
+	if (bv < 0 || bp < 0 || bm < 0 || br < 0) {
 		printf("TAP # pt bench %s: a read failed\n", what);
 		return;
 	}
 	printf("TAP # pt bench %s, %zu MiB: vmas %.1f ms (%ld B), pagetable %.1f ms (%ld B), pagemap of the range %.1f ms (%ld B); median of %d\n",
 	       what, len >> 20, median(tv, rounds), bv, median(tp, rounds), bp,
 	       median(tm, rounds), bm, rounds);
-	printf("TAP # pt bench %s ratios: vmas/pagemap %.2f, pagetable/pagemap %.2f\n",
+	printf("TAP # pt bench %s ratios: vmas/pagemap %.2f, pagetable/pagemap %.2f, vmas/smaps_rollup %.2f (rollup %.1f ms)\n",
 	       what, median(tv, rounds) / median(tm, rounds),
-	       median(tp, rounds) / median(tm, rounds));
+	       median(tp, rounds) / median(tm, rounds),
+	       median(tv, rounds) / median(tr, rounds), median(tr, rounds));
 }
 
 int main(int argc, char **argv)
@@ -121,16 +141,31 @@ int main(int argc, char **argv)
 
 	if (rounds < 1 || rounds > 64)
 		rounds = 5;
-	for (pass = 0; pass < 2; pass++) {
+	for (pass = 0; pass < 3; pass++) {
+		static const char *const name[] = {
+			"4K pages", "4K scattered", "THP",
+		};
+		size_t off;
+
 		buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (buf == MAP_FAILED) {
 			perror("pt_bench: mmap");
 			return 1;
 		}
-		madvise(buf, len, pass ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
-		memset(buf, 1, len);
-		bench(pass ? "THP" : "4K pages", buf, len, rounds);
+		madvise(buf, len, pass == 2 ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+		if (pass == 1) {
+			/*
+			 * Top down: frames come off the free lists in
+			 * ascending order, so no two neighbouring pages get
+			 * neighbouring frames and every page is its own run.
+			 */
+			for (off = len; off; off -= 4096)
+				buf[off - 4096] = 1;
+		} else {
+			memset(buf, 1, len);
+		}
+		bench(name[pass], buf, len, rounds);
 		munmap(buf, len);
 	}
 	return 0;
