@@ -121,7 +121,7 @@ parse_log() {
 
 run_cell() {
 	local cell=$1 kernel=$2 topo=$3 paging=$4 ko=$5 tests=$6
-	local rel root env initrd log append
+	local rel root env initrd log append tmo
 	rel=$(kernel_release "$kernel")
 	root=$(kernel_root "$kernel")
 	env=$MMLENS_BUILD/cells/$cell.env
@@ -157,11 +157,15 @@ run_cell() {
 		initrd_append "$initrd" "${ko%/*}/mmlens_kunit.ko" \
 			mmlens/mmlens_kunit.ko
 	fi
+	# The debug cell runs everything under KASAN in TCG: ~12 minutes on
+	# an idle 2-core machine, half again as long on a loaded one.
+	tmo=${MMLENS_BOOT_TIMEOUT:-900}
+	kernel_is_debug "$kernel" && tmo=${MMLENS_BOOT_TIMEOUT:-2400}
 	append="$(topology_append "$topo")"
 	[ "$paging" = 4 ] && append="$append no5lvl"
 	# shellcheck disable=SC2046
 	bash "$MMLENS_TOP/scripts/boot.sh" "$(kernel_image "$kernel")" \
-		"$initrd" "$log" "${MMLENS_BOOT_TIMEOUT:-900}" "$append" \
+		"$initrd" "$log" "$tmo" "$append" \
 		-cpu max $(topology_args "$topo")
 	parse_log "$cell" "$log"
 }
