@@ -134,10 +134,11 @@ static void entry_protnone(struct kunit *test)
 	/*
 	 * The same at the pud level (a PROT_NONE 1 GiB hugetlb page): x86's
 	 * pud_present() tests the present bit only, pagemap calls it
-	 * present, and so must we.
+	 * present, and so must we. A huge leaf inverts only the frame bits
+	 * above its size (pfn_pud()): bit 12 stays pat.
 	 */
-	raw = ((~0x40000ULL << 12) & PTE_PFN_MASK) | BIT_PSE | BIT_G | BIT_A |
-	      BIT_USER;
+	raw = ((~0x40000ULL << 12) & PTE_PFN_MASK & ~(PUD_SIZE - 1)) |
+	      BIT_PSE | BIT_G | BIT_A | BIT_USER;
 	mmlens_decode_entry(raw, MMLENS_PUD, false, &e);
 	KUNIT_EXPECT_EQ(test, e.kind, MMLENS_PRESENT);
 	KUNIT_EXPECT_EQ(test, e.value, 0x40000ULL);
