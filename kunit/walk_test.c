@@ -203,6 +203,13 @@ static void textbuf_numbers(struct kunit *test)
 		*mmlens_fmt_dec(buf, cases[i].v) = '\0';
 		KUNIT_EXPECT_STREQ(test, buf, cases[i].dec);
 	}
+	/* %08lx, as /proc/PID/maps pads addresses */
+	*mmlens_fmt_hex_pad(buf, 0x1234, 8) = '\0';
+	KUNIT_EXPECT_STREQ(test, buf, "00001234");
+	*mmlens_fmt_hex_pad(buf, 0, 8) = '\0';
+	KUNIT_EXPECT_STREQ(test, buf, "00000000");
+	*mmlens_fmt_hex_pad(buf, 0x7f0123456789ULL, 8) = '\0';
+	KUNIT_EXPECT_STREQ(test, buf, "7f0123456789");
 }
 
 static struct kunit_case entry_cases[] = {

@@ -130,6 +130,18 @@ char *mmlens_fmt_hex(char *p, u64 v)
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlens_fmt_hex);
 
+char *mmlens_fmt_hex_pad(char *p, u64 v, int width)
+{
+	int n = v ? (fls64(v) + 3) / 4 : 1;
+
+	if (n < width) {
+		memset(p, '0', width - n);
+		p += width - n;
+	}
+	return mmlens_fmt_hex(p, v);
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlens_fmt_hex_pad);
+
 char *mmlens_fmt_dec(char *p, u64 v)
 {
 	char tmp[20], *t = tmp + sizeof(tmp);

@@ -34,6 +34,8 @@ void mmlens_textbuf_put(struct mmlens_textbuf *tb, const char *str,
  * bytes) and returns the end.
  */
 char *mmlens_fmt_hex(char *p, u64 v);	/* lowercase, no 0x */
+/* The same, zero-padded to at least @width digits (%0<width>lx). */
+char *mmlens_fmt_hex_pad(char *p, u64 v, int width);
 char *mmlens_fmt_dec(char *p, u64 v);
 /* Bytes that can be appended without growing the buffer. */
 size_t mmlens_textbuf_room(const struct mmlens_textbuf *tb);

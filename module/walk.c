@@ -199,8 +199,31 @@ static void step_huge(struct walk_step *st, enum mmlens_level level,
 }
 
 /*
- * Reads one pmd's worth of [addr, end) under RCU; sets *next to where the
- * next step starts. Returns -EAGAIN when the step must be read again: a
+ * A none entry covers [addr, next): stretch next over the none entries
+ * that follow it in the same table, up to @limit (the end of the table's
+ * span, or of the walk), so that a sparse range (a 1 TiB reservation with
+ * a few pages) costs one step per run of none entries, not one per entry.
+ * Each entry is read once, like every other, in the same RCU section.
+ */
+static unsigned long skip_none_puds(pud_t *pudp, unsigned long next,
+				    unsigned long limit)
+{
+	while (next < limit && pud_none(READ_ONCE(*++pudp)))
+		next = pud_addr_end(next, limit);
+	return next;
+}
+
+static unsigned long skip_none_pmds(pmd_t *pmdp, unsigned long next,
+				    unsigned long limit)
+{
+	while (next < limit && pmd_none(READ_ONCE(*++pmdp)))
+		next = pmd_addr_end(next, limit);
+	return next;
+}
+
+/*
+ * Reads one pmd's worth of [addr, end) under RCU (or a run of none
+ * entries); sets *next to where the next step starts. Returns -EAGAIN when the step must be read again: a
  * pmd being split, or a pte table that was replaced while we copied it.
  */
 static int walk_step_read(struct mmlens_walker *w, unsigned long addr,
@@ -242,8 +265,10 @@ static int walk_step_read(struct mmlens_walker *w, unsigned long addr,
 	pudp = pud_offset(p4dp, addr);
 	pud = READ_ONCE(*pudp);
 	*next = pud_addr_end(addr, end);
-	if (pud_none(pud))
+	if (pud_none(pud)) {
+		*next = skip_none_puds(pudp, *next, p4d_addr_end(addr, end));
 		return step_hole(st, MMLENS_PUD);
+	}
 	/*
 	 * 6.1's pud_leaf() wants PSE and present, 6.12's PSE alone; a
 	 * PROT_NONE 1 GiB hugetlb leaf has PSE and protnone, not present,
@@ -261,8 +286,10 @@ static int walk_step_read(struct mmlens_walker *w, unsigned long addr,
 	pmdp = pmd_offset(pudp, addr);
 	pmd = READ_ONCE(*pmdp);
 	*next = pmd_addr_end(addr, end);
-	if (pmd_none(pmd))
+	if (pmd_none(pmd)) {
+		*next = skip_none_pmds(pmdp, *next, pud_addr_end(addr, end));
 		return step_hole(st, MMLENS_PMD);
+	}
 	if (pmd_is_splitting(pmd))
 		return -EAGAIN;
 	if (pmd_leaf(pmd) || !pmd_present(pmd)) {

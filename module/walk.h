@@ -49,8 +49,8 @@ struct mmlens_leaf {
  * @leaf: a leaf entry that is not none: present, or a swap, migration,
  *	marker... entry, at the pud, pmd or pte level.
  * @hole: [@start, @end) inside the VMA has no leaf because the entries of
- *	@level covering it are none. Consecutive none ptes of one table are
- *	one hole.
+ *	@level covering it are none. Consecutive none entries of one table
+ *	(of ptes, pmds or puds) are one hole.
  * @ptes: the entries of one pte table covering [@addr, @addr + @n pages),
  *	none entries included, as read. When set, it replaces @leaf and
  *	@hole for pte entries: a visitor that counts or coalesces can then
@@ -59,7 +59,8 @@ struct mmlens_leaf {
  * @table: a page-table page met on the way down: @level is the level of
  *	the entries it holds, [@start, @end) the span it translates. Reported
  *	once per VMA.
- * @want_unlocked: asked before every step (one pmd's worth of addresses):
+ * @want_unlocked: asked before every step (one pmd's worth of addresses,
+ *	or a run of none entries):
  *	true when the visitor needs to do something it must not do under
  *	mmap_lock (e.g. grow its output buffer). The walker then drops the
  *	lock, calls @unlocked, retakes the lock and resumes at the same
