@@ -102,8 +102,10 @@ static int vmas_table(void *priv, enum mmlens_level level,
 }
 
 /* " key=<decimal>" into @p; returns the end. */
-static char *put_count(char *p, const char *key, size_t len, u64 v)
+static char *put_count(char *p, const char *key, u64 v)
 {
+	size_t len = strlen(key);
+
 	*p++ = ' ';
 	memcpy(p, key, len);
 	p[len] = '=';
@@ -136,14 +138,14 @@ static int vmas_leave(void *priv)
 	*p++ = vi->flags & VM_MAYSHARE ? 's' : 'p';
 	*p++ = ' ';
 	p = mmlens_fmt_hex_pad(p, pgoff, 8);
-	p = put_count(p, "present", 7, s->present);
-	p = put_count(p, "swap", 4, s->swap);
-	p = put_count(p, "pmd", 3, s->pmd);
-	p = put_count(p, "pud", 3, s->pud);
-	p = put_count(p, "dirty", 5, s->dirty);
-	p = put_count(p, "young", 5, s->young);
-	p = put_count(p, "runs", 4, s->runs);
-	p = put_count(p, "ptables", 7, s->ptables);
+	p = put_count(p, "present", s->present);
+	p = put_count(p, "swap", s->swap);
+	p = put_count(p, "pmd", s->pmd);
+	p = put_count(p, "pud", s->pud);
+	p = put_count(p, "dirty", s->dirty);
+	p = put_count(p, "young", s->young);
+	p = put_count(p, "runs", s->runs);
+	p = put_count(p, "ptables", s->ptables);
 	*p++ = ' ';
 	mmlens_textbuf_put(s->out, line, p - line);
 	mmlens_textbuf_escaped(s->out, vi->name, MMLENS_NAME_ESCAPE);
