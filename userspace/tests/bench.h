@@ -19,16 +19,38 @@
 #ifndef MMLENS_TESTS_BENCH_H
 #define MMLENS_TESTS_BENCH_H
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
+#include <unistd.h>
 
 #define BENCH_MAX_ROUNDS 1000
 
 /* One side of a measure: an operation timed BATCH times per round. */
 typedef double (*bench_op)(void *ctx);	/* ms, < 0 on error */
+
+/* One buffer for every read the benchmarks time. */
+static char bench_iobuf[1 << 20];
+
+/*
+ * The whole of a /proc or debugfs file, 1 MiB per read(): its size, or -1
+ * when it cannot be read or is empty (nothing to time then).
+ */
+static inline double bench_read_file(void *path)
+{
+	long total = 0, n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, bench_iobuf, sizeof(bench_iobuf))) > 0)
+		total += n;
+	close(fd);
+	return n < 0 || !total ? -1 : total;
+}
 
 static inline double bench_now_ms(void)
 {

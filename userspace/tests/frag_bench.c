@@ -20,21 +20,6 @@
 
 #define BATCH 50
 
-static char iobuf[1 << 20];
-
-static double op_file(void *ctx)
-{
-	long total = 0, n;
-	int fd = open(ctx, O_RDONLY);
-
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, iobuf, sizeof(iobuf))) > 0)
-		total += n;
-	close(fd);
-	return n < 0 || !total ? -1 : total;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -66,8 +51,8 @@ int main(int argc, char **argv)
 			bench_skip(files[i].measure, why);
 			continue;
 		}
-		bench_measure(files[i].measure, op_file,
-			      (void *)files[i].ours, op_file,
+		bench_measure(files[i].measure, bench_read_file,
+			      (void *)files[i].ours, bench_read_file,
 			      (void *)files[i].theirs, rounds, BATCH, 1.5,
 			      "us", "whole_file");
 	}

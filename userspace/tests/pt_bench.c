@@ -42,8 +42,6 @@
 #define DBG "/sys/kernel/debug/mmlens/"
 #define PAGE 4096UL
 
-static char iobuf[1 << 20];
-
 /* ---- the operations (each returns bytes read, or -1) ---- */
 
 /* A report of @pid through a pid written on its own fd, @chunk at a time. */
@@ -66,7 +64,7 @@ static long read_report(const struct report_op *op)
 		close(fd);
 		return -1;
 	}
-	while ((n = pread(fd, iobuf, op->chunk, total)) > 0)
+	while ((n = pread(fd, bench_iobuf, op->chunk, total)) > 0)
 		total += n;
 	close(fd);
 	return n < 0 ? -1 : total;
@@ -91,27 +89,13 @@ static long report_lines(const char *file, pid_t pid)
 		close(fd);
 		return -1;
 	}
-	while ((n = pread(fd, iobuf, sizeof(iobuf), total)) > 0) {
+	while ((n = pread(fd, bench_iobuf, sizeof(bench_iobuf), total)) > 0) {
 		for (i = 0; i < n; i++)
-			lines += iobuf[i] == '\n';
+			lines += bench_iobuf[i] == '\n';
 		total += n;
 	}
 	close(fd);
 	return n < 0 ? -1 : lines;
-}
-
-/* The whole of a /proc or debugfs file, 1 MiB at a time. */
-static double op_file(void *ctx)
-{
-	long total = 0, n;
-	int fd = open(ctx, O_RDONLY);
-
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, iobuf, sizeof(iobuf))) > 0)
-		total += n;
-	close(fd);
-	return n < 0 ? -1 : total;
 }
 
 /* pagemap of [addr, addr + len) of @pid. */
@@ -134,8 +118,8 @@ static double op_pagemap(void *ctx)
 	if (fd < 0)
 		return -1;
 	while (total < want &&
-	       (n = pread(fd, iobuf, sizeof(iobuf) < (size_t)(want - total) ?
-			  sizeof(iobuf) : (size_t)(want - total),
+	       (n = pread(fd, bench_iobuf, sizeof(bench_iobuf) < (size_t)(want - total) ?
+			  sizeof(bench_iobuf) : (size_t)(want - total),
 			  off + total)) > 0)
 		total += n;
 	close(fd);
@@ -158,7 +142,7 @@ static double op_vtop(void *ctx)
 		close(fd);
 		return -1;
 	}
-	n = pread(fd, iobuf, 4096, 0);
+	n = pread(fd, bench_iobuf, 4096, 0);
 	close(fd);
 	return n > 0 ? n : -1;
 }
@@ -181,7 +165,7 @@ static double op_pagemap_maps(void *ctx)
 	}
 	close(fd);
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)op->pid);
-	return op_file(path);
+	return bench_read_file(path);
 }
 
 /* AnonHugePages of this process in MiB (how much of the THP pass got THPs). */
@@ -327,8 +311,8 @@ static int rounds;
  */
 static void pass(const char *name, char *buf, size_t len, double pt_target)
 {
-	struct report_op vmas = { DBG "vmas", getpid(), sizeof(iobuf) };
-	struct report_op pt = { DBG "pagetable", getpid(), sizeof(iobuf) };
+	struct report_op vmas = { DBG "vmas", getpid(), sizeof(bench_iobuf) };
+	struct report_op pt = { DBG "pagetable", getpid(), sizeof(bench_iobuf) };
 	struct pagemap_op pm = { getpid(), (uintptr_t)buf, len };
 	char rollup[64], measure[64], size[64];
 	double *t[4], tmp[2][BENCH_MAX_ROUNDS];
@@ -354,7 +338,7 @@ static void pass(const char *name, char *buf, size_t len, double pt_target)
 
 			k = (i + r) % 4;
 			ok = k == 0 ? op_report(&vmas) : k == 1 ? op_report(&pt) :
-			     k == 2 ? op_pagemap(&pm) : op_file(rollup);
+			     k == 2 ? op_pagemap(&pm) : bench_read_file(rollup);
 			t[k][r] = bench_now_ms() - t0;
 			if (ok < 0) {
 				snprintf(measure, sizeof(measure), "%s.*", name);
@@ -419,10 +403,10 @@ static void sparse(void)
 {
 	pid_t big = spawn(build_sparse, 1L << 40);
 	pid_t small = spawn(build_sparse, 1L << 30);
-	struct report_op vb = { DBG "vmas", big, sizeof(iobuf) };
-	struct report_op vs = { DBG "vmas", small, sizeof(iobuf) };
-	struct report_op pb = { DBG "pagetable", big, sizeof(iobuf) };
-	struct report_op ps = { DBG "pagetable", small, sizeof(iobuf) };
+	struct report_op vb = { DBG "vmas", big, sizeof(bench_iobuf) };
+	struct report_op vs = { DBG "vmas", small, sizeof(bench_iobuf) };
+	struct report_op pb = { DBG "pagetable", big, sizeof(bench_iobuf) };
+	struct report_op ps = { DBG "pagetable", small, sizeof(bench_iobuf) };
 
 	if (big < 0 || small < 0) {
 		bench_fail("sparse.*", "could not build the reservations");
@@ -443,8 +427,8 @@ static void linear(size_t len)
 	long pages = len / PAGE / 2;
 	pid_t two = spawn(build_scatter, pages);
 	pid_t one = spawn(build_scatter, pages / 2);
-	struct report_op p2 = { DBG "pagetable", two, sizeof(iobuf) };
-	struct report_op p1 = { DBG "pagetable", one, sizeof(iobuf) };
+	struct report_op p2 = { DBG "pagetable", two, sizeof(bench_iobuf) };
+	struct report_op p1 = { DBG "pagetable", one, sizeof(bench_iobuf) };
 	struct report_op cat = { DBG "pagetable", two, 4096 };
 	char size[64];
 
@@ -469,7 +453,7 @@ static void linear(size_t len)
 static void vmas65k(size_t len)
 {
 	long n = 65000;
-	struct report_op vmas = { DBG "vmas", 0, sizeof(iobuf) };
+	struct report_op vmas = { DBG "vmas", 0, sizeof(bench_iobuf) };
 	char maps[64], size[64], why[128];
 	pid_t child;
 
@@ -489,7 +473,7 @@ static void vmas65k(size_t len)
 	snprintf(size, sizeof(size), "%ldvmas%s",
 		 report_lines(DBG "vmas", child),
 		 n < 65000 ? "(scaled_down:SIZE_MIB<1024)" : "");
-	bench_measure("vmas65k.vmas/maps", op_report, &vmas, op_file, maps,
+	bench_measure("vmas65k.vmas/maps", op_report, &vmas, bench_read_file, maps,
 		      rounds, 1, 1.0, "ms", size);
 	reap(child);
 }
