@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vbuf.c - /dev/mmlens: a vmalloc() buffer mapped into user space one page
- * at a time from a .fault handler, plus read/write/llseek on the same bytes.
+ * vbuf.c - /dev/mmlens: a vmalloc() buffer that user space maps (in one of
+ * three modes, vbuf_map.c) and reads and writes; the vbuf_mode parameter,
+ * the per-open mode ioctls and the debugfs vbuf and vbuf_pfns files.
  *
  * Lifetime and locking: the buffer is allocated before the device exists
  * and freed after it is gone, and the module cannot be unloaded while a
@@ -23,80 +24,64 @@
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include "compat.h"
 #include "mmlens.h"
 #include "mmlens_uapi.h"
+#include "vbuf.h"
 
 static unsigned long vbuf_size = MMLENS_VBUF_DEFAULT_SIZE;
 module_param(vbuf_size, ulong, 0444);
 MODULE_PARM_DESC(vbuf_size,
 		 "Size of the /dev/mmlens buffer in bytes, rounded up to whole pages (1..1073741824, default 4194304)");
 
-static struct {
-	void *mem;
-	unsigned long pages;
-	atomic_long_t faults;	/* pages handed out by vbuf_fault() */
-	atomic_t mappings;	/* live VMAs of the device */
-	atomic_t opens;		/* live struct files of the device */
-} vbuf;
+struct mmlens_vbuf mmlens_vbuf;
+#define vbuf mmlens_vbuf
+
+static const char *const vbuf_mode_names[MMLENS_VBUF_NR_MODES] =
+	MMLENS_VBUF_MODE_NAMES;
+
+/* The mode of every new open (vbuf_mode=); read once per open. */
+static unsigned int vbuf_default_mode = MMLENS_VBUF_LAZY;
+
+static int vbuf_mode_set(const char *val, const struct kernel_param *kp)
+{
+	int mode = sysfs_match_string(vbuf_mode_names, val);
+
+	if (mode < 0)
+		return -EINVAL;
+	WRITE_ONCE(vbuf_default_mode, mode);
+	return 0;
+}
+
+static int vbuf_mode_get(char *buffer, const struct kernel_param *kp)
+{
+	return scnprintf(buffer, PAGE_SIZE, "%s\n",
+			 vbuf_mode_names[READ_ONCE(vbuf_default_mode)]);
+}
+
+static const struct kernel_param_ops vbuf_mode_ops = {
+	.set = vbuf_mode_set,
+	.get = vbuf_mode_get,
+};
+module_param_cb(vbuf_mode, &vbuf_mode_ops, NULL, 0644);
+MODULE_PARM_DESC(vbuf_mode,
+		 "How mmap() of /dev/mmlens maps the buffer for new opens: lazy (one page per fault, default), around (16-page windows per fault), eager (all at mmap)");
 
 static unsigned long vbuf_bytes(void)
 {
 	return vbuf.pages << PAGE_SHIFT;
 }
 
-/*
- * The core mm calls .open for every VMA copied from one of ours (fork,
- * split by mprotect/munmap, mremap move) and .close for every one that
- * goes away; mmap() itself calls neither, so vbuf_mmap() counts the
- * first. VM_DONTEXPAND is in VM_SPECIAL, so our VMAs are never merged,
- * which would drop one without .close.
- */
-static void vbuf_vm_open(struct vm_area_struct *vma)
+/* An open file's mode lives in private_data (misc_open() set it first). */
+static unsigned int vbuf_file_mode(struct file *file)
 {
-	atomic_inc(&vbuf.mappings);
+	return (uintptr_t)READ_ONCE(file->private_data);
 }
-
-static void vbuf_vm_close(struct vm_area_struct *vma)
-{
-	atomic_dec(&vbuf.mappings);
-}
-
-/*
- * Called with the mmap lock held for read, so several threads may fault
- * the same page at once: each call takes its own reference and counts,
- * and the core mm drops the reference of every loser of the PTE race.
- * The reference we take is the one the page table keeps; zapping the PTE
- * (munmap, MADV_DONTNEED, exit) puts it. vmalloc pages are order-0 with
- * their own refcount, and vfree() only frees a page whose count drops to
- * zero, so a page still mapped or pinned elsewhere outlives the buffer.
- */
-static vm_fault_t vbuf_fault(struct vm_fault *vmf)
-{
-	struct page *page;
-
-	/* Unreachable while vbuf_mmap() and VM_DONTEXPAND hold; kept cheap. */
-	if (vmf->pgoff >= vbuf.pages)
-		return VM_FAULT_SIGBUS;
-
-	page = vmalloc_to_page(vbuf.mem + (vmf->pgoff << PAGE_SHIFT));
-	if (!page)
-		return VM_FAULT_SIGBUS;
-
-	get_page(page);
-	vmf->page = page;
-	atomic_long_inc(&vbuf.faults);
-	return 0;
-}
-
-static const struct vm_operations_struct vbuf_vm_ops = {
-	.open = vbuf_vm_open,
-	.close = vbuf_vm_close,
-	.fault = vbuf_fault,
-};
 
 static int vbuf_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -105,20 +90,12 @@ static int vbuf_mmap(struct file *file, struct vm_area_struct *vma)
 	/* In pages and as a subtraction: no sum that could wrap. */
 	if (pgoff >= vbuf.pages || npages > vbuf.pages - pgoff)
 		return -EINVAL;
-
-	/*
-	 * No pages now: every first touch goes through vbuf_fault().
-	 * DONTEXPAND makes mremap() refuse to grow the VMA past what we
-	 * checked above; DONTDUMP keeps a driver buffer out of core dumps.
-	 */
-	mmlens_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
-	vma->vm_ops = &vbuf_vm_ops;
-	vbuf_vm_open(vma);
-	return 0;
+	return mmlens_vbuf_map(vma, vbuf_file_mode(file));
 }
 
 static int vbuf_open(struct inode *inode, struct file *file)
 {
+	file->private_data = (void *)(uintptr_t)READ_ONCE(vbuf_default_mode);
 	atomic_inc(&vbuf.opens);
 	return 0;
 }
@@ -160,6 +137,26 @@ static loff_t vbuf_llseek(struct file *file, loff_t offset, int whence)
 	return fixed_size_llseek(file, offset, whence, vbuf_bytes());
 }
 
+/* Per open file: the mode its next mmap() calls use. */
+static long vbuf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	u32 __user *uarg = (u32 __user *)arg;
+	u32 mode;
+
+	switch (cmd) {
+	case MMLENS_VBUF_GET_MODE:
+		return put_user(vbuf_file_mode(file), uarg);
+	case MMLENS_VBUF_SET_MODE:
+		if (get_user(mode, uarg))
+			return -EFAULT;
+		if (mode >= MMLENS_VBUF_NR_MODES)
+			return -EINVAL;
+		WRITE_ONCE(file->private_data, (void *)(uintptr_t)mode);
+		return 0;
+	}
+	return -ENOTTY;
+}
+
 static const struct file_operations vbuf_fops = {
 	.owner = THIS_MODULE,
 	.open = vbuf_open,
@@ -168,6 +165,8 @@ static const struct file_operations vbuf_fops = {
 	.write = vbuf_write,
 	.llseek = vbuf_llseek,
 	.mmap = vbuf_mmap,
+	.unlocked_ioctl = vbuf_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
 };
 
 static struct miscdevice vbuf_misc = {
@@ -184,6 +183,9 @@ static int vbuf_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "faults=%lu\n", atomic_long_read(&vbuf.faults));
 	seq_printf(m, "mappings=%d\n", atomic_read(&vbuf.mappings));
 	seq_printf(m, "opens=%d\n", atomic_read(&vbuf.opens));
+	seq_printf(m, "mode=%s\n",
+		   vbuf_mode_names[READ_ONCE(vbuf_default_mode)]);
+	seq_printf(m, "inserted=%lu\n", atomic_long_read(&vbuf.inserted));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vbuf_stats);
@@ -208,8 +210,7 @@ static int vbuf_pfns_show(struct seq_file *m, void *v)
 {
 	unsigned long i = *(loff_t *)v;
 
-	seq_printf(m, "%lu %#lx\n", i,
-		   vmalloc_to_pfn(vbuf.mem + (i << PAGE_SHIFT)));
+	seq_printf(m, "%lu %#lx\n", i, page_to_pfn(vbuf.page[i]));
 	return 0;
 }
 
@@ -221,6 +222,7 @@ static const struct seq_operations vbuf_pfns_sops = {
 };
 DEFINE_SEQ_ATTRIBUTE(vbuf_pfns);
 
+/* Writes each page's header line and records its struct page. */
 static void vbuf_fill(void)
 {
 	unsigned long i;
@@ -228,6 +230,7 @@ static void vbuf_fill(void)
 	for (i = 0; i < vbuf.pages; i++) {
 		scnprintf(vbuf.mem + (i << PAGE_SHIFT), PAGE_SIZE,
 			  MMLENS_VBUF_PAGE_FMT, i);
+		vbuf.page[i] = vmalloc_to_page(vbuf.mem + (i << PAGE_SHIFT));
 		/* Up to 2^18 pages at insmod time. */
 		cond_resched();
 	}
@@ -256,6 +259,19 @@ int mmlens_vbuf_init(struct dentry *dbg)
 		       vbuf_bytes(), vbuf_size);
 		return -ENOMEM;
 	}
+	/*
+	 * The pages once, for the fault handlers and vm_insert_pages(),
+	 * instead of a walk of the kernel page tables per fault.
+	 */
+	vbuf.page = kvmalloc_array(vbuf.pages, sizeof(*vbuf.page),
+				   GFP_KERNEL | __GFP_NOWARN |
+				   __GFP_RETRY_MAYFAIL);
+	if (!vbuf.page) {
+		pr_err("cannot allocate the page array for vbuf_size=%lu\n",
+		       vbuf_size);
+		err = -ENOMEM;
+		goto err_free;
+	}
 	vbuf_fill();
 
 	err = misc_register(&vbuf_misc);
@@ -274,6 +290,8 @@ int mmlens_vbuf_init(struct dentry *dbg)
 	return 0;
 
 err_free:
+	kvfree(vbuf.page);
+	vbuf.page = NULL;
 	vfree(vbuf.mem);
 	vbuf.mem = NULL;
 	return err;
@@ -283,6 +301,8 @@ err_free:
 void mmlens_vbuf_exit(void)
 {
 	misc_deregister(&vbuf_misc);
+	kvfree(vbuf.page);
+	vbuf.page = NULL;
 	vfree(vbuf.mem);
 	vbuf.mem = NULL;
 }

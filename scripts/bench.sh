@@ -46,14 +46,6 @@ def parse(cell, path):
             d["target"] = float(t[2:]) if t and t.startswith("<=") else None
             measures[name] = d
             continue
-        # vbuf_bench's own lines (no target yet): median (min) ns/page
-        m = re.match(r"^# vbuf bench:\s+(.*?)\s+(\d+) \((\d+)\) ns/page", line)
-        if m:
-            measures["vbuf: " + m.group(1)] = {
-                "median": float(m.group(2)), "min": float(m.group(3)),
-                "max": None, "base_median": None, "unit": "ns/page",
-                "ratio": None, "target": None, "verdict": "-",
-            }
     return {"cell": cell, "release": release, "measures": measures}
 
 def num(v):
@@ -141,7 +133,7 @@ for cell in $BENCH_CELLS; do
 	MMLENS_TESTS=bench bash "$MMLENS_TOP/scripts/matrix.sh" "$cell" \
 		> "$out" || true
 	# Results and diagnostics other than the benchmark lines (the table).
-	grep -v -e '^ok' -e '^# bench ' -e '^# vbuf bench' "$out" || true
+	grep -v -e '^ok' -e '^# bench ' "$out" || true
 	bench_py table "$cell" "$out" "$MMLENS_BUILD/bench-$cell.json"
 	parts+=("$MMLENS_BUILD/bench-$cell.json")
 done

@@ -9,10 +9,12 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../module/mmlens_uapi.h"
 #include "json.h"
 #include "mmlens.h"
 #include "parse.h"
@@ -21,12 +23,18 @@
 #define FIRST_TEXT_MAX 1024
 
 static const char vbuf_help[] =
-	"usage: mmlens vbuf [--touch N] [--json]\n"
+	"usage: mmlens vbuf [--touch N] [--mode lazy|around|eager] [--json]\n"
 	"\n"
 	"Open and mmap /dev/mmlens (root), read N of its pages (default: all),\n"
 	"check that page i begins with \"mmlens vbuf page i\", and show the\n"
 	"text of the first page and the module's counters (faults, mappings,\n"
-	"opens) from /sys/kernel/debug/mmlens/vbuf before and after.\n";
+	"opens, inserted) from /sys/kernel/debug/mmlens/vbuf before and after.\n"
+	"--mode maps in that mode (default: the module's vbuf_mode): lazy, one\n"
+	"page per fault; around, 16-page windows per fault; eager, everything\n"
+	"at mmap.\n";
+
+static const char *const mode_names[MMLENS_VBUF_NR_MODES] =
+	MMLENS_VBUF_MODE_NAMES;
 
 static int load_stats(struct ctx *c, struct vbuf_stats *vs)
 {
@@ -48,6 +56,8 @@ static int load_stats(struct ctx *c, struct vbuf_stats *vs)
 
 struct vbuf_run {
 	struct vbuf_stats before, after;
+	int want_mode;			/* --mode, or -1 */
+	char mode[16];			/* the mapping's mode, "" if unknown */
 	long touched, bad_page;		/* bad_page: first mismatch or -1 */
 	char first[FIRST_TEXT_MAX];
 };
@@ -95,6 +105,29 @@ static int run(struct ctx *c, long ntouch, struct vbuf_run *r)
 			    "load the mmlens.ko built from the same tree as this tool",
 			    "%s: %s (the loaded module lacks the vmalloc buffer?)",
 			    VBUF_DEV, strerror(errno));
+	}
+	if (r->want_mode >= 0) {
+		__u32 m = (__u32)r->want_mode;
+
+		if (ioctl(fd, MMLENS_VBUF_SET_MODE, &m)) {
+			rc = errno;
+			close(fd);
+			return fail(EXIT_NOMODULE,
+				    "load the mmlens.ko built from the same tree as this tool",
+				    "%s cannot switch to mode %s: %s", VBUF_DEV,
+				    mode_names[r->want_mode], strerror(rc));
+		}
+	}
+	{
+		__u32 m;
+
+		/* A snapshot or an older module: what new opens get. */
+		if (!ioctl(fd, MMLENS_VBUF_GET_MODE, &m) &&
+		    m < MMLENS_VBUF_NR_MODES)
+			snprintf(r->mode, sizeof(r->mode), "%s", mode_names[m]);
+		else
+			snprintf(r->mode, sizeof(r->mode), "%s",
+				 r->before.mode);
 	}
 	len = (size_t)r->before.size;
 	pages = (long)(len / (size_t)psize);
@@ -153,9 +186,9 @@ static void vbuf_text(const struct ctx *c, const struct vbuf_run *r)
 	const char *p;
 
 	fmt_bytes(sz, sizeof(sz), (uint64_t)r->before.size);
-	printf("%s%s: %s in %lld pages; touched %ld%s\n", sgr(c, C_BOLD),
-	       VBUF_DEV, sz, (long long)r->before.pages, r->touched,
-	       sgr(c, C_RESET));
+	printf("%s%s: %s in %lld pages; mode %s; touched %ld%s\n",
+	       sgr(c, C_BOLD), VBUF_DEV, sz, (long long)r->before.pages,
+	       r->mode[0] ? r->mode : "unknown", r->touched, sgr(c, C_RESET));
 	printf("first page:\n");
 	for (p = r->first; *p;) {
 		const char *nl = strchr(p, '\n');
@@ -168,6 +201,7 @@ static void vbuf_text(const struct ctx *c, const struct vbuf_run *r)
 	stat_row(&t, "faults", r->before.faults, r->after.faults);
 	stat_row(&t, "mappings", r->before.mappings, r->after.mappings);
 	stat_row(&t, "opens", r->before.opens, r->after.opens);
+	stat_row(&t, "inserted", r->before.inserted, r->after.inserted);
 	table_print(&t, stdout, c);
 	table_free(&t);
 	if (r->bad_page >= 0)
@@ -182,17 +216,22 @@ static void stats_json(struct json *j, const char *key,
 		       const struct vbuf_stats *s)
 {
 	const char *names[] = { "size", "pages", "faults", "mappings",
-		"opens" };
-	int64_t v[] = { s->size, s->pages, s->faults, s->mappings, s->opens };
+		"opens", "inserted" };
+	int64_t v[] = { s->size, s->pages, s->faults, s->mappings, s->opens,
+		s->inserted };
 	int i;
 
 	json_obj(j, key, 1);
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 6; i++) {
 		if (v[i] < 0)
 			json_null(j, names[i]);
 		else
 			json_i64(j, names[i], v[i]);
 	}
+	if (s->mode[0])
+		json_str(j, "default_mode", s->mode);
+	else
+		json_null(j, "default_mode");
 	json_end_obj(j);
 }
 
@@ -203,6 +242,10 @@ static void vbuf_json(const struct ctx *c, const struct vbuf_run *r)
 	json_init(&j, stdout);
 	json_begin_doc(&j, "vbuf", c->module_version);
 	json_str(&j, "device", VBUF_DEV);
+	if (r->mode[0])
+		json_str(&j, "mode", r->mode);
+	else
+		json_null(&j, "mode");
 	json_i64(&j, "touched", r->touched);
 	json_bool(&j, "headers_ok", r->bad_page < 0);
 	if (r->bad_page >= 0)
@@ -217,13 +260,14 @@ int cmd_vbuf(struct ctx *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "touch", required_argument, NULL, 't' },
+		{ "mode", required_argument, NULL, 'm' },
 		COMMON_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vbuf_run r;
 	long ntouch = -1;
+	int opt, rc, want_mode = -1;
 	char *end;
-	int opt, rc;
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -233,6 +277,14 @@ int cmd_vbuf(struct ctx *c, int argc, char **argv)
 			if (*end || !*optarg || ntouch < 0)
 				return fail(EXIT_USAGE, NULL,
 					    "--touch wants a number of pages");
+			break;
+		case 'm':
+			for (want_mode = 0; want_mode < MMLENS_VBUF_NR_MODES &&
+			     strcmp(optarg, mode_names[want_mode]); want_mode++)
+				;
+			if (want_mode == MMLENS_VBUF_NR_MODES)
+				return fail(EXIT_USAGE, "mmlens vbuf --help",
+					    "--mode wants lazy, around or eager");
 			break;
 		case OPT_HELP:
 			printf("%s\n%s", vbuf_help, common_help);
@@ -251,6 +303,7 @@ int cmd_vbuf(struct ctx *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	memset(&r, 0, sizeof(r));
+	r.want_mode = want_mode;
 	rc = run(c, ntouch, &r);
 	if (rc)
 		return rc;

@@ -892,27 +892,38 @@ int parse_vbuf_stats(const char *buf, size_t len, struct vbuf_stats *vs,
 		     struct parse_err *e)
 {
 	static const char *const keys[] = {
-		"size", "pages", "faults", "mappings", "opens",
+		"size", "pages", "faults", "mappings", "opens", "inserted",
 	};
 	int64_t *field[] = {
 		&vs->size, &vs->pages, &vs->faults, &vs->mappings, &vs->opens,
+		&vs->inserted,
 	};
+	const size_t nkeys = sizeof(keys) / sizeof(keys[0]);
 	char line[LINE_CAP], *cur, *t, *k, *v;
 	struct lines it;
 	size_t i;
 	int r;
 
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < nkeys; i++)
 		*field[i] = -1;
+	vs->mode[0] = '\0';
 	lines_init(&it, buf, len);
 	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
 		cur = line;
 		while ((t = tok(&cur))) {
 			if (split_kv(t, &k, &v))
 				return perr(e, it.no, "expected key=value");
-			for (i = 0; i < 5 && strcmp(k, keys[i]); i++)
+			if (!strcmp(k, "mode")) {
+				if (vs->mode[0] || !*v ||
+				    strlen(v) >= sizeof(vs->mode))
+					return perr(e, it.no,
+						    "bad or repeated mode");
+				strcpy(vs->mode, v);
+				continue;
+			}
+			for (i = 0; i < nkeys && strcmp(k, keys[i]); i++)
 				;
-			if (i == 5)
+			if (i == nkeys)
 				continue;
 			if (*field[i] != -1 || dec_i64(v, field[i]) ||
 			    *field[i] < 0)

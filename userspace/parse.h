@@ -136,9 +136,14 @@ struct vtop_report {
 int parse_vtop(const char *buf, size_t len, struct vtop_report *vt,
 	       struct parse_err *e);
 
-/* debugfs vbuf: key=value lines. -1 for a field the module did not give. */
+/*
+ * debugfs vbuf: key=value lines. -1 for a number the module did not give
+ * (modules before the mapping modes have no inserted=), "" for a missing
+ * mode.
+ */
 struct vbuf_stats {
-	int64_t size, pages, faults, mappings, opens;
+	int64_t size, pages, faults, mappings, opens, inserted;
+	char mode[16];
 };
 
 int parse_vbuf_stats(const char *buf, size_t len, struct vbuf_stats *vs,

@@ -66,3 +66,25 @@ wait_until() {
 	done
 	"$@"
 }
+
+# zram_load: /dev/zram0 from the kernel image's modules (copied by
+# initramfs.sh), or built in (the debug kernel); busybox insmod resolves
+# nothing, so dependencies go first. zram_unload resets the disk and
+# removes what zram_load loaded (nothing when built in).
+zram_load() {
+	for _m in lz4_compress lz4hc_compress zsmalloc zram; do
+		[ -d "/sys/module/$_m" ] && continue
+		_f=$(find /lib/modules -name "$_m.ko" 2>/dev/null | head -n 1)
+		[ -n "$_f" ] || continue
+		insmod "$_f" || { echo "insmod $_f failed"; return 1; }
+		echo "loaded $_f"
+	done
+	[ -e /sys/block/zram0 ] || { echo "no zram0 (zram.ko missing?)"; return 1; }
+}
+
+zram_unload() {
+	echo 1 > /sys/block/zram0/reset 2>/dev/null
+	for _m in zram zsmalloc lz4hc_compress lz4_compress; do
+		rmmod "$_m" 2>/dev/null
+	done
+}

@@ -8,7 +8,7 @@ vbuf_stat() {
 	sed -n "s/^$1=//p" $VDBG/vbuf
 }
 
-vbuf_modes() {
+vbuf_file_modes() {
 	[ -c $VDEV ] || { echo "$VDEV is not a character device"; return 1; }
 	m=$(stat -c %a $VDEV)
 	[ "$m" = 600 ] || { echo "$VDEV mode $m"; return 1; }
@@ -35,6 +35,46 @@ vbuf_cases() {
 	else
 		nok "vbuf: vbuf_test ran every case, exit 0 (exit $rc)"
 	fi
+}
+
+# The three mapping modes (vbuf_modes), with a 1 MiB zram disk for the
+# O_DIRECT checks when the kernel has zram.
+vbuf_mode_cases() {
+	odirect=
+	if zram_load > /tmp/vbuf_zram.out 2>&1 &&
+		echo 1M > /sys/block/zram0/disksize; then
+		odirect=/dev/zram0
+	else
+		diag "vbuf: no zram disk for O_DIRECT: $(tail -n 1 /tmp/vbuf_zram.out)"
+	fi
+	vbuf_modes $odirect > /tmp/vbuf_modes.out 2>&1
+	rc=$?
+	cat /tmp/vbuf_modes.out
+	if [ $rc -eq 0 ] && tail -n 1 /tmp/vbuf_modes.out |
+		grep -q '^TAP # vbuf_modes: done$'; then
+		ok "vbuf: vbuf_modes ran every case, exit 0"
+	else
+		nok "vbuf: vbuf_modes ran every case, exit 0 (exit $rc)"
+	fi
+	[ -n "$odirect" ] && zram_unload
+}
+
+# vbuf_mode_param: the parameter is the mode of new opens, by name.
+vbuf_mode_param() {
+	p=/sys/module/mmlens/parameters/vbuf_mode
+	m=$(stat -c %a $p)
+	[ "$m" = 644 ] || { echo "$p mode $m"; return 1; }
+	[ "$(cat $p)" = lazy ] || { echo "default $(cat $p)"; return 1; }
+	for v in around eager lazy; do
+		echo $v > $p || return 1
+		[ "$(cat $p)" = $v ] && [ "$(vbuf_stat mode)" = $v ] ||
+			{ echo "wrote $v, read $(cat $p) / $(vbuf_stat mode)"; return 1; }
+	done
+	if echo bogus > $p 2>/dev/null; then
+		echo "bogus accepted"
+		return 1
+	fi
+	[ "$(cat $p)" = lazy ]
 }
 
 # vbuf_hold_start MODE: a background vbuf_hold holding the device.
@@ -81,6 +121,20 @@ vbuf_unload_while() {
 	check "vbuf: insmod again ($2)" insmod $KO
 }
 
+# vbuf_bad_param NAME=VALUE: insmod refuses it with EINVAL, leaves nothing.
+vbuf_bad_param() {
+	if insmod $KO "$1" > /tmp/vbuf_insmod.out 2>&1; then
+		echo "insmod accepted $1"
+		rmmod mmlens
+		return 1
+	fi
+	cat /tmp/vbuf_insmod.out
+	grep -q 'Invalid argument' /tmp/vbuf_insmod.out || return 1
+	for p in $VDEV /proc/mmlens $VDBG /sys/module/mmlens; do
+		[ ! -e "$p" ] || { echo "$p left behind"; return 1; }
+	done
+}
+
 # vbuf_bad_size VALUE: insmod refuses it with EINVAL and leaves nothing.
 vbuf_bad_size() {
 	before=$(dmesg | grep -c vbuf_size)
@@ -121,20 +175,35 @@ vbuf_bad_sizes() {
 		check "vbuf: insmod vbuf_size=$v: EINVAL, nothing left behind" \
 			vbuf_bad_size "$v"
 	done
+	check "vbuf: insmod vbuf_mode=bogus: EINVAL, nothing left behind" \
+		vbuf_bad_param vbuf_mode=bogus
 	check "vbuf: vbuf_size=5000 rounds up to 2 pages" vbuf_rounding
 	check "vbuf: insmod with the default size" insmod $KO
-	check "vbuf: default size=4194304 pages=1024, counters 0" \
+	check "vbuf: default size=4194304 pages=1024 mode=lazy, counters 0" \
 		sh -c "cat $VDBG/vbuf; grep -qx size=4194304 $VDBG/vbuf &&
 			grep -qx pages=1024 $VDBG/vbuf &&
 			grep -qx faults=0 $VDBG/vbuf &&
-			grep -qx mappings=0 $VDBG/vbuf && grep -qx opens=0 $VDBG/vbuf"
+			grep -qx mappings=0 $VDBG/vbuf && grep -qx opens=0 $VDBG/vbuf &&
+			grep -qx mode=lazy $VDBG/vbuf && grep -qx inserted=0 $VDBG/vbuf"
 }
 
-check "vbuf: /dev/mmlens 0600, debugfs vbuf and vbuf_pfns 0400" vbuf_modes
+check "vbuf: /dev/mmlens 0600, debugfs vbuf and vbuf_pfns 0400" vbuf_file_modes
 check "vbuf: vbuf_pfns has one line per page" \
 	test "$(wc -l < $VDBG/vbuf_pfns)" = "$(vbuf_stat pages)"
 check "vbuf: unprivileged open EACCES, root reads" vbuf_unprivileged
 vbuf_cases
+vbuf_mode_cases
+check "vbuf: vbuf_mode parameter 0644: lazy, around, eager by name; bogus refused" \
+	vbuf_mode_param
 vbuf_unload_while open "while open" 0 1
 vbuf_unload_while map "while mapped, fd closed" 1 1
+# The module stays pinned by a mapping of each mode; the holder maps with
+# the parameter's mode (eager: pages inserted at mmap).
+for m in around eager; do
+	if rmmod mmlens && insmod $KO vbuf_mode=$m; then
+		vbuf_unload_while map "while mapped ($m), fd closed" 1 1
+	else
+		nok "vbuf: reload with vbuf_mode=$m"
+	fi
+done
 vbuf_bad_sizes

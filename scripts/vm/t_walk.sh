@@ -16,16 +16,9 @@ walk_files() {
 	done
 }
 
-# zram swap from the kernel image's modules (copied by initramfs.sh);
-# busybox insmod resolves nothing, so dependencies go first.
+# zram swap (zram_load: scripts/vm/lib.sh).
 walk_swap_on() {
-	for m in lz4_compress lz4hc_compress zsmalloc zram; do
-		f=$(find /lib/modules -name "$m.ko" 2>/dev/null | head -n 1)
-		[ -n "$f" ] || continue
-		insmod "$f" || { echo "insmod $f failed"; return 1; }
-		echo "loaded $f"
-	done
-	[ -e /sys/block/zram0 ] || { echo "no zram0 (zram.ko missing?)"; return 1; }
+	zram_load || return 1
 	echo 64M > /sys/block/zram0/disksize &&
 		mkswap /dev/zram0 && swapon /dev/zram0 &&
 		grep zram0 /proc/swaps
@@ -33,9 +26,7 @@ walk_swap_on() {
 
 walk_swap_off() {
 	swapoff /dev/zram0 2>/dev/null
-	for m in zram zsmalloc lz4hc_compress lz4_compress; do
-		rmmod "$m" 2>/dev/null
-	done
+	zram_unload
 }
 
 # walk_run OUTFILE CMD...: run a checker, turn its lines into TAP lines;

@@ -417,6 +417,17 @@ static void t_vbuf_stats(void)
 	expect(PARSE(parse_vbuf_stats, "size=-1\npages=1\n", &s, &e) == -1,
 	       "negative");
 	expect(PARSE(parse_vbuf_stats, "size 1\n", &s, &e) == -1, "no =");
+	expect(!PARSE(parse_vbuf_stats, "size=4096\npages=1\nfaults=3\n"
+		      "mappings=0\nopens=1\nmode=around\ninserted=48\n",
+		      &s, &e) && s.inserted == 48 && !strcmp(s.mode, "around"),
+	       "mode and inserted");
+	expect(!PARSE(parse_vbuf_stats, "size=4096\npages=1\n", &s, &e) &&
+	       s.inserted == -1 && !s.mode[0], "no mode, no inserted");
+	expect(PARSE(parse_vbuf_stats, "size=4096\npages=1\nmode=a\nmode=b\n",
+		     &s, &e) == -1, "repeated mode");
+	expect(PARSE(parse_vbuf_stats, "size=4096\npages=1\n"
+		     "mode=aaaaaaaaaaaaaaaaaaaaaaaa\n", &s, &e) == -1,
+	       "mode too long");
 }
 
 static char *capture(void (*fn)(FILE *f))

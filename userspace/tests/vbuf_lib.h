@@ -19,10 +19,24 @@
 #include "../../module/mmlens_uapi.h"
 #include "../parse.h"
 
+static const char *const vbuf_mode_name[MMLENS_VBUF_NR_MODES] =
+	MMLENS_VBUF_MODE_NAMES;
+
+/* The mode called name, or -1. */
+static inline int vbuf_mode_index(const char *name)
+{
+	int m;
+
+	for (m = 0; m < MMLENS_VBUF_NR_MODES; m++)
+		if (!strcmp(name, vbuf_mode_name[m]))
+			return m;
+	return -1;
+}
+
 /*
  * MMLENS_VBUF_STATS through ../parse.c's parse_vbuf_stats(), and strictly:
- * the file must be exactly these five keys, in this order, one key=value
- * per line, as the values parsed print back. Returns 0, or -1 with a
+ * the file must be exactly these seven keys, in this order, one key=value
+ * per line, as the values parsed print back, and mode one of the names. Returns 0, or -1 with a
  * reason in why.
  */
 static inline int vbuf_stats_read(struct vbuf_stats *s, char *why,
@@ -48,15 +62,25 @@ static inline int vbuf_stats_read(struct vbuf_stats *s, char *why,
 		return -1;
 	}
 	snprintf(want, sizeof(want),
-		 "size=%lld\npages=%lld\nfaults=%lld\nmappings=%lld\nopens=%lld\n",
+		 "size=%lld\npages=%lld\nfaults=%lld\nmappings=%lld\nopens=%lld\nmode=%s\ninserted=%lld\n",
 		 (long long)s->size, (long long)s->pages, (long long)s->faults,
-		 (long long)s->mappings, (long long)s->opens);
-	if (strcmp(buf, want)) {
-		snprintf(why, whylen, "not the five key=value lines: %.100s",
+		 (long long)s->mappings, (long long)s->opens, s->mode,
+		 (long long)s->inserted);
+	if (strcmp(buf, want) || vbuf_mode_index(s->mode) < 0) {
+		snprintf(why, whylen, "not the seven key=value lines: %.100s",
 			 buf);
 		return -1;
 	}
 	return 0;
+}
+
+static inline unsigned long vbuf_inserted(void)
+{
+	struct vbuf_stats s = { 0 };
+	char why[160];
+
+	return vbuf_stats_read(&s, why, sizeof(why)) ? (unsigned long)-1 :
+							(unsigned long)s.inserted;
 }
 
 /* The faults counter, or (unsigned long)-1 when the file cannot be read. */

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -118,7 +119,7 @@ static void case_stats_format(void)
 	char why[160] = "";
 	int r = vbuf_stats_read(&s, why, sizeof(why));
 
-	if (!check("stats: size, pages, faults, mappings, opens, one key=value per line",
+	if (!check("stats: size, pages, faults, mappings, opens, mode, inserted, one key=value per line",
 		   !r, "%s", why))
 		return;
 	check("stats: size == pages * page size, >= 64 pages",
@@ -811,6 +812,14 @@ int main(void)
 		return 1;
 	check("stats: opens == 1 with the device open", vbuf_opens() == 1,
 	      "opens %ld", vbuf_opens());
+	{
+		/* These cases count faults of lazy mappings. */
+		__u32 lazy = MMLENS_VBUF_LAZY;
+
+		check("SET_MODE lazy for this descriptor",
+		      !ioctl(vfd, MMLENS_VBUF_SET_MODE, &lazy), "ioctl: %s",
+		      strerror(errno));
+	}
 	pfns = vbuf_pfns_read(npages, why, sizeof(why));
 	if (!check("vbuf_pfns: one '<index> <pfn-hex>' line per page",
 		   pfns != NULL, "%s", why))
