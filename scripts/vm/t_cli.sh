@@ -367,13 +367,42 @@ cli_vbuf_counts() {
 	[ -n "$a" ] && [ $((a - b)) = 3 ]
 }
 
+# cli_vbuf_delta KEY: after - before of KEY in /tmp/cli.out (vbuf --json).
+cli_vbuf_delta() {
+	_b=$(sed -n "s/.*\"before\": {[^}]*\"$1\": \([0-9]*\).*/\1/p" /tmp/cli.out)
+	_a=$(sed -n "s/.*\"after\": {[^}]*\"$1\": \([0-9]*\).*/\1/p" /tmp/cli.out)
+	[ -n "$_a" ] && [ -n "$_b" ] && echo $((_a - _b))
+}
+
+# --mode: eager maps the whole buffer at mmap (no fault), around 32
+# touched pages in 2 or 3 windows (the tool's mapping need not be
+# aligned to one), each at least 32 pages inserted.
+cli_vbuf_modes() {
+	pages=$(sed -n 's/^pages=//p' $CD/vbuf)
+	cli_rc 0 $CLI vbuf --mode eager --touch 32 --json || return 1
+	grep -q '"mode": "eager"' /tmp/cli.out || return 1
+	f=$(cli_vbuf_delta faults) i=$(cli_vbuf_delta inserted)
+	echo "eager: faults +$f inserted +$i of $pages pages"
+	[ "$f" = 0 ] && [ "$i" = "$pages" ] || return 1
+	cli_rc 0 $CLI vbuf --mode around --touch 32 --json || return 1
+	grep -q '"mode": "around"' /tmp/cli.out || return 1
+	f=$(cli_vbuf_delta faults) i=$(cli_vbuf_delta inserted)
+	echo "around: faults +$f inserted +$i"
+	[ "$f" -ge 2 ] && [ "$f" -le 3 ] && [ "$i" -ge 32 ] && [ "$i" -le 48 ] ||
+		return 1
+	cli_rc 1 $CLI vbuf --mode bogus
+}
+
 cli_vbuf() {
 	if [ ! -e /dev/mmlens ] || [ ! -e $CD/vbuf ]; then
 		skip "cli: vbuf counts 3 faults for --touch 3" "no /dev/mmlens in this module"
+		skip "cli: vbuf --mode eager and around: their counts; bogus exit 1" "no /dev/mmlens in this module"
 		skip "cli: vbuf text and exit 3 non-root" "no /dev/mmlens in this module"
 		return
 	fi
 	check "cli: vbuf counts 3 faults for --touch 3" cli_vbuf_counts
+	check "cli: vbuf --mode eager and around: their counts; bogus exit 1" \
+		cli_vbuf_modes
 	check "cli: vbuf text and exit 3 non-root" sh -c \
 		"$CLI vbuf --touch 1 | grep -q 'mmlens vbuf page 0' &&
 		 { runas 65534 $CLI vbuf; [ \$? = 3 ]; }"
