@@ -5,6 +5,15 @@
  * Creates /proc/mmlens and /sys/kernel/debug/mmlens and lets each part
  * put its files there. Teardown removes the files before anything they
  * read goes away: proc_remove() waits for readers in progress.
+ *
+ * Init order: a failed init frees the module at once, whatever module
+ * references open files hold, so no file whose operations live in the
+ * module (a debugfs file or /dev/mmlens: their ->release would run freed
+ * code at the opener's close()) may exist before the last step that can
+ * fail. So: allocations first; then /proc, which is safe to unwind
+ * (proc_remove() runs down open files itself and proc_ops carry no module
+ * reference); then misc_register(), the last step that can fail; then
+ * debugfs, whose failures init ignores.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,35 +37,39 @@ static int __init mmlens_init(void)
 {
 	int err;
 
-	mmlens_proc = proc_mkdir("mmlens", NULL);
-	if (!mmlens_proc)
-		return -ENOMEM;
+	err = mmlens_vbuf_alloc();
+	if (err)
+		return err;
 
+	mmlens_proc = proc_mkdir("mmlens", NULL);
+	if (!mmlens_proc) {
+		err = -ENOMEM;
+		goto err_vbuf;
+	}
 	if (!proc_create_single("version", 0444, mmlens_proc, version_show)) {
 		err = -ENOMEM;
 		goto err_proc;
 	}
-
 	err = mmlens_frag_init(mmlens_proc);
+	if (err)
+		goto err_proc;
+
+	err = mmlens_vbuf_register();
 	if (err)
 		goto err_proc;
 
 	/* debugfs return values are deliberately not checked. */
 	mmlens_debugfs = debugfs_create_dir("mmlens", NULL);
 	mmlens_walk_files_init(mmlens_debugfs);
-
-	err = mmlens_vbuf_init(mmlens_debugfs);
-	if (err)
-		goto err_debugfs;
+	mmlens_vbuf_files_init(mmlens_debugfs);
 
 	pr_info("loaded, version " MMLENS_VERSION "\n");
 	return 0;
 
-err_debugfs:
-	debugfs_remove(mmlens_debugfs);
-	mmlens_walk_files_exit();
 err_proc:
 	proc_remove(mmlens_proc);
+err_vbuf:
+	mmlens_vbuf_free();
 	return err;
 }
 
@@ -66,7 +79,8 @@ static void __exit mmlens_exit(void)
 	debugfs_remove(mmlens_debugfs);
 	proc_remove(mmlens_proc);
 	mmlens_walk_files_exit();
-	mmlens_vbuf_exit();
+	mmlens_vbuf_unregister();
+	mmlens_vbuf_free();
 }
 
 module_init(mmlens_init);

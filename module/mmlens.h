@@ -18,8 +18,14 @@ int mmlens_frag_init(struct proc_dir_entry *dir);
 void mmlens_walk_files_init(struct dentry *dbg);
 void mmlens_walk_files_exit(void);
 
-/* /dev/mmlens and debugfs vbuf (vbuf.c). */
-int mmlens_vbuf_init(struct dentry *dbg);
-void mmlens_vbuf_exit(void);
+/*
+ * /dev/mmlens and debugfs vbuf, vbuf_pfns (vbuf.c): the buffer, then the
+ * device (the last step of init that can fail), then the debugfs files.
+ */
+int mmlens_vbuf_alloc(void);
+int mmlens_vbuf_register(void);
+void mmlens_vbuf_files_init(struct dentry *dbg);
+void mmlens_vbuf_unregister(void);
+void mmlens_vbuf_free(void);
 
 #endif /* MMLENS_H */

@@ -12,6 +12,16 @@
  * to a struct pid reference; a reused number never redirects a report.
  * Each read from offset 0 resolves that pid to a task and takes a
  * reference on its mm (get_task_mm), not on the task, for the walk.
+ *
+ * Input: one write() carries one whole input (at most MMLENS_INPUT_MAX - 1
+ * bytes, no NUL) and must start at file position 0; it moves the position
+ * past what it consumed. A write at any other position is the tail of an
+ * input split over several writes (dd bs=1, a short write retried): it
+ * fails with EINVAL and undoes what this fd's write at position 0 set, so
+ * a split input never leaves its first piece applied. An fd's own pid is
+ * bound once, like /proc/PID/pagemap's mm at open: writing another pid to
+ * it fails with EBUSY, so an fd handed to a less privileged process (it
+ * keeps the opener's access) cannot be pointed at other processes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -35,28 +45,54 @@
 
 enum report_kind { REPORT_VMAS, REPORT_PAGETABLE, REPORT_VTOP };
 
+/* Bytes of one write to target, vmas, pagetable or vtop, plus one. */
+#define MMLENS_INPUT_MAX 64
+
 /* The global target, set through the target file. */
 static DEFINE_MUTEX(target_lock);
 static struct pid *target_pid;
 
+/* What a write set, kept to undo it when the tail of its input comes. */
+struct input_undo {
+	bool armed;		/* the last write on this fd was at 0 */
+	struct pid *pid;	/* reference to the value it replaced */
+	unsigned long addr;
+	bool have_addr;
+};
+
 struct report {
 	enum report_kind kind;
 	struct mutex lock;	/* serialises read and write on this fd */
-	struct pid *pid;	/* written on this fd; else the global target */
+	struct pid *pid;	/* bound on this fd; else the global target */
 	unsigned long addr;	/* vtop */
 	bool have_addr;
 	bool valid;		/* out holds the report for the current input */
+	struct input_undo undo;
 	struct mmlens_textbuf out;
 };
 
-/* Copies a short write from user space as a trimmed C string. */
+/* An open target file: only what undoing a split input needs. */
+struct target_file {
+	struct mutex lock;
+	struct pid *set;	/* what this fd's last write made the target */
+				/* (a reference: compared, never followed) */
+	struct input_undo undo;
+};
+
+/*
+ * Copies one write as a trimmed C string: EINVAL when empty, too long or
+ * holding a NUL byte (the string would end early and parse as something
+ * shorter).
+ */
 static int copy_input(const char __user *ubuf, size_t count, char *buf,
-		      size_t size, char **str)
+		      char **str)
 {
-	if (!count || count >= size)
+	if (!count || count >= MMLENS_INPUT_MAX)
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
+	if (memchr(buf, '\0', count))
+		return -EINVAL;
 	buf[count] = '\0';
 	*str = strim(buf);
 	return 0;
@@ -111,16 +147,32 @@ static int mmlens_access_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
+static void undo_drop(struct input_undo *u)
+{
+	put_pid(u->pid);
+	memset(u, 0, sizeof(*u));
+}
+
 /* ---- target ---- */
 
 static ssize_t target_read(struct file *file, char __user *ubuf,
 			   size_t count, loff_t *ppos)
 {
+	struct target_file *t = file->private_data;
 	struct task_struct *task = NULL;
 	char comm[TASK_COMM_LEN];
 	struct pid *pid;
 	char buf[64];
 	int len;
+
+	/* The first read after a write starts at 0 and ends its input. */
+	if (mutex_lock_interruptible(&t->lock))
+		return -EINTR;
+	if (t->undo.armed) {
+		*ppos = 0;
+		undo_drop(&t->undo);
+	}
+	mutex_unlock(&t->lock);
 
 	pid = get_target();
 	if (pid)
@@ -137,29 +189,93 @@ static ssize_t target_read(struct file *file, char __user *ubuf,
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
+/*
+ * The tail of a split input: put back the target this fd's write at 0
+ * replaced, unless someone has set another one since.
+ */
+static void target_undo(struct target_file *t)
+{
+	struct pid *drop = NULL;
+
+	if (!t->undo.armed)
+		return;
+	mutex_lock(&target_lock);
+	if (target_pid == t->set) {
+		drop = target_pid;
+		target_pid = t->undo.pid;
+		t->undo.pid = NULL;
+	}
+	mutex_unlock(&target_lock);
+	put_pid(drop);
+	undo_drop(&t->undo);
+}
+
 static ssize_t target_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
-	struct pid *pid, *old;
-	char buf[32], *str;
+	struct target_file *t = file->private_data;
+	char buf[MMLENS_INPUT_MAX], *str;
+	struct pid *pid;
 	int ret;
 
-	ret = copy_input(ubuf, count, buf, sizeof(buf), &str);
+	if (mutex_lock_interruptible(&t->lock))
+		return -EINTR;
+	if (*ppos) {
+		target_undo(t);
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = copy_input(ubuf, count, buf, &str);
 	if (!ret)
 		ret = resolve_pid(str, &pid);
 	if (ret)
-		return ret;
+		goto out;
+	undo_drop(&t->undo);
 	mutex_lock(&target_lock);
-	old = target_pid;
+	t->undo.pid = target_pid;	/* our reference now */
 	target_pid = pid;
 	mutex_unlock(&target_lock);
-	put_pid(old);
-	return count;
+	put_pid(t->set);
+	t->set = get_pid(pid);
+	t->undo.armed = true;
+	*ppos = count;
+	ret = count;
+out:
+	mutex_unlock(&t->lock);
+	return ret;
+}
+
+static int target_open(struct inode *inode, struct file *file)
+{
+	struct target_file *t;
+	int ret;
+
+	ret = mmlens_access_open(inode, file);
+	if (ret)
+		return ret;
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	mutex_init(&t->lock);
+	file->private_data = t;
+	return 0;
+}
+
+static int target_release(struct inode *inode, struct file *file)
+{
+	struct target_file *t = file->private_data;
+
+	undo_drop(&t->undo);
+	put_pid(t->set);
+	mutex_destroy(&t->lock);
+	kfree(t);
+	return 0;
 }
 
 static const struct file_operations target_fops = {
 	.owner = THIS_MODULE,
-	.open = mmlens_access_open,
+	.open = target_open,
+	.release = target_release,
 	.read = target_read,
 	.write = target_write,
 	.llseek = default_llseek,
@@ -247,12 +363,16 @@ static ssize_t report_read(struct file *file, char __user *ubuf,
 	if (mutex_lock_interruptible(&r->lock))
 		return -EINTR;
 	if (*ppos == 0 || !r->valid) {
+		/* The first read after a write starts the new report. */
+		*ppos = 0;
 		r->valid = false;
 		ret = report_generate(r);
 		if (ret)
 			goto out;
 		r->valid = true;
 	}
+	/* The input is complete once read: no tail can follow it now. */
+	undo_drop(&r->undo);
 	ret = simple_read_from_buffer(ubuf, count, ppos, r->out.data,
 				      r->out.len);
 out:
@@ -264,45 +384,74 @@ out:
  * vmas/pagetable take "PID"; vtop takes "ADDR" or "PID ADDR" (pid in
  * decimal, address in hex with or without 0x).
  */
+/* The tail of a split input: back to what this fd had before its head. */
+static void report_undo(struct report *r)
+{
+	if (!r->undo.armed)
+		return;
+	put_pid(r->pid);
+	r->pid = r->undo.pid;
+	r->addr = r->undo.addr;
+	r->have_addr = r->undo.have_addr;
+	r->undo.pid = NULL;
+	undo_drop(&r->undo);
+	r->valid = false;
+}
+
 static ssize_t report_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
 	struct report *r = file->private_data;
-	char buf[64], *str, *tok;
+	char buf[MMLENS_INPUT_MAX], *str, *tok;
 	struct pid *pid = NULL;
 	unsigned long addr = 0;
 	int ret;
 
-	ret = copy_input(ubuf, count, buf, sizeof(buf), &str);
+	if (mutex_lock_interruptible(&r->lock))
+		return -EINTR;
+	if (*ppos) {
+		report_undo(r);
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = copy_input(ubuf, count, buf, &str);
 	if (ret)
-		return ret;
+		goto out;
 	if (r->kind == REPORT_VTOP)
 		ret = mmlens_parse_vtop(str, &tok, &addr);
 	else
 		ret = mmlens_parse_report(str, &tok);
-	if (ret)
-		return ret;
-	if (tok) {
+	if (!ret && tok)
 		ret = resolve_pid(tok, &pid);
-		if (ret)
-			return ret;
+	if (ret)
+		goto out;
+	/* Bound once: the same process again is fine, another is not. */
+	if (pid && r->pid && pid != r->pid) {
+		put_pid(pid);
+		ret = -EBUSY;
+		goto out;
 	}
 
-	if (mutex_lock_interruptible(&r->lock)) {
-		put_pid(pid);
-		return -EINTR;
-	}
+	undo_drop(&r->undo);
+	r->undo.armed = true;
+	r->undo.addr = r->addr;
+	r->undo.have_addr = r->have_addr;
 	if (pid) {
-		put_pid(r->pid);
+		r->undo.pid = r->pid;	/* NULL, or the same pid */
 		r->pid = pid;
+	} else {
+		r->undo.pid = get_pid(r->pid);
 	}
 	if (r->kind == REPORT_VTOP) {
 		r->addr = addr;
 		r->have_addr = true;
 	}
 	r->valid = false;
+	*ppos = count;
+	ret = count;
+out:
 	mutex_unlock(&r->lock);
-	return count;
+	return ret;
 }
 
 static int report_open(struct inode *inode, struct file *file)
@@ -327,6 +476,7 @@ static int report_release(struct inode *inode, struct file *file)
 	struct report *r = file->private_data;
 
 	put_pid(r->pid);
+	undo_drop(&r->undo);
 	mmlens_textbuf_free(&r->out);
 	mutex_destroy(&r->lock);
 	kfree(r);

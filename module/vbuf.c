@@ -16,6 +16,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -27,6 +28,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 #include <linux/vmalloc.h>
 
 #include "compat.h"
@@ -220,7 +222,27 @@ static const struct seq_operations vbuf_pfns_sops = {
 	.stop = vbuf_pfns_stop,
 	.show = vbuf_pfns_show,
 };
-DEFINE_SEQ_ATTRIBUTE(vbuf_pfns);
+
+/*
+ * PFNs of pages user space can write: the walker files' rule (report.c),
+ * CAP_SYS_ADMIN in the initial user namespace checked against the
+ * opener's credentials, not only the 0400 mode a root without the
+ * capability (a container with debugfs) also passes.
+ */
+static int vbuf_pfns_open(struct inode *inode, struct file *file)
+{
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+	return seq_open(file, &vbuf_pfns_sops);
+}
+
+static const struct file_operations vbuf_pfns_fops = {
+	.owner = THIS_MODULE,
+	.open = vbuf_pfns_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release,
+};
 
 /* Writes each page's header line and records its struct page. */
 static void vbuf_fill(void)
@@ -236,10 +258,9 @@ static void vbuf_fill(void)
 	}
 }
 
-int mmlens_vbuf_init(struct dentry *dbg)
+/* The buffer: nothing user-visible yet, so a failure here is harmless. */
+int mmlens_vbuf_alloc(void)
 {
-	int err;
-
 	/* Checked before rounding, so PAGE_ALIGN() cannot wrap. */
 	if (!vbuf_size || vbuf_size > MMLENS_VBUF_MAX_SIZE) {
 		pr_err("vbuf_size=%lu is out of range: must be 1..%lu bytes\n",
@@ -269,38 +290,38 @@ int mmlens_vbuf_init(struct dentry *dbg)
 	if (!vbuf.page) {
 		pr_err("cannot allocate the page array for vbuf_size=%lu\n",
 		       vbuf_size);
-		err = -ENOMEM;
-		goto err_free;
+		mmlens_vbuf_free();
+		return -ENOMEM;
 	}
 	vbuf_fill();
-
-	err = misc_register(&vbuf_misc);
-	if (err) {
-		pr_err("cannot register /dev/%s: %d\n", vbuf_misc.name, err);
-		goto err_free;
-	}
-
-	/*
-	 * Last, and debugfs return values are deliberately not checked: on
-	 * failure main.c removes the directory only after we return, so no
-	 * file may exist that reads a buffer we already freed.
-	 */
-	debugfs_create_file("vbuf", 0400, dbg, NULL, &vbuf_stats_fops);
-	debugfs_create_file("vbuf_pfns", 0400, dbg, NULL, &vbuf_pfns_fops);
 	return 0;
+}
 
-err_free:
-	kvfree(vbuf.page);
-	vbuf.page = NULL;
-	vfree(vbuf.mem);
-	vbuf.mem = NULL;
+/* /dev/mmlens: the last step of init that can fail (main.c). */
+int mmlens_vbuf_register(void)
+{
+	int err = misc_register(&vbuf_misc);
+
+	if (err)
+		pr_err("cannot register /dev/%s: %d\n", vbuf_misc.name, err);
 	return err;
 }
 
-/* main.c has removed the debugfs files; no file of ours is open. */
-void mmlens_vbuf_exit(void)
+/* debugfs return values are deliberately not checked. */
+void mmlens_vbuf_files_init(struct dentry *dbg)
+{
+	debugfs_create_file("vbuf", 0400, dbg, NULL, &vbuf_stats_fops);
+	debugfs_create_file("vbuf_pfns", 0400, dbg, NULL, &vbuf_pfns_fops);
+}
+
+/* After the debugfs files are gone; no file of the device is open. */
+void mmlens_vbuf_unregister(void)
 {
 	misc_deregister(&vbuf_misc);
+}
+
+void mmlens_vbuf_free(void)
+{
 	kvfree(vbuf.page);
 	vbuf.page = NULL;
 	vfree(vbuf.mem);

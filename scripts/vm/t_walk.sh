@@ -196,6 +196,18 @@ walk_passfd() {
 	expect_line "fresh=EPERM passed=ok" pt_probe passfd $W/target "$pid"
 }
 
+# walk_dd_target PID: the target set, then a pid written a byte at a time.
+walk_dd_target() {
+	echo "$1" > $W/target || return 1
+	if printf '1%s' "$1" | dd bs=1 of=$W/target 2> /tmp/dd.err; then
+		echo "dd succeeded"
+		return 1
+	fi
+	cat /tmp/dd.err
+	grep -q 'Invalid argument' /tmp/dd.err &&
+		[ "$(cut -d' ' -f1 $W/target)" = "$1" ]
+}
+
 walk_pidns() {
 	if ! unshare -p -f true 2>/dev/null; then
 		skip "walk: pid namespace" "unshare -p -f does not work here"
@@ -302,6 +314,18 @@ check "walk: without CAP_SYS_ADMIN EPERM, as nobody EACCES" \
 check "walk: fd opened with CAP_SYS_ADMIN works after dropping it" \
 	walk_passfd "$PPID_" "$PADDR"
 walk_pidns
+# Hostile and split input, offsets, rebinding, fd passing (the C table is
+# docs/security.md's); then the issue's own example with dd.
+inputcheck > /tmp/input.out 2>&1
+rc=$?
+cat /tmp/input.out
+if [ $rc -eq 0 ] && tail -n 1 /tmp/input.out | grep -q '^TAP # inputcheck: done$'; then
+	ok "walk: inputcheck ran every case, exit 0"
+else
+	nok "walk: inputcheck ran every case, exit 0 (exit $rc)"
+fi
+check "walk: printf PID | dd bs=1 of=target fails and leaves the target alone" \
+	walk_dd_target "$PPID_"
 for f in pagetable vmas; do
 	pt_probe race $W/$f 30 > /tmp/race.out 2>&1
 	diag "walk: race $f: $(head -n 1 /tmp/race.out)"
