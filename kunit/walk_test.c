@@ -456,7 +456,7 @@ static void expect_vtop(struct kunit *test, struct mm_struct *mm,
 {
 	struct mmlens_textbuf tb = {};
 
-	KUNIT_ASSERT_EQ(test, mmlens_report_vtop(mm, addr, &tb), 0);
+	KUNIT_ASSERT_EQ(test, mmlens_report_vtop(mm, addr, false, &tb), 0);
 	KUNIT_EXPECT_NOT_NULL_MSG(test, strnstr(tb.data, want, tb.len),
 				  "vtop %lx: no \"%s\" in:\n%.*s", addr, want,
 				  (int)tb.len, tb.data);

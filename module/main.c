@@ -51,6 +51,8 @@ static int __init mmlens_init(void)
 		goto err_proc;
 	}
 	err = mmlens_frag_init(mmlens_proc);
+	if (!err)
+		err = mmlens_walk_proc_init(mmlens_proc);
 	if (err)
 		goto err_proc;
 
@@ -68,6 +70,8 @@ static int __init mmlens_init(void)
 
 err_proc:
 	proc_remove(mmlens_proc);
+	/* A target may have been set through /proc meanwhile. */
+	mmlens_walk_files_exit();
 err_vbuf:
 	mmlens_vbuf_free();
 	return err;

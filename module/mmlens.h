@@ -10,11 +10,12 @@ struct dentry;
 struct proc_dir_entry;
 
 /* Bumped with every change of a file format; /proc/mmlens/version. */
-#define MMLENS_VERSION "0.1.0"
+#define MMLENS_VERSION "0.2.0"
 
 int mmlens_frag_init(struct proc_dir_entry *dir);
 
-/* debugfs target, vmas, pagetable, vtop (report.c). */
+/* target, vmas, pagetable, vtop in /proc/mmlens and debugfs (report.c). */
+int mmlens_walk_proc_init(struct proc_dir_entry *dir);
 void mmlens_walk_files_init(struct dentry *dbg);
 void mmlens_walk_files_exit(void);
 

@@ -1,7 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * report.c - /sys/kernel/debug/mmlens/{target,vmas,pagetable,vtop}: who is
- * looked at, who may look, and the file plumbing of the walk reports.
+ * report.c - target, vmas, pagetable, vtop, in /proc/mmlens and in
+ * /sys/kernel/debug/mmlens: who is looked at, who may look, and the file
+ * plumbing of the walk reports.
+ *
+ * Two homes, one set of handlers: under kernel lockdown (Secure Boot)
+ * debugfs refuses to open any file with a write bit, so the same files
+ * are in /proc/mmlens, which lockdown does not fence; debugfs keeps them
+ * where it allows. The proc ones hold no module reference (proc_ops have
+ * no owner): rmmod is not refused by an open one, and proc_remove() runs
+ * down the open ones (calling our release) before the module goes, after
+ * which they read as EIO.
  *
  * Access: every file here shows PFNs, so open requires CAP_SYS_ADMIN in
  * the initial user namespace, checked once against the opener's
@@ -30,9 +39,11 @@
 #include <linux/fs.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
+#include <linux/proc_fs.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -281,6 +292,14 @@ static const struct file_operations target_fops = {
 	.llseek = default_llseek,
 };
 
+static const struct proc_ops target_proc_ops = {
+	.proc_open = target_open,
+	.proc_release = target_release,
+	.proc_read = target_read,
+	.proc_write = target_write,
+	.proc_lseek = default_llseek,
+};
+
 /* ---- vmas, pagetable, vtop ---- */
 
 /*
@@ -303,6 +322,18 @@ static bool target_gone(struct pid *pid)
 	task_unlock(task);
 	put_task_struct(task);
 	return gone;
+}
+
+/*
+ * Kernel lockdown at confidentiality: may vtop show the physical
+ * addresses of page-table pages? Asked per vtop read with the reason
+ * whose rule it follows, reading kernel memory's layout as /proc/kcore
+ * would (lockdown logs, rate-limited, "/proc/kcore access is restricted"
+ * for it). PFNs of user pages stay visible, as in pagemap.
+ */
+static bool hide_tables(void)
+{
+	return security_locked_down(LOCKDOWN_KCORE) != 0;
 }
 
 static int report_generate(struct report *r)
@@ -342,7 +373,7 @@ static int report_generate(struct report *r)
 		ret = mmlens_report_pagetable(mm, pid_vnr(pid), comm, &r->out);
 		break;
 	default:
-		ret = mmlens_report_vtop(mm, r->addr, &r->out);
+		ret = mmlens_report_vtop(mm, r->addr, hide_tables(), &r->out);
 		break;
 	}
 	/* A target that exited meanwhile gets ESRCH, not a stale report. */
@@ -454,7 +485,8 @@ out:
 	return ret;
 }
 
-static int report_open(struct inode *inode, struct file *file)
+static int report_open(struct inode *inode, struct file *file,
+		       enum report_kind kind)
 {
 	struct report *r;
 	int ret;
@@ -465,10 +497,22 @@ static int report_open(struct inode *inode, struct file *file)
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	r->kind = (enum report_kind)(uintptr_t)inode->i_private;
+	r->kind = kind;
 	mutex_init(&r->lock);
 	file->private_data = r;
 	return 0;
+}
+
+static int report_debugfs_open(struct inode *inode, struct file *file)
+{
+	return report_open(inode, file,
+			   (enum report_kind)(uintptr_t)inode->i_private);
+}
+
+static int report_proc_open(struct inode *inode, struct file *file)
+{
+	return report_open(inode, file,
+			   (enum report_kind)(uintptr_t)pde_data(inode));
 }
 
 static int report_release(struct inode *inode, struct file *file)
@@ -485,12 +529,34 @@ static int report_release(struct inode *inode, struct file *file)
 
 static const struct file_operations report_fops = {
 	.owner = THIS_MODULE,
-	.open = report_open,
+	.open = report_debugfs_open,
 	.release = report_release,
 	.read = report_read,
 	.write = report_write,
 	.llseek = default_llseek,
 };
+
+static const struct proc_ops report_proc_ops = {
+	.proc_open = report_proc_open,
+	.proc_release = report_release,
+	.proc_read = report_read,
+	.proc_write = report_write,
+	.proc_lseek = default_llseek,
+};
+
+/* In /proc/mmlens: may fail, so init creates them before the device. */
+int mmlens_walk_proc_init(struct proc_dir_entry *dir)
+{
+	if (!proc_create("target", 0600, dir, &target_proc_ops) ||
+	    !proc_create_data("vmas", 0600, dir, &report_proc_ops,
+			      (void *)REPORT_VMAS) ||
+	    !proc_create_data("pagetable", 0600, dir, &report_proc_ops,
+			      (void *)REPORT_PAGETABLE) ||
+	    !proc_create_data("vtop", 0600, dir, &report_proc_ops,
+			      (void *)REPORT_VTOP))
+		return -ENOMEM;
+	return 0;
+}
 
 void mmlens_walk_files_init(struct dentry *dbg)
 {

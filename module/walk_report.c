@@ -495,6 +495,7 @@ struct vtop_state {
 	unsigned long addr;		/* the address asked about */
 	unsigned int levels;		/* 4 or 5 */
 	bool mapped;			/* the walk entered a VMA */
+	bool hide_tables;		/* mask table addresses (lockdown) */
 };
 
 static void vtop_entry(struct vtop_state *s, enum mmlens_level level,
@@ -526,6 +527,13 @@ static int vtop_upper(void *priv, enum mmlens_level level,
 {
 	struct vtop_state *s = priv;
 
+	/*
+	 * The address in an entry that points to a table is the physical
+	 * address of a kernel page-table page; leaves keep theirs (user
+	 * frames, as pagemap shows them).
+	 */
+	if (s->hide_tables)
+		raw &= ~PTE_PFN_MASK;
 	vtop_entry(s, level, raw, false, false);
 	return s->out->err;
 }
@@ -589,12 +597,13 @@ static const struct mmlens_walk_ops vtop_ops = {
  * outside every VMA is never walked (walk.c) and answers "not-mapped".
  */
 int mmlens_report_vtop(struct mm_struct *mm, unsigned long addr,
-		       struct mmlens_textbuf *out)
+		       bool hide_tables, struct mmlens_textbuf *out)
 {
 	struct vtop_state s = {
 		.out = out,
 		.addr = addr,
 		.levels = pgtable_l5_enabled() ? 5 : 4,
+		.hide_tables = hide_tables,
 	};
 	int ret;
 

@@ -13,7 +13,11 @@
 int mmlens_report_vmas(struct mm_struct *mm, struct mmlens_textbuf *out);
 int mmlens_report_pagetable(struct mm_struct *mm, pid_t pid,
 			    const char *comm, struct mmlens_textbuf *out);
+/*
+ * @hide_tables: print upper-level entries that point to a table without
+ * their address bits (kernel lockdown, confidentiality: docs/security.md).
+ */
 int mmlens_report_vtop(struct mm_struct *mm, unsigned long addr,
-		       struct mmlens_textbuf *out);
+		       bool hide_tables, struct mmlens_textbuf *out);
 
 #endif /* MMLENS_WALK_REPORT_H */

@@ -134,11 +134,53 @@ static const char *feature_of(const char *path)
 	return "this report";
 }
 
-static int perm_error(const char *path)
+/*
+ * The kernel's lockdown level when it is raised ("integrity" or
+ * "confidentiality", from "none [integrity] confidentiality"), else NULL.
+ */
+static const char *lockdown_level(void)
 {
+	static char level[32];
+	char line[128], *a, *b;
+	FILE *f = fopen("/sys/kernel/security/lockdown", "r");
+
+	if (!f)
+		return NULL;
+	a = fgets(line, sizeof(line), f) ? strchr(line, '[') : NULL;
+	fclose(f);
+	b = a ? strchr(a, ']') : NULL;
+	if (!b || b - a - 1 >= (long)sizeof(level))
+		return NULL;
+	snprintf(level, sizeof(level), "%.*s", (int)(b - a - 1), a + 1);
+	return strcmp(level, "none") ? level : NULL;
+}
+
+/*
+ * EACCES/EPERM opening PATH: kernel lockdown (debugfs refuses files with
+ * a write bit, whoever asks), or not root / no CAP_SYS_ADMIN.
+ */
+static int perm_error_errno(const char *path, int err)
+{
+	const char *level = lockdown_level();
+
+	if (err == EPERM && level && strstr(path, DEBUG_DIR))
+		return fail(EXIT_PERM,
+			    "load an mmlens.ko that also serves its reports from /proc/mmlens (0.2.0 or later)",
+			    "%s is refused by kernel lockdown (%s): debugfs opens no writable file under lockdown",
+			    path, level);
+	if (err == EPERM && !geteuid())
+		return fail(EXIT_PERM,
+			    "run it with CAP_SYS_ADMIN (not in a container without it)",
+			    "%s needs CAP_SYS_ADMIN, which this process lacks: %s",
+			    path, strerror(EPERM));
 	return fail(EXIT_PERM, "run it as root, e.g. sudo mmlens ...",
 		    "%s needs root (CAP_SYS_ADMIN): %s", path,
 		    strerror(EACCES));
+}
+
+static int perm_error(const char *path)
+{
+	return perm_error_errno(path, EACCES);
 }
 
 /*
@@ -152,7 +194,7 @@ static int missing_error(const struct ctx *c, const char *path, int err)
 	struct stat st;
 
 	if (err == EACCES || err == EPERM)
-		return perm_error(path);
+		return perm_error_errno(path, err);
 	if (err != ENOENT)
 		return fail(EXIT_NOMODULE, NULL, "%s: %s", path, strerror(err));
 	if (!strncmp(path, DEBUG_DIR, strlen(DEBUG_DIR))) {
@@ -322,8 +364,10 @@ static int write_str(int fd, const char *s)
 }
 
 /*
- * debugfs NAME for PID: open, write the pid (and EXTRA, e.g. vtop's
- * address), read from offset 0. Returns 0 or an exit code (reported).
+ * NAME for PID: open, write the pid (and EXTRA, e.g. vtop's address),
+ * read from offset 0. /proc/mmlens/NAME where the module has it (it works
+ * under kernel lockdown), else debugfs. Returns 0 or an exit code
+ * (reported).
  */
 int read_pid_file(struct ctx *c, const char *name, int pid,
 		  const char *extra, struct buf *b)
@@ -333,8 +377,12 @@ int read_pid_file(struct ctx *c, const char *name, int pid,
 
 	if (*c->root)
 		return read_pid_snapshot(c, name, pid, extra, b);
-	snprintf(path, sizeof(path), DEBUG_DIR "/%s", name);
+	snprintf(path, sizeof(path), PROC_DIR "/%s", name);
 	path_in_root(c, path, full, sizeof(full));
+	if (access(full, F_OK)) {
+		snprintf(path, sizeof(path), DEBUG_DIR "/%s", name);
+		path_in_root(c, path, full, sizeof(full));
+	}
 	fd = open(full, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return missing_error(c, path, errno);

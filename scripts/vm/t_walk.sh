@@ -8,6 +8,31 @@ grep -q ' la57' /proc/cpuinfo && LEVELS=5
 MEM_KB=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)
 H1G=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
 
+# The same four files in /proc/mmlens (for kernels in lockdown): same
+# modes, and for a sleeping process the same vmas, pagetable and vtop as
+# debugfs.
+walk_proc_files() {
+	for f in target vmas pagetable vtop; do
+		m=$(stat -c %a "/proc/mmlens/$f") || return 1
+		[ "$m" = 600 ] || { echo "/proc/mmlens/$f mode $m"; return 1; }
+	done
+	sleep 600 &
+	_sp=$!
+	_a=$(sed -n '1s/-.*//p' /proc/$_sp/maps)
+	_r=0
+	for f in vmas pagetable "vtop $_a"; do
+		_in="$_sp${f#"${f%% *}"}"
+		ioprobe rdwr "/proc/mmlens/${f%% *}" "$_in" \
+			> /dev/null 2> /tmp/wp.proc &&
+		ioprobe rdwr "$W/${f%% *}" "$_in" > /dev/null 2> /tmp/wp.dbg &&
+		[ -s /tmp/wp.proc ] && cmp /tmp/wp.proc /tmp/wp.dbg || _r=1
+	done
+	{ echo $_sp > /proc/mmlens/target && grep -q "^$_sp " $W/target; } || _r=1
+	kill $_sp
+	wait $_sp 2>/dev/null
+	return $_r
+}
+
 walk_files() {
 	for f in target vmas pagetable vtop; do
 		m=$(stat -c %a "$W/$f") || return 1
@@ -221,6 +246,8 @@ walk_pidns() {
 
 # ------------------------------------------------------------- setup
 check "walk: debugfs files exist, mode 0600" walk_files
+check "walk: /proc/mmlens target, vmas, pagetable, vtop 0600, same reports as debugfs" \
+	walk_proc_files
 
 if [ "$(cat $W/target 2>/dev/null)" = none ]; then
 	ok "walk: target reads none before any write"

@@ -382,7 +382,13 @@ static void passing(void)
 	pid_t c;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
-		check("fd passing: socketpair", 0, "%s", strerror(errno));
+		char why[96];
+
+		/* The debug kernel's trimmed config has no AF_UNIX. */
+		snprintf(why, sizeof(why), "no unix socket: %s",
+			 strerror(errno));
+		skip("input", "fd passing over a unix socket (rebind, own open, unbound fd)",
+		     why);
 		return;
 	}
 	fflush(stdout);
