@@ -139,6 +139,11 @@ struct mmlens_walker {
 	bool anonymous;			/* the current VMA is anonymous */
 	/* the current VMA's file mapping when its pmd tables may be shared */
 	struct address_space *shared_hugetlb;
+	/*
+	 * The current VMA's own span, [end of the VMA before, start of the
+	 * VMA after): only tables inside it are reported (walk.h).
+	 */
+	unsigned long own_start, own_end;
 	/* last table start (+ 1) reported per level, once per VMA */
 	unsigned long last_table[MMLENS_NR_LEVELS];
 	struct walk_step step;
@@ -376,15 +381,23 @@ static int walk_step_deliver(struct mmlens_walker *w, unsigned long addr,
 	unsigned int i;
 	int ret = 0;
 
-	for (i = 0; i < st->ntables && !ret; i++) {
+	/*
+	 * Tables shared with another VMA are filtered here, not by the
+	 * visitor: a one-page VMA meets four or five tables at its one
+	 * step, each of them a call through the ops (a retpoline on
+	 * Debian's kernels) whose answer was nearly always "not mine".
+	 */
+	for (i = 0; i < st->ntables && !ret && ops->table; i++) {
 		enum mmlens_level level = st->tables[i].level;
 
+		if (st->tables[i].start < w->own_start ||
+		    st->tables[i].end - 1 > w->own_end - 1)
+			continue;
 		if (w->last_table[level] == st->tables[i].start + 1)
 			continue;
 		w->last_table[level] = st->tables[i].start + 1;
-		if (ops->table)
-			ret = ops->table(w->priv, level, st->tables[i].start,
-					 st->tables[i].end);
+		ret = ops->table(w->priv, level, st->tables[i].start,
+				 st->tables[i].end);
 	}
 	for (i = 0; i < st->nupper && !ret && ops->upper; i++)
 		ret = ops->upper(w->priv, st->upper[i].level, addr,
@@ -446,8 +459,8 @@ static void vma_name(struct vm_area_struct *vma, char *buf, size_t size)
 		strscpy(buf, name, size);
 }
 
-static void vma_info(struct vm_area_struct *vma, struct vm_area_struct *next,
-		     unsigned long prev_end, struct mmlens_vma_info *vi)
+static void vma_info(struct vm_area_struct *vma,
+		     const struct mmlens_walker *w, struct mmlens_vma_info *vi)
 {
 	vi->start = vma->vm_start;
 	vi->end = vma->vm_end;
@@ -455,8 +468,8 @@ static void vma_info(struct vm_area_struct *vma, struct vm_area_struct *next,
 	vi->pgoff = vma->vm_pgoff;
 	vi->anonymous = vma_is_anonymous(vma);
 	vi->file = vma->vm_file;
-	vi->prev_end = prev_end;
-	vi->next_start = next ? next->vm_start : ~0UL;
+	vi->prev_end = w->own_start;
+	vi->next_start = w->own_end;
 	vma_name(vma, vi->name, sizeof(vi->name));
 }
 
@@ -556,9 +569,11 @@ static int walk_find_vma(struct mmlens_walker *w, unsigned long *addr,
 	}
 	*entered = vma->vm_start + 1;
 	memset(w->last_table, 0, sizeof(w->last_table));
+	w->own_start = prev_end;
+	w->own_end = w->next_vma ? w->next_vma->vm_start : ~0UL;
 	if (!ops->vma_enter)
 		return 0;
-	vma_info(vma, w->next_vma, prev_end, &w->vi);
+	vma_info(vma, w, &w->vi);
 	return ops->vma_enter(w->priv, &w->vi);
 }
 
