@@ -73,8 +73,14 @@
  *   CPU is wanted or the visitor needs to work unlocked (grow its buffer),
  *   then retakes it (killable) and looks the VMA up again at the address
  *   where it stopped. A VMA that changed meanwhile is reported as it is
- *   found. A step read again after a race goes through the same check, so
- *   a step that keeps changing neither spins with the lock held nor fails
+ *   found. Between drops the VMA tree is iterated, not searched per VMA:
+ *   the iterator and the VMA after the current one it returned are
+ *   pointers into the tree, used only while the lock has been held since
+ *   they were read (the tree and the VMAs' bounds change only under the
+ *   write lock, on 6.1 as on 6.12, whose per-VMA locks serve page faults,
+ *   not tree changes), and set again from the address after every drop.
+ *   A step read again after a race goes through the same check, so a
+ *   step that keeps changing neither spins with the lock held nor fails
  *   the read. Empty upper levels are skipped whole, so cost follows the
  *   populated tables, not the size of the address space.
  *
@@ -122,9 +128,22 @@ struct mmlens_walker {
 	const struct mmlens_walk_ops *ops;
 	void *priv;
 	bool locked;			/* we hold mmap_lock for read */
+	/*
+	 * The VMA tree is iterated once: vmi stands on next_vma, the VMA
+	 * after the current one. Both are valid only while mmap_lock has
+	 * been held since they were set (vmi_valid); a drop clears it.
+	 */
+	struct vma_iterator vmi;
+	struct vm_area_struct *next_vma;
+	bool vmi_valid;
 	bool anonymous;			/* the current VMA is anonymous */
 	/* the current VMA's file mapping when its pmd tables may be shared */
 	struct address_space *shared_hugetlb;
+	/*
+	 * The current VMA's own span, [end of the VMA before, start of the
+	 * VMA after): only tables inside it are reported (walk.h).
+	 */
+	unsigned long own_start, own_end;
 	/* last table start (+ 1) reported per level, once per VMA */
 	unsigned long last_table[MMLENS_NR_LEVELS];
 	struct walk_step step;
@@ -362,15 +381,23 @@ static int walk_step_deliver(struct mmlens_walker *w, unsigned long addr,
 	unsigned int i;
 	int ret = 0;
 
-	for (i = 0; i < st->ntables && !ret; i++) {
+	/*
+	 * Tables shared with another VMA are filtered here, not by the
+	 * visitor: a one-page VMA meets four or five tables at its one
+	 * step, each of them a call through the ops (a retpoline on
+	 * Debian's kernels) whose answer was nearly always "not mine".
+	 */
+	for (i = 0; i < st->ntables && !ret && ops->table; i++) {
 		enum mmlens_level level = st->tables[i].level;
 
+		if (st->tables[i].start < w->own_start ||
+		    st->tables[i].end - 1 > w->own_end - 1)
+			continue;
 		if (w->last_table[level] == st->tables[i].start + 1)
 			continue;
 		w->last_table[level] = st->tables[i].start + 1;
-		if (ops->table)
-			ret = ops->table(w->priv, level, st->tables[i].start,
-					 st->tables[i].end);
+		ret = ops->table(w->priv, level, st->tables[i].start,
+				 st->tables[i].end);
 	}
 	for (i = 0; i < st->nupper && !ret && ops->upper; i++)
 		ret = ops->upper(w->priv, st->upper[i].level, addr,
@@ -432,19 +459,17 @@ static void vma_name(struct vm_area_struct *vma, char *buf, size_t size)
 		strscpy(buf, name, size);
 }
 
-static void vma_info(struct mm_struct *mm, struct vm_area_struct *vma,
-		     unsigned long prev_end, struct mmlens_vma_info *vi)
+static void vma_info(struct vm_area_struct *vma,
+		     const struct mmlens_walker *w, struct mmlens_vma_info *vi)
 {
-	struct vm_area_struct *next = find_vma(mm, vma->vm_end);
-
 	vi->start = vma->vm_start;
 	vi->end = vma->vm_end;
 	vi->flags = vma->vm_flags;
 	vi->pgoff = vma->vm_pgoff;
 	vi->anonymous = vma_is_anonymous(vma);
 	vi->file = vma->vm_file;
-	vi->prev_end = prev_end;
-	vi->next_start = next ? next->vm_start : ~0UL;
+	vi->prev_end = w->own_start;
+	vi->next_start = w->own_end;
 	vma_name(vma, vi->name, sizeof(vi->name));
 }
 
@@ -477,6 +502,7 @@ static int walk_yield(struct mmlens_walker *w, bool *dropped)
 		return 0;
 	mmap_read_unlock(w->mm);
 	w->locked = false;
+	w->vmi_valid = false;
 	*dropped = true;
 	if (unlocked)
 		ret = ops->unlocked(w->priv);
@@ -490,6 +516,31 @@ static int walk_yield(struct mmlens_walker *w, bool *dropped)
 }
 
 /*
+ * The first VMA that ends after @addr, as find_vma() gives it, and the one
+ * after it. A lookup from the root of the tree for every VMA, and another
+ * for its successor, cost about what maps takes for a whole line; one
+ * step of the iterator per VMA is what maps does. After mmap_lock was
+ * dropped the tree may have changed under a stale iterator, so it is set
+ * again at @addr.
+ */
+static struct vm_area_struct *walk_vma_at(struct mmlens_walker *w,
+					  unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	if (w->vmi_valid) {
+		/* @addr is the end of the VMA just left */
+		vma = w->next_vma;
+	} else {
+		vma_iter_init(&w->vmi, w->mm, addr);
+		vma = vma_next(&w->vmi);
+		w->vmi_valid = true;
+	}
+	w->next_vma = vma ? vma_next(&w->vmi) : NULL;
+	return vma;
+}
+
+/*
  * Finds the VMA at or after @addr and, the first time, tells the visitor
  * (leaving the one before). Returns 0 with *vmap NULL when no VMA starts
  * before @end.
@@ -499,7 +550,7 @@ static int walk_find_vma(struct mmlens_walker *w, unsigned long *addr,
 			 unsigned long prev_end, struct vm_area_struct **vmap)
 {
 	const struct mmlens_walk_ops *ops = w->ops;
-	struct vm_area_struct *vma = find_vma(w->mm, *addr);
+	struct vm_area_struct *vma = walk_vma_at(w, *addr);
 	int ret;
 
 	*vmap = NULL;
@@ -518,9 +569,11 @@ static int walk_find_vma(struct mmlens_walker *w, unsigned long *addr,
 	}
 	*entered = vma->vm_start + 1;
 	memset(w->last_table, 0, sizeof(w->last_table));
+	w->own_start = prev_end;
+	w->own_end = w->next_vma ? w->next_vma->vm_start : ~0UL;
 	if (!ops->vma_enter)
 		return 0;
-	vma_info(w->mm, vma, prev_end, &w->vi);
+	vma_info(vma, w, &w->vi);
 	return ops->vma_enter(w->priv, &w->vi);
 }
 

@@ -56,9 +56,12 @@ struct mmlens_leaf {
  *	@hole for pte entries: a visitor that counts or coalesces can then
  *	loop over raw values with no call per entry. pud and pmd leaves
  *	still come through @leaf.
- * @table: a page-table page met on the way down: @level is the level of
- *	the entries it holds, [@start, @end) the span it translates. Reported
- *	once per VMA.
+ * @table: a page-table page met on the way down that belongs to the VMA
+ *	alone: its whole span lies between the end of the VMA before and
+ *	the start of the VMA after (@prev_end and @next_start of the
+ *	VMA's mmlens_vma_info), so it translates nothing of another VMA.
+ *	@level is the level of the entries it holds, [@start, @end) the
+ *	span it translates. Reported once per VMA.
  * @want_unlocked: asked before every step (one pmd's worth of addresses,
  *	or a run of none entries):
  *	true when the visitor needs to do something it must not do under
