@@ -5,6 +5,7 @@
 #                        the QEMU matrix; ends with "N passed, N failed"
 #   make demo            boot the default kernel in QEMU, show the reports
 #   make bench           walker and vbuf timings next to the kernel's own
+#   make lockhold        zone->lock hold times on the debug kernel (in bench)
 #   make test-tool       the mmlens tool's host tests (no QEMU)
 #   make sparse          sparse (C=2) against both Debian kernels (and the
 #                        debug kernel once built, for kunit/)
@@ -13,7 +14,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
 
 .PHONY: all module tool clean check demo sparse checkpatch install deps bench \
-	test-tool
+	lockhold test-tool
 
 all: module tool
 
@@ -45,6 +46,10 @@ demo:
 # Speed, not correctness: ratios measured side by side in one VM run.
 bench:
 	bash scripts/bench.sh
+
+# Only the debug kernel's zone->lock hold times (a part of make bench).
+lockhold:
+	MMLENS_BENCH_CELLS=debug6.12-2node-5lvl:lockhold bash scripts/bench.sh
 
 sparse:
 	bash scripts/deps.sh

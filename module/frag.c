@@ -6,8 +6,9 @@
  * The first four reproduce, byte for byte, /proc/buddyinfo,
  * /proc/pagetypeinfo and debugfs extfrag/{extfrag_index,unusable_index}:
  * the format strings are the kernel's (mm/vmstat.c). fraginfo is the same
- * data as key=value lines for programs. Every printer here is handed a
- * snapshot by the zone iterator (zones.c) and never touches zone->lock.
+ * data as key=value lines for programs. Printers never hold zone->lock
+ * while they format: they are handed a snapshot by the zone iterator
+ * (zones.c), or (pagetypeinfo) ask zones.c for one count at a time.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -170,13 +171,13 @@ static int pagetypeinfo_show(struct seq_file *m, void *v)
 	for (order = 0; order < MMLENS_NR_ORDERS; order++)
 		seq_printf(m, "%6d ", order);
 	seq_putc(m, '\n');
-	mmlens_walk_zones(m, pgdat, pagetypeinfo_free_print);
+	mmlens_walk_zones_nosnap(m, pgdat, pagetypeinfo_free_print);
 
 	seq_printf(m, "\n%-23s", "Number of blocks type ");
 	for (mt = 0; mt < MIGRATE_TYPES; mt++)
 		seq_printf(m, "%12s ", mmlens_migratetype_name(mt));
 	seq_putc(m, '\n');
-	mmlens_walk_zones(m, pgdat, pagetypeinfo_blocks_print);
+	mmlens_walk_zones_nosnap(m, pgdat, pagetypeinfo_blocks_print);
 	return 0;
 }
 

@@ -58,9 +58,8 @@ static void mmlens_zone_snapshot(struct zone *zone,
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 
-/* Calls @print for each populated zone of @pgdat, lowest zone first. */
-void mmlens_walk_zones(struct seq_file *m, pg_data_t *pgdat,
-		       mmlens_zone_print_t print)
+static void walk_zones(struct seq_file *m, pg_data_t *pgdat,
+		       mmlens_zone_print_t print, bool snapshot)
 {
 	struct mmlens_zone_snap snap;
 	struct zone *zone;
@@ -69,9 +68,27 @@ void mmlens_walk_zones(struct seq_file *m, pg_data_t *pgdat,
 	     zone - pgdat->node_zones < MAX_NR_ZONES; zone++) {
 		if (!populated_zone(zone))
 			continue;
-		mmlens_zone_snapshot(zone, &snap);
-		print(m, pgdat, zone, &snap);
+		if (snapshot)
+			mmlens_zone_snapshot(zone, &snap);
+		print(m, pgdat, zone, snapshot ? &snap : NULL);
 	}
+}
+
+/* Calls @print for each populated zone of @pgdat, lowest zone first. */
+void mmlens_walk_zones(struct seq_file *m, pg_data_t *pgdat,
+		       mmlens_zone_print_t print)
+{
+	walk_zones(m, pgdat, print, true);
+}
+
+/*
+ * The same, with a NULL snapshot: pagetypeinfo reads no nr_free, and a
+ * copy nobody reads would only add two irq-off windows per zone and read.
+ */
+void mmlens_walk_zones_nosnap(struct seq_file *m, pg_data_t *pgdat,
+			      mmlens_zone_print_t print)
+{
+	walk_zones(m, pgdat, print, false);
 }
 
 /*

@@ -27,6 +27,8 @@ void mmlens_node_stop(struct seq_file *m, void *v);
 
 void mmlens_walk_zones(struct seq_file *m, pg_data_t *pgdat,
 		       mmlens_zone_print_t print);
+void mmlens_walk_zones_nosnap(struct seq_file *m, pg_data_t *pgdat,
+			      mmlens_zone_print_t print);
 
 unsigned long mmlens_count_free_list(struct zone *zone, unsigned int order,
 				     unsigned int mt, unsigned long cap,

@@ -9,12 +9,20 @@
 # boot or a benchmark program failed. docs/perf.md explains the measures.
 #   MMLENS_VM_BENCH_MIB, MMLENS_VM_BENCH_ROUNDS   size and rounds in the VM
 #                                                 (scripts/vm/t_bench.sh)
+#   MMLENS_BENCH_LOCKHOLD=0   leave out the debug kernel's zone->lock hold
+#                             times (scripts/vm/t_lockhold.sh)
+#   MMLENS_BENCH_CELLS="CELL:TEST ..."   run only these (make lockhold)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# The cells: one per Debian kernel, 6 GiB over two nodes.
-BENCH_CELLS="deb6.1-2node-4lvl deb6.12-2node-5lvl"
+# The cells and the in-VM test each runs: one per Debian kernel, 6 GiB
+# over two nodes; then the debug kernel, the only one with lockdep's lock
+# statistics, for the zone->lock hold times.
+BENCH_CELLS="deb6.1-2node-4lvl:bench deb6.12-2node-5lvl:bench"
+[ "${MMLENS_BENCH_LOCKHOLD:-1}" = 0 ] ||
+	BENCH_CELLS="$BENCH_CELLS debug6.12-2node-5lvl:lockhold"
+BENCH_CELLS=${MMLENS_BENCH_CELLS:-$BENCH_CELLS}
 
 # bench_py table CELL OUT JSON: print CELL's table from the matrix output
 # OUT and write its numbers to JSON. bench_py merge JSON COMMIT MIB ROUNDS
@@ -111,9 +119,16 @@ EOF
 
 bash "$MMLENS_TOP/scripts/deps.sh"
 bash "$MMLENS_TOP/scripts/kernels.sh" > /dev/null
-for name in $(kernel_names); do
-	rel=$(kernel_release "$name")
-	bash "$MMLENS_TOP/scripts/build-module.sh" "/lib/modules/$rel/build" \
+built=" "
+for cell in $BENCH_CELLS; do
+	name=${cell%%-*}
+	[ "${built#* "$name" }" = "$built" ] || continue
+	built="$built$name "
+	# Cached after the first build (make check builds it too).
+	if kernel_is_debug "$name"; then
+		bash "$MMLENS_TOP/scripts/debug-kernel.sh" > /dev/null
+	fi
+	bash "$MMLENS_TOP/scripts/build-module.sh" "$(kernel_kdir "$name")" \
 		"$MMLENS_BUILD/$name" > "$MMLENS_BUILD/bench-build.log" 2>&1 ||
 		{ tail -n 30 "$MMLENS_BUILD/bench-build.log"; exit 1; }
 done
@@ -128,9 +143,10 @@ rounds=${MMLENS_VM_BENCH_ROUNDS:-7}
 echo "bench: $mib MiB, $rounds rounds per measure, one VM per kernel:" \
 	"$BENCH_CELLS"
 parts=()
-for cell in $BENCH_CELLS; do
+for entry in $BENCH_CELLS; do
+	cell=${entry%%:*}
 	out=$MMLENS_BUILD/bench-$cell.out
-	MMLENS_TESTS=bench bash "$MMLENS_TOP/scripts/matrix.sh" "$cell" \
+	MMLENS_TESTS=${entry#*:} bash "$MMLENS_TOP/scripts/matrix.sh" "$cell" \
 		> "$out" || true
 	# Results and diagnostics other than the benchmark lines (the table).
 	grep -v -e '^ok' -e '^# bench ' "$out" || true
