@@ -1,4 +1,5 @@
-# Fault injection at mmlens.ko's init (debug kernel: CONFIG_FAILSLAB,
+# Fault injection at mmlens.ko's init and on its read paths (debug
+# kernel: CONFIG_FAILSLAB,
 # CONFIG_FAIL_PAGE_ALLOC, CONFIG_FAULT_INJECTION_STACKTRACE_FILTER).
 #
 # Targeting: both fault attributes get a stack filter (require-start/-end)
@@ -202,6 +203,48 @@ fi_make_it_fail() {
 	done
 }
 
+# 3. fail-nth over every allocation of one read: open, write the input,
+# read it all (ioprobe, exec'd by the shell that set its fail-nth). Each
+# injected failure must end the read with an errno (ENOMEM) or be
+# tolerated (the read completes), and report nothing in the kernel log.
+# fi_read LABEL ARGS...: ioprobe ARGS, n = 1, 2, ... until nothing is
+# injected; that run must succeed.
+fi_read() {
+	label=$1
+	shift
+	n=0 failed=0 tolerated=0 bad=0
+	while [ "$n" -lt 50 ]; do
+		n=$((n + 1))
+		out=$(sh -c "echo $n > /proc/self/fail-nth && exec ioprobe $*" \
+			2> /dev/null | head -n 1)
+		inj=$(fi_injected)
+		fi_log || bad=$((bad + 1))
+		[ -n "$inj" ] || break
+		case $out in
+		ok) tolerated=$((tolerated + 1)) ;;
+		"ENOMEM "*) failed=$((failed + 1)) ;;
+		*) bad=$((bad + 1)); diag "faultinject $label fail-nth=$n: $out" ;;
+		esac
+	done
+	if [ -z "$inj" ] && [ "$out" = ok ] && [ "$bad" = 0 ]; then
+		ok "faultinject read $label: each of $((n - 1)) allocations failed once: $failed ENOMEM, $tolerated tolerated"
+	else
+		nok "faultinject read $label: $((n - 1)) allocations: $failed ENOMEM, $tolerated tolerated, $bad bad, last '$out'"
+	fi
+}
+
+fi_reads() {
+	a=$(sed -n '1s/-.*//p' /proc/1/maps)
+	fi_read "/proc/mmlens/vmas" rdwr /proc/mmlens/vmas 1
+	fi_read "debugfs pagetable" rdwr /sys/kernel/debug/mmlens/pagetable 1
+	fi_read "/proc/mmlens/vtop" rdwr /proc/mmlens/vtop "1 $a"
+	fi_read "target" rdwr /proc/mmlens/target 1
+	for f in buddyinfo pagetypeinfo extfrag_index unusable_index fraginfo; do
+		fi_read "/proc/mmlens/$f" read /proc/mmlens/$f
+	done
+	fi_read "debugfs vbuf_pfns" read /sys/kernel/debug/mmlens/vbuf_pfns
+}
+
 if [ ! -d /sys/kernel/debug/failslab ] ||
 	[ ! -d /sys/kernel/debug/fail_page_alloc ] ||
 	[ ! -e /proc/self/fail-nth ]; then
@@ -219,8 +262,9 @@ else
 	else
 		nok "faultinject: rmmod before injecting"
 	fi
-	fi_teardown
 	[ -e /sys/module/mmlens ] || insmod "$KO"
+	fi_reads
+	fi_teardown
 	leak_check "faultinject: no unreferenced object from mmlens"
 	fi_log || nok "faultinject: kernel log free of reports at the end"
 fi
