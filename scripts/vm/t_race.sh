@@ -66,3 +66,39 @@ race_run thp-split
 race_run lru-age
 race_run exit
 race_run stall
+
+# The churn soak (pt_churn, issue 12): khugepaged scanning at full speed
+# and a small pid_max (so a held pid number is soon handed out again),
+# both put back after; zram swap when the kernel has it, so MADV_PAGEOUT
+# really swaps.
+race_churn() {
+	_kh=/sys/kernel/mm/transparent_hugepage/khugepaged
+	_old_scan=$(cat $_kh/scan_sleep_millisecs 2>/dev/null)
+	_old_alloc=$(cat $_kh/alloc_sleep_millisecs 2>/dev/null)
+	_old_pages=$(cat $_kh/pages_to_scan 2>/dev/null)
+	_old_pidmax=$(cat /proc/sys/kernel/pid_max)
+	echo 0 > $_kh/scan_sleep_millisecs 2>/dev/null
+	echo 0 > $_kh/alloc_sleep_millisecs 2>/dev/null
+	echo 4096 > $_kh/pages_to_scan 2>/dev/null
+	# Above the pids in use, so that forks wrap soon.
+	_top=$(ls -d /proc/[0-9]* | sed 's|/proc/||' | sort -n | tail -n 1)
+	echo $((_top + 2000)) > /proc/sys/kernel/pid_max
+	_swap=
+	if zram_load > /dev/null 2>&1 && echo 64M > /sys/block/zram0/disksize &&
+		mkswap /dev/zram0 > /dev/null && swapon /dev/zram0; then
+		_swap=1
+	fi
+	diag "race: churn: pid_max $(cat /proc/sys/kernel/pid_max), khugepaged sleep 0, swap ${_swap:-off}"
+	timeout -s KILL $((RACE_SECS * 4 + 60)) pt_churn "$RACE_SECS" \
+		> /tmp/race.out 2>&1
+	_rc=$?
+	sed 's/^/TAP /' /tmp/race.out
+	[ $_rc -gt 1 ] && nok "race: churn: pt_churn ran to the end (exit status $_rc)"
+	[ -n "$_swap" ] && swapoff /dev/zram0
+	zram_unload
+	echo "$_old_pidmax" > /proc/sys/kernel/pid_max
+	[ -n "$_old_scan" ] && echo "$_old_scan" > $_kh/scan_sleep_millisecs
+	[ -n "$_old_alloc" ] && echo "$_old_alloc" > $_kh/alloc_sleep_millisecs
+	[ -n "$_old_pages" ] && echo "$_old_pages" > $_kh/pages_to_scan
+}
+race_churn

@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pt_churn - the churn soak of issue 12: readers of vmas, pagetable and
+ * vtop, each through a pid bound on its own fd, against a target that for
+ * SECONDS keeps changing its address space in every way it can, plus a
+ * reader SIGKILLed mid-walk and a held pid whose number is reused.
+ *
+ *   pt_churn SECONDS
+ *
+ * The target, in a loop until the deadline: maps, touches, mprotects and
+ * partly unmaps anonymous ranges; faults a THP (MADV_HUGEPAGE), collapses
+ * (MADV_COLLAPSE) and splits it (munmap of 4 KiB inside); pages out
+ * (MADV_PAGEOUT, to zram when swap is on) and faults back; moves pages
+ * between nodes 0 and 1 (move_pages, when there are two); forks children
+ * that touch and exit; and every 10 rounds execs itself (same pid, a new
+ * mm). khugepaged's speed is the shell's business (t_race.sh).
+ * Checks: every read returns a whole report (ends in a newline) or fails
+ * with ESRCH only once the target is gone; readers killed mid-walk leave
+ * nothing behind (the kernel log is the host's); a fd bound to an exited
+ * pid answers ESRCH even after the number was handed to a new process.
+ * Lines: "ok NAME", "not ok NAME", "skip NAME # WHY", "# ..." (the shell
+ * prefixes "TAP "). Exit 1 when a check failed, 2 when it could not run.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+#ifndef MPOL_MF_MOVE
+#define MPOL_MF_MOVE (1 << 1)
+#endif
+
+#define DIR_ "/proc/mmlens/"
+#define PG 4096UL
+#define MB2 (2UL << 20)
+
+static int failures;
+
+static void result(int ok, const char *name)
+{
+	printf("%s race: churn: %s\n", ok ? "ok" : "not ok", name);
+	if (!ok)
+		failures++;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int two_nodes(void)
+{
+	return !access("/sys/devices/system/node/node1", F_OK);
+}
+
+/* ------------------------------------------------------------ target */
+
+static void churn_round(unsigned long r, int nodes)
+{
+	size_t len = 8 * MB2;
+	char *a = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *h;
+	unsigned long i;
+
+	if (a == MAP_FAILED)
+		return;
+	for (i = 0; i < len; i += PG)
+		a[i] = (char)r;
+	mprotect(a + MB2, MB2, PROT_READ);
+	munmap(a + 3 * MB2, 64 * PG);
+	/* A THP: 2 MiB aligned, past the hole punched above. */
+	h = (char *)(((uintptr_t)a + 5 * MB2 - 1) & ~(MB2 - 1));
+	madvise(h, MB2, MADV_HUGEPAGE);
+	for (i = 0; i < MB2; i += PG)
+		h[i] = 1;
+	if (r % 4 == 0)
+		madvise(h, MB2, MADV_COLLAPSE);
+	if (r % 4 == 1)
+		munmap(h + 17 * PG, PG);	/* splits the PMD */
+	if (r % 8 == 2) {
+		madvise(a, MB2, MADV_PAGEOUT);
+		for (i = 0; i < MB2; i += PG)
+			(void)*(volatile char *)(a + i);
+	}
+	if (nodes && r % 8 == 5) {
+		void *pages[16];
+		int node[16], status[16];
+
+		for (i = 0; i < 16; i++) {
+			pages[i] = a + 2 * MB2 + i * PG;
+			node[i] = (int)((r / 8 + i) & 1);
+		}
+		syscall(__NR_move_pages, 0, 16UL, pages, node, status,
+			MPOL_MF_MOVE);
+	}
+	if (r % 16 == 7) {
+		pid_t c = fork();
+
+		if (c == 0) {
+			a[0] = 2;
+			_exit(0);
+		}
+		if (c > 0)
+			waitpid(c, NULL, 0);
+	}
+	munmap(a, len);
+}
+
+/*
+ * Runs until the deadline; execs itself every 10 rounds, named
+ * "churn-g<generation>" so the readers see each new mm in the pagetable
+ * header's comm.
+ */
+static void target(double deadline, unsigned long round, unsigned long gen)
+{
+	int nodes = two_nodes();
+	char dl[32], rd[32], g[32];
+
+	snprintf(g, sizeof(g), "churn-g%lu", gen);
+	prctl(PR_SET_NAME, g);
+	for (; now() < deadline; round++) {
+		churn_round(round, nodes);
+		if (round && round % 10 == 0) {
+			snprintf(dl, sizeof(dl), "%.3f", deadline);
+			snprintf(rd, sizeof(rd), "%lu", round + 1);
+			snprintf(g, sizeof(g), "%lu", gen + 1);
+			execl("/proc/self/exe", "pt_churn", "--target", dl, rd,
+			      g, (char *)NULL);
+			/* exec failed: go on without it */
+		}
+	}
+	_exit(0);
+}
+
+/* ----------------------------------------------------------- readers */
+
+struct reader {
+	const char *file;
+	pid_t pid;
+	double deadline;
+	long ok, esrch, other, partial;
+	long gens;		/* pagetable: comm changes seen (execs) */
+	int first_err;
+};
+
+static int open_bound(const char *file, pid_t pid, const char *extra)
+{
+	char path[64], req[64];
+	int fd;
+
+	snprintf(path, sizeof(path), DIR_ "%s", file);
+	snprintf(req, sizeof(req), "%d%s", pid, extra);
+	fd = open(path, O_RDWR);
+	if (fd >= 0 && write(fd, req, strlen(req)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* One whole read from offset 0: 0, or errno; *complete: ends in '\n'. */
+static int read_all(int fd, char **buf, size_t *cap, int *complete)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	for (;;) {
+		if (*cap - len < 65536) {
+			char *p = realloc(*buf, *cap ? *cap * 2 : 1 << 20);
+
+			if (!p)
+				return ENOMEM;
+			*buf = p;
+			*cap = *cap ? *cap * 2 : 1 << 20;
+		}
+		n = pread(fd, *buf + len, *cap - len, (off_t)len);
+		if (n < 0)
+			return errno;
+		if (!n)
+			break;
+		len += (size_t)n;
+	}
+	*complete = len && (*buf)[len - 1] == '\n';
+	return 0;
+}
+
+static void *reader_main(void *arg)
+{
+	struct reader *r = arg;
+	int fd = open_bound(r->file, r->pid, strcmp(r->file, "vtop") ? "" :
+			    " 0x400000");
+	size_t cap = 0;
+	char *buf = NULL;
+	long last_gen = -1;
+	int e, complete;
+
+	if (fd < 0) {
+		r->first_err = errno;
+		r->other++;
+		return NULL;
+	}
+	while (now() < r->deadline) {
+		e = read_all(fd, &buf, &cap, &complete);
+		if (!e && complete && !strcmp(r->file, "pagetable")) {
+			/* "# pid=P comm=churn-gN levels=L" */
+			const char *c = strstr(buf, " comm=churn-g");
+			long g = c ? atol(c + 13) : -1;
+
+			if (g > last_gen) {
+				r->gens += last_gen >= 0;
+				last_gen = g;
+			}
+		}
+		if (!e && complete)
+			r->ok++;
+		else if (!e)
+			r->partial++;
+		else if (e == ESRCH)
+			r->esrch++;
+		else if (!r->other++)
+			r->first_err = e;
+	}
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+/* A reader SIGKILLed at a random moment of its pagetable reads. */
+static long kill_readers(pid_t t, double deadline)
+{
+	long kills = 0;
+
+	while (now() < deadline) {
+		pid_t c = fork();
+
+		if (c == 0) {
+			struct reader r = {
+				.file = "pagetable", .pid = t,
+				.deadline = deadline + 60,
+			};
+
+			reader_main(&r);
+			_exit(0);
+		}
+		if (c < 0)
+			break;
+		usleep(20000 + (useconds_t)(rand() % 80000));
+		kill(c, SIGKILL);
+		waitpid(c, NULL, 0);
+		kills++;
+	}
+	return kills;
+}
+
+/* ---------------------------------------------------------- pid reuse */
+
+/*
+ * Bind an fd to a child, let the child exit and be reaped, then fork
+ * until a new process gets the same number (the shell lowered
+ * kernel.pid_max so this comes soon): the old fd must answer ESRCH.
+ */
+static void pid_reuse(void)
+{
+	pid_t c = fork(), n = -1;
+	char *buf = NULL;
+	size_t cap = 0;
+	int fd, e = 0, complete, tries;
+
+	if (c == 0) {
+		pause();
+		_exit(0);
+	}
+	fd = open_bound("vmas", c, "");
+	kill(c, SIGKILL);
+	waitpid(c, NULL, 0);
+	for (tries = 0; tries < 100000 && fd >= 0; tries++) {
+		n = fork();
+		if (n == 0) {
+			pause();
+			_exit(0);
+		}
+		if (n < 0 || n == c)
+			break;
+		kill(n, SIGKILL);
+		waitpid(n, NULL, 0);
+	}
+	if (fd < 0 || n != c) {
+		printf("skip race: churn: a held pid whose number was reused reads ESRCH # number %d not handed out again in %d forks (fd %d)\n",
+		       c, tries, fd);
+		if (n > 0 && n != c) {
+			kill(n, SIGKILL);
+			waitpid(n, NULL, 0);
+		}
+		return;
+	}
+	e = read_all(fd, &buf, &cap, &complete);
+	printf("# race: churn: pid %d reused after %d forks; the old fd read: %s\n",
+	       c, tries, e ? strerror(e) : "a report");
+	result(e == ESRCH, "a held pid whose number was reused reads ESRCH, never the new process");
+	kill(n, SIGKILL);
+	waitpid(n, NULL, 0);
+	close(fd);
+	free(buf);
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const files[] = { "vmas", "pagetable", "vtop" };
+	struct reader r[3];
+	pthread_t th[3];
+	double secs, deadline;
+	long kills, esrch_early = 0;
+	pid_t t;
+	int i, status;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 5 && !strcmp(argv[1], "--target"))
+		target(atof(argv[2]), strtoul(argv[3], NULL, 10),
+		       strtoul(argv[4], NULL, 10));
+	if (argc != 2 || (secs = atof(argv[1])) <= 0) {
+		fprintf(stderr, "usage: pt_churn SECONDS\n");
+		return 2;
+	}
+	deadline = now() + secs;
+	t = fork();
+	if (t == 0)
+		target(deadline, 0, 0);
+	if (t < 0)
+		return 2;
+	for (i = 0; i < 3; i++) {
+		r[i] = (struct reader){
+			.file = files[i], .pid = t, .deadline = deadline,
+		};
+		pthread_create(&th[i], NULL, reader_main, &r[i]);
+	}
+	kills = kill_readers(t, deadline);
+	for (i = 0; i < 3; i++)
+		pthread_join(th[i], NULL);
+	waitpid(t, &status, 0);
+	for (i = 0; i < 3; i++) {
+		printf("# race: churn: %s: %ld whole, %ld ESRCH, %ld partial, %ld other (first: %s)\n",
+		       r[i].file, r[i].ok, r[i].esrch, r[i].partial,
+		       r[i].other, r[i].other ? strerror(r[i].first_err) : "-");
+		esrch_early += r[i].esrch;
+	}
+	printf("# race: churn: %ld readers killed mid-read; the pagetable reader saw %ld execs; target exit status %#x\n",
+	       kills, r[1].gens, status);
+	result(r[0].ok > 0 && r[1].ok > 0 && r[2].ok > 0,
+	       "every reader got whole reports while the target churned");
+	result(!r[0].other && !r[1].other && !r[2].other && !r[0].partial &&
+	       !r[1].partial && !r[2].partial,
+	       "no read failed other than with ESRCH, none was cut short");
+	/* ESRCH only in the last moments, when the target exits at the deadline. */
+	result(esrch_early <= 30, "ESRCH only as the target exits (a few reads at most)");
+	result(WIFEXITED(status) && !WEXITSTATUS(status) && r[1].gens > 0,
+	       "the target ran to its deadline, exec'ing, and exited 0; reports followed each exec");
+	pid_reuse();
+	return failures ? 1 : 0;
+}
