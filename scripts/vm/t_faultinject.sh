@@ -215,8 +215,9 @@ fi_read() {
 	n=0 failed=0 tolerated=0 bad=0
 	while [ "$n" -lt 50 ]; do
 		n=$((n + 1))
-		out=$(sh -c "echo $n > /proc/self/fail-nth && exec ioprobe $*" \
-			2> /dev/null | head -n 1)
+		# shellcheck disable=SC2016 # expanded by the inner shell
+		out=$(sh -c 'echo "$0" > /proc/self/fail-nth && exec ioprobe "$@"' \
+			"$n" "$@" 2> /dev/null | head -n 1)
 		inj=$(fi_injected)
 		fi_log || bad=$((bad + 1))
 		[ -n "$inj" ] || break
@@ -226,7 +227,10 @@ fi_read() {
 		*) bad=$((bad + 1)); diag "faultinject $label fail-nth=$n: $out" ;;
 		esac
 	done
-	if [ -z "$inj" ] && [ "$out" = ok ] && [ "$bad" = 0 ]; then
+	if [ -z "$inj" ] && [ "$out" = ok ] && [ "$bad" = 0 ] && [ "$n" = 1 ]; then
+		# seq_file allocates its buffer in the kernel's own code
+		skip "faultinject read $label" "no allocation with mmlens code on the stack to fail"
+	elif [ -z "$inj" ] && [ "$out" = ok ] && [ "$bad" = 0 ]; then
 		ok "faultinject read $label: each of $((n - 1)) allocations failed once: $failed ENOMEM, $tolerated tolerated"
 	else
 		nok "faultinject read $label: $((n - 1)) allocations: $failed ENOMEM, $tolerated tolerated, $bad bad, last '$out'"
