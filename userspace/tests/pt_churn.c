@@ -12,8 +12,10 @@
  * (MADV_COLLAPSE) and splits it (munmap of 4 KiB inside); pages out
  * (MADV_PAGEOUT, to zram when swap is on) and faults back; moves pages
  * between nodes 0 and 1 (move_pages, when there are two); forks children
- * that touch and exit; and every 10 rounds execs itself (same pid, a new
- * mm). khugepaged's speed is the shell's business (t_race.sh).
+ * that touch and exit; write-protects a range with userfaultfd (6.7+:
+ * UFFD_FEATURE_WP_ASYNC, so writes resolve without a handler) and writes
+ * it again; and once a second execs itself (same pid, a new mm).
+ * khugepaged's speed is the shell's business (t_race.sh).
  * Checks: every read returns a whole report (ends in a newline) or fails
  * with ESRCH only once the target is gone; readers killed mid-walk leave
  * nothing behind (the kernel log is the host's); a fd bound to an exited
@@ -30,6 +32,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/userfaultfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -45,6 +49,11 @@
 #endif
 #ifndef MPOL_MF_MOVE
 #define MPOL_MF_MOVE (1 << 1)
+#endif
+
+/* 6.7+: write faults on a write-protected range resolve themselves. */
+#ifndef UFFD_FEATURE_WP_ASYNC
+#define UFFD_FEATURE_WP_ASYNC (1 << 15)
 #endif
 
 #define DIR_ "/proc/mmlens/"
@@ -74,6 +83,70 @@ static int two_nodes(void)
 }
 
 /* ------------------------------------------------------------ target */
+
+/*
+ * userfaultfd write-protect, asynchronous (6.7+, so 6.12 and not 6.1): a
+ * 2 MiB range write-protected every round and written again, so its PTEs
+ * gain and lose the uffd-wp bit under the walker. Returns the uffd, or
+ * -1 when the kernel cannot (the caller then goes on without it).
+ */
+static int wp_open(void)
+{
+	struct uffdio_api api = {
+		.api = UFFD_API, .features = UFFD_FEATURE_WP_ASYNC,
+	};
+	int fd = (int)syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+
+	if (fd >= 0 && ioctl(fd, UFFDIO_API, &api)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static char *wp_area;
+static int wp_fd = -1;
+
+static void wp_setup(void)
+{
+	struct uffdio_register reg;
+	unsigned long i;
+
+	wp_fd = wp_open();
+	if (wp_fd < 0)
+		return;
+	wp_area = mmap(NULL, MB2, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (wp_area == MAP_FAILED)
+		goto off;
+	for (i = 0; i < MB2; i += PG)
+		wp_area[i] = 1;
+	memset(&reg, 0, sizeof(reg));
+	reg.range.start = (uintptr_t)wp_area;
+	reg.range.len = MB2;
+	reg.mode = UFFDIO_REGISTER_MODE_WP;
+	if (!ioctl(wp_fd, UFFDIO_REGISTER, &reg))
+		return;
+off:
+	close(wp_fd);
+	wp_fd = -1;
+}
+
+static void wp_round(unsigned long r)
+{
+	struct uffdio_writeprotect wp = {
+		.range = { .start = (uintptr_t)wp_area, .len = MB2 },
+		.mode = UFFDIO_WRITEPROTECT_MODE_WP,
+	};
+	unsigned long i;
+
+	if (wp_fd < 0)
+		return;
+	ioctl(wp_fd, UFFDIO_WRITEPROTECT, &wp);
+	/* Every 8th page written: resolved by the kernel, bit cleared. */
+	for (i = 0; i < MB2; i += 8 * PG)
+		wp_area[i] = (char)r;
+}
 
 static void churn_round(unsigned long r, int nodes)
 {
@@ -127,7 +200,7 @@ static void churn_round(unsigned long r, int nodes)
 }
 
 /*
- * Runs until the deadline; execs itself every 10 rounds, named
+ * Runs until the deadline; execs itself once a second, named
  * "churn-g<generation>" so the readers see each new mm in the pagetable
  * header's comm.
  */
@@ -135,12 +208,16 @@ static void target(double deadline, unsigned long round, unsigned long gen)
 {
 	int nodes = two_nodes();
 	char dl[32], rd[32], g[32];
+	double born = now();
 
 	snprintf(g, sizeof(g), "churn-g%lu", gen);
 	prctl(PR_SET_NAME, g);
+	wp_setup();
 	for (; now() < deadline; round++) {
 		churn_round(round, nodes);
-		if (round && round % 10 == 0) {
+		wp_round(round);
+		/* By time, not rounds: a loaded host must not starve it. */
+		if (now() - born >= 1.0 && now() < deadline - 0.5) {
 			snprintf(dl, sizeof(dl), "%.3f", deadline);
 			snprintf(rd, sizeof(rd), "%lu", round + 1);
 			snprintf(g, sizeof(g), "%lu", gen + 1);
@@ -160,6 +237,7 @@ struct reader {
 	double deadline;
 	long ok, esrch, other, partial;
 	long gens;		/* pagetable: comm changes seen (execs) */
+	long wp;		/* pagetable: reports showing uffd-wp */
 	int first_err;
 };
 
@@ -230,6 +308,7 @@ static void *reader_main(void *arg)
 				r->gens += last_gen >= 0;
 				last_gen = g;
 			}
+			r->wp += strstr(buf, "uffd-wp") != NULL;
 		}
 		if (!e && complete)
 			r->ok++;
@@ -372,6 +451,16 @@ int main(int argc, char **argv)
 	       "no read failed other than with ESRCH, none was cut short");
 	/* ESRCH only in the last moments, when the target exits at the deadline. */
 	result(esrch_early <= 30, "ESRCH only as the target exits (a few reads at most)");
+	i = wp_open();
+	if (i < 0) {
+		printf("skip race: churn: pagetable shows the uffd-wp bits of a write-protected range # no userfaultfd with UFFD_FEATURE_WP_ASYNC (6.7+)\n");
+	} else {
+		close(i);
+		printf("# race: churn: %ld pagetable reports showed uffd-wp\n",
+		       r[1].wp);
+		result(r[1].wp > 0,
+		       "pagetable shows the uffd-wp bits of a write-protected range");
+	}
 	result(WIFEXITED(status) && !WEXITSTATUS(status) && r[1].gens > 0,
 	       "the target ran to its deadline, exec'ing, and exited 0; reports followed each exec");
 	pid_reuse();
