@@ -71,6 +71,8 @@ static const struct kernel_param_ops vbuf_mode_ops = {
 	.get = vbuf_mode_get,
 };
 module_param_cb(vbuf_mode, &vbuf_mode_ops, NULL, 0644);
+/* module_param_cb() names no type; modinfo lists one per parameter. */
+__MODULE_PARM_TYPE(vbuf_mode, "string");
 MODULE_PARM_DESC(vbuf_mode,
 		 "How mmap() of /dev/mmlens maps the buffer for new opens: lazy (one page per fault, default), around (16-page windows per fault), eager (all at mmap)");
 
