@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,23 +31,7 @@
 static const char *const files[] = { "target", "vmas", "pagetable", "vtop" };
 static pid_t a_pid, b_pid;
 
-static int check(const char *name, int ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int check(const char *name, int ok, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	result(ok, "input", name);
-	if (!ok) {
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
-		detail("%s", msg);
-	}
-	return ok;
-}
+#define check(name, ok, ...) resultf(ok, "input", name, __VA_ARGS__)
 
 static pid_t paused_child(void)
 {

@@ -16,6 +16,22 @@ void result(int ok, const char *label, const char *name)
 		failures++;
 }
 
+int resultf(int ok, const char *label, const char *name, const char *fmt,
+	    ...)
+{
+	va_list ap;
+
+	result(ok, label, name);
+	if (!ok) {
+		printf("%s#   ", tap_prefix);
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("\n");
+	}
+	return ok;
+}
+
 void skip(const char *label, const char *name, const char *why)
 {
 	printf("%sskip %s: %s # %s\n", tap_prefix, label, name, why);

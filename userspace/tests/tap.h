@@ -17,6 +17,9 @@ extern const char *tap_prefix;
 extern int failures;		/* "not ok" lines printed so far */
 
 void result(int ok, const char *label, const char *name);
+/* result(), and on failure a detail line from FMT saying what was seen. */
+int resultf(int ok, const char *label, const char *name, const char *fmt,
+	    ...) __attribute__((format(printf, 4, 5)));
 void skip(const char *label, const char *name, const char *why);
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

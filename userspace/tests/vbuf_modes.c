@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,32 +41,21 @@ static size_t psz;
 static int ctl = -1;	/* lazy fd for pread/pwrite of the buffer */
 static const char *odirect_path;
 
-static int check(const char *mode, const char *name, int ok,
-		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Result lines are labelled "vbuf MODE"; the ioctl cases "vbuf ioctl". */
+#define check(mode, name, ok, ...) \
+	resultf(ok, label_of(mode), name, __VA_ARGS__)
 
-static int check(const char *mode, const char *name, int ok,
-		 const char *fmt, ...)
+static const char *label_of(const char *mode)
 {
-	char label[64], msg[1024];
-	va_list ap;
+	static char label[64];
 
 	snprintf(label, sizeof(label), "vbuf %s", mode);
-	result(ok, label, name);
-	if (!ok) {
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
-		detail("%s", msg);
-	}
-	return ok;
+	return label;
 }
 
 static void skipm(const char *mode, const char *name, const char *why)
 {
-	char label[64];
-
-	snprintf(label, sizeof(label), "vbuf %s", mode);
-	skip(label, name, why);
+	skip(label_of(mode), name, why);
 }
 
 static int open_mode(int mode)

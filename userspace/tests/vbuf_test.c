@@ -14,7 +14,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,23 +33,7 @@ static size_t bufsize;
 static unsigned long *pfns;	/* from vbuf_pfns */
 
 /* One result line; on failure the diagnostic says what was seen. */
-static int check(const char *name, int ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int check(const char *name, int ok, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	result(ok, "vbuf", name);
-	if (!ok) {
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
-		detail("%s", msg);
-	}
-	return ok;
-}
+#define check(name, ok, ...) resultf(ok, "vbuf", name, __VA_ARGS__)
 
 static char *map(unsigned long pages, int prot, int flags, off_t pgoff)
 {
