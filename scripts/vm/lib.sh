@@ -88,3 +88,21 @@ zram_unload() {
 		rmmod "$_m" 2>/dev/null
 	done
 }
+
+# tap_program LABEL PROG [ARG...]: run a C test program that prints its
+# own "TAP ..." lines and ends with "TAP # PROG: done"; pass them on, then
+# one result of its own: it ran every case and exited 0.
+tap_program() {
+	_label=$1
+	_prog=$2
+	shift 2
+	"$_prog" "$@" > "/tmp/$_prog.out" 2>&1
+	_rc=$?
+	cat "/tmp/$_prog.out"
+	if [ $_rc -eq 0 ] && tail -n 1 "/tmp/$_prog.out" |
+		grep -q "^TAP # $_prog: done\$"; then
+		ok "$_label: $_prog ran every case, exit 0"
+	else
+		nok "$_label: $_prog ran every case, exit 0 (exit $_rc)"
+	fi
+}

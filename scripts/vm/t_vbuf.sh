@@ -32,18 +32,6 @@ vbuf_pfns_cap() {
 	runas -c 21 ioprobe read $VDBG/vbuf > /dev/null
 }
 
-# The C cases print their own TAP lines.
-vbuf_cases() {
-	vbuf_test > /tmp/vbuf_test.out 2>&1
-	rc=$?
-	cat /tmp/vbuf_test.out
-	if [ $rc -eq 0 ] && tail -n 1 /tmp/vbuf_test.out |
-		grep -q '^TAP # vbuf_test: done$'; then
-		ok "vbuf: vbuf_test ran every case, exit 0"
-	else
-		nok "vbuf: vbuf_test ran every case, exit 0 (exit $rc)"
-	fi
-}
 
 # The three mapping modes (vbuf_modes), with a 1 MiB zram disk for the
 # O_DIRECT checks when the kernel has zram.
@@ -55,15 +43,8 @@ vbuf_mode_cases() {
 	else
 		diag "vbuf: no zram disk for O_DIRECT: $(tail -n 1 /tmp/vbuf_zram.out)"
 	fi
-	vbuf_modes $odirect > /tmp/vbuf_modes.out 2>&1
-	rc=$?
-	cat /tmp/vbuf_modes.out
-	if [ $rc -eq 0 ] && tail -n 1 /tmp/vbuf_modes.out |
-		grep -q '^TAP # vbuf_modes: done$'; then
-		ok "vbuf: vbuf_modes ran every case, exit 0"
-	else
-		nok "vbuf: vbuf_modes ran every case, exit 0 (exit $rc)"
-	fi
+	# shellcheck disable=SC2086 # no zram disk: no argument
+	tap_program vbuf vbuf_modes $odirect
 	[ -n "$odirect" ] && zram_unload
 }
 
@@ -304,7 +285,7 @@ check "vbuf: vbuf_pfns has one line per page" \
 check "vbuf: unprivileged open EACCES, root reads" vbuf_unprivileged
 check "vbuf: vbuf_pfns without CAP_SYS_ADMIN: EPERM; vbuf still reads" \
 	vbuf_pfns_cap
-vbuf_cases
+tap_program vbuf vbuf_test
 vbuf_mode_cases
 check "vbuf: vbuf_mode parameter 0644: lazy, around, eager by name; bogus refused" \
 	vbuf_mode_param
