@@ -7,12 +7,20 @@
 #define MMLENS_H
 
 struct dentry;
+struct file;
 struct proc_dir_entry;
 
 /* Bumped with every change of a file format; /proc/mmlens/version. */
 #define MMLENS_VERSION "0.2.0"
 
 int mmlens_frag_init(struct proc_dir_entry *dir);
+
+/*
+ * Who may open a file that shows PFNs (report.c): CAP_SYS_ADMIN in the
+ * initial user namespace, checked against the opener's credentials like
+ * pagemap's PFN rule. 0 or -EPERM.
+ */
+int mmlens_pfn_access(struct file *file);
 
 /* target, vmas, pagetable, vtop in /proc/mmlens and debugfs (report.c). */
 int mmlens_walk_proc_init(struct proc_dir_entry *dir);

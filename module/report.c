@@ -151,7 +151,8 @@ static struct pid *get_target(void)
 	return pid;
 }
 
-static int mmlens_access_open(struct inode *inode, struct file *file)
+/* The PFN rule (mmlens.h): every file here shows PFNs. */
+int mmlens_pfn_access(struct file *file)
 {
 	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
 		return -EPERM;
@@ -261,7 +262,7 @@ static int target_open(struct inode *inode, struct file *file)
 	struct target_file *t;
 	int ret;
 
-	ret = mmlens_access_open(inode, file);
+	ret = mmlens_pfn_access(file);
 	if (ret)
 		return ret;
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
@@ -411,10 +412,6 @@ out:
 	return ret;
 }
 
-/*
- * vmas/pagetable take "PID"; vtop takes "ADDR" or "PID ADDR" (pid in
- * decimal, address in hex with or without 0x).
- */
 /* The tail of a split input: back to what this fd had before its head. */
 static void report_undo(struct report *r)
 {
@@ -429,6 +426,10 @@ static void report_undo(struct report *r)
 	r->valid = false;
 }
 
+/*
+ * vmas/pagetable take "PID"; vtop takes "ADDR" or "PID ADDR" (pid in
+ * decimal, address in hex with or without 0x).
+ */
 static ssize_t report_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
@@ -491,7 +492,7 @@ static int report_open(struct inode *inode, struct file *file,
 	struct report *r;
 	int ret;
 
-	ret = mmlens_access_open(inode, file);
+	ret = mmlens_pfn_access(file);
 	if (ret)
 		return ret;
 	r = kzalloc(sizeof(*r), GFP_KERNEL);

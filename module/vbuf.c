@@ -16,7 +16,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
-#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -28,7 +27,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include <linux/user_namespace.h>
 #include <linux/vmalloc.h>
 
 #include "compat.h"
@@ -226,16 +224,15 @@ static const struct seq_operations vbuf_pfns_sops = {
 };
 
 /*
- * PFNs of pages user space can write: the walker files' rule (report.c),
- * CAP_SYS_ADMIN in the initial user namespace checked against the
- * opener's credentials, not only the 0400 mode a root without the
- * capability (a container with debugfs) also passes.
+ * PFNs of pages user space can write: the walker files' rule, not only
+ * the 0400 mode a root without the capability (a container with
+ * debugfs) also passes.
  */
 static int vbuf_pfns_open(struct inode *inode, struct file *file)
 {
-	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
-		return -EPERM;
-	return seq_open(file, &vbuf_pfns_sops);
+	int ret = mmlens_pfn_access(file);
+
+	return ret ?: seq_open(file, &vbuf_pfns_sops);
 }
 
 static const struct file_operations vbuf_pfns_fops = {
