@@ -23,21 +23,13 @@
 
 static int headers_ok(const char *p, size_t psz)
 {
-	char want[64];
-	unsigned long i;
-
-	for (i = 0; i < 2; i++) {
-		snprintf(want, sizeof(want), MMLENS_VBUF_PAGE_FMT, i);
-		if (memcmp(p + i * psz, want, strlen(want)))
-			return 0;
-	}
-	return 1;
+	return vbuf_has_header(p, 0) && vbuf_has_header(p + psz, 1);
 }
 
 int main(int argc, char **argv)
 {
 	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
-	int map, fd, sig, rfd;
+	int map, fd;
 	char *p = NULL;
 	sigset_t set;
 
@@ -46,10 +38,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	map = !strcmp(argv[1], "map");
-	/* Blocked before READYFILE exists: the signal cannot be lost. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	vbuf_usr1_block(&set);
 
 	fd = open(MMLENS_VBUF_DEV, O_RDWR);
 	if (fd < 0) {
@@ -69,17 +58,8 @@ int main(int argc, char **argv)
 		}
 		close(fd);
 	}
-	rfd = open(argv[2], O_WRONLY | O_CREAT | O_EXCL, 0644);
-	if (rfd < 0) {
-		printf("create %s: %s\n", argv[2], strerror(errno));
+	if (vbuf_ready_wait(argv[2], &set))
 		return 1;
-	}
-	close(rfd);
-
-	if (sigwait(&set, &sig)) {
-		printf("sigwait failed\n");
-		return 1;
-	}
 	if (map) {
 		if (!headers_ok(p, psz)) {
 			printf("bad headers after the refused rmmod\n");

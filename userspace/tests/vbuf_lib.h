@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +178,44 @@ static inline void vbuf_expected_page(char *buf, size_t psz,
 {
 	memset(buf, 0, psz);
 	snprintf(buf, psz, MMLENS_VBUF_PAGE_FMT, idx);
+}
+
+/* Page idx's header line, as at load, is at p. */
+static inline int vbuf_has_header(const char *p, unsigned long idx)
+{
+	char want[64];
+
+	snprintf(want, sizeof(want), MMLENS_VBUF_PAGE_FMT, idx);
+	return !memcmp(p, want, strlen(want));
+}
+
+/*
+ * The holders' handshake with the shell (vbuf_hold, vbuf_pin): SIGUSR1 is
+ * blocked first (vbuf_usr1_block), so it cannot be lost; once the device
+ * is held, vbuf_ready_wait creates READYFILE and waits for it. 0, or -1
+ * after printing why.
+ */
+static inline void vbuf_usr1_block(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, set, NULL);
+}
+
+static inline int vbuf_ready_wait(const char *readyfile, const sigset_t *set)
+{
+	int fd = open(readyfile, O_WRONLY | O_CREAT | O_EXCL, 0644), sig;
+
+	if (fd < 0) {
+		printf("create %s: %s\n", readyfile, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	if (sigwait(set, &sig)) {
+		printf("sigwait failed\n");
+		return -1;
+	}
+	return 0;
 }
 
 #endif /* VBUF_LIB_H */

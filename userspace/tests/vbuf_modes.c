@@ -110,13 +110,7 @@ static unsigned long count_present(const char *a, unsigned long pages)
 	return n;
 }
 
-static int has_header(const char *p, unsigned long idx)
-{
-	char want[64];
-
-	snprintf(want, sizeof(want), MMLENS_VBUF_PAGE_FMT, idx);
-	return !memcmp(p, want, strlen(want));
-}
+#define has_header vbuf_has_header
 
 static void restore_pages(unsigned long first, unsigned long n)
 {

@@ -27,16 +27,16 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "../../module/mmlens_uapi.h"
+#include "vbuf_lib.h"
 
 #define NP 4
 
 int main(int argc, char **argv)
 {
 	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
-	int splice, fd, pfd[2] = { -1, -1 }, ring = -1, sig, rfd;
+	int splice, fd, pfd[2] = { -1, -1 }, ring = -1;
 	struct io_uring_params par;
-	char *p, *got, want[64];
+	char *p, *got;
 	struct iovec iov;
 	sigset_t set;
 	unsigned long i;
@@ -46,9 +46,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	splice = !strcmp(argv[1], "splice");
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	vbuf_usr1_block(&set);
 
 	fd = open(MMLENS_VBUF_DEV, O_RDWR);
 	p = fd < 0 ? MAP_FAILED : mmap(NULL, NP * psz, PROT_READ | PROT_WRITE,
@@ -78,16 +76,8 @@ int main(int argc, char **argv)
 	}
 	munmap(p, NP * psz);
 	close(fd);
-	rfd = open(argv[2], O_WRONLY | O_CREAT | O_EXCL, 0644);
-	if (rfd < 0) {
-		printf("create %s: %s\n", argv[2], strerror(errno));
+	if (vbuf_ready_wait(argv[2], &set))
 		return 1;
-	}
-	close(rfd);
-	if (sigwait(&set, &sig)) {
-		printf("sigwait failed\n");
-		return 1;
-	}
 	if (!splice) {
 		/* Drops the long-term pins: the last references. */
 		close(ring);
@@ -99,8 +89,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (i = 0; i < NP; i++) {
-		snprintf(want, sizeof(want), MMLENS_VBUF_PAGE_FMT, i);
-		if (memcmp(got + i * psz, want, strlen(want))) {
+		if (!vbuf_has_header(got + i * psz, i)) {
 			printf("page %lu lost its header after rmmod\n", i);
 			return 1;
 		}

@@ -52,14 +52,7 @@ static char *page_at(char *base, unsigned long i)
 	return base + i * psz;
 }
 
-/* Page idx's header line is at p. */
-static int has_header(const char *p, unsigned long idx)
-{
-	char want[64];
-
-	snprintf(want, sizeof(want), MMLENS_VBUF_PAGE_FMT, idx);
-	return !memcmp(p, want, strlen(want));
-}
+#define has_header vbuf_has_header
 
 /* Put page idx back as it was at load. */
 static int restore_page(unsigned long idx)
