@@ -2,7 +2,7 @@
 /*
  * fuzz_parsers - libFuzzer entry for every parser of parse.c, and the
  * renderers fed with what a parser accepted. The first byte picks the
- * parser (mod 6), the rest is the file's text. Built and run by
+ * parser (mod 9), the rest is the file's text. Built and run by
  * `make -C userspace fuzz` (clang, ASan, UBSan); seeds in fuzz/corpus.
  */
 #include <stdint.h>
@@ -75,6 +75,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mm_version v;
 	struct vtop_report vt;
 	struct vbuf_stats vs;
+	struct wmark_info wi;
+	struct compact_info ci;
+	struct pb_info pi;
 	struct parse_err e;
 	const char *d = (const char *)data + 1;
 	size_t n = size ? size - 1 : 0;
@@ -83,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (!sink)
 		sink = fopen("/dev/null", "w");
-	switch (data[0] % 6) {
+	switch (data[0] % 9) {
 	case 0:
 		parse_version(d, n, &v, &e);
 		break;
@@ -99,8 +102,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 4:
 		parse_vtop(d, n, &vt, &e);
 		break;
-	default:
+	case 5:
 		parse_vbuf_stats(d, n, &vs, &e);
+		break;
+	case 6:
+		parse_watermarks(d, n, &wi, &e);
+		wmark_info_free(&wi);
+		break;
+	case 7:
+		parse_compaction(d, n, &ci, &e);
+		compact_info_free(&ci);
+		break;
+	default:
+		parse_pageblocks(d, n, &pi, &e);
+		pb_info_free(&pi);
 		break;
 	}
 	return 0;
