@@ -85,8 +85,9 @@ run_case() {
 	} > "$OUT/golden/$name.out"
 }
 
-# Every snapshot: frag (text, JSON); with walker reports: vmas, pt, map,
-# every vtop; with vbuf stats and a device file: vbuf.
+# Every snapshot: frag (text, JSON); with pageblocks: physmap (text,
+# JSON); with walker reports: vmas, pt, map, every vtop; with vbuf stats
+# and a device file: vbuf.
 auto_cases() {
 	local d dir pid f a
 	for d in "$FIX"/*/; do
@@ -94,6 +95,10 @@ auto_cases() {
 		[ -f "$d/proc/mmlens/version" ] || continue
 		echo "$dir.frag $dir frag"
 		echo "$dir.frag-json $dir frag --json"
+		if [ -f "$d/proc/mmlens/pageblocks" ]; then
+			echo "$dir.physmap $dir physmap --width 100"
+			echo "$dir.physmap-json $dir physmap --json"
+		fi
 		for pid in "$d"/sys/kernel/debug/mmlens/pids/*/; do
 			[ -d "$pid" ] || continue
 			pid=$(basename "$pid")
@@ -248,6 +253,8 @@ mkroot badvmas && echo '1000-2000 r--p 0 present=x' > "$R/badvmas/$S/pids/4242/v
 mkroot old13 && rm -f "$R"/old13/proc/mmlens/{watermarks,compaction,pageblocks}
 mkroot badwm && echo 'Node 0, zone DMA order=0 min=ok low=ok high=ok' > "$R/badwm/proc/mmlens/watermarks"
 mkroot badci && echo 'Node 0 score=200 low=80 high=90 proactive=no' > "$R/badci/proc/mmlens/compaction"
+mkroot badpb && echo 'pfn=0x1000 blocks=1 type=Movable free=0 largest=-' > "$R/badpb/proc/mmlens/pageblocks"
+mkroot pbroot && echo 'EACCES open' > "$R/pbroot/proc/mmlens/pageblocks.errno"
 
 expect_exit 0 - "frag on a good snapshot" --root "$FIX/spec" frag
 expect_exit 2 'not loaded' "module not loaded (no /proc/mmlens)" --root "$R/empty" frag
@@ -259,6 +266,12 @@ expect_exit 2 'fraginfo line 1' "malformed fraginfo" --root "$R/badfrag" frag
 expect_exit 2 'watermarks line 1: order line' "malformed watermarks" --root "$R/badwm" frag
 expect_exit 2 'compaction line 1: bad value for score' "malformed compaction" --root "$R/badci" frag
 expect_exit 1 'wants orders 0' "--order 40" --root "$FIX/spec" frag --order 40
+expect_exit 2 'pageblocks line 1: run before' "malformed pageblocks" --root "$R/badpb" physmap
+expect_exit 2 'lacks the pageblock map' "physmap on a module without pageblocks" --root "$R/old13" physmap
+expect_exit 3 'pageblocks needs root' "physmap: pageblocks is 0400 (EACCES)" --root "$R/pbroot" physmap
+expect_exit 1 'wants 40' "physmap --width 10" --root "$FIX/spec" physmap --width 10
+expect_exit 1 'no zone matches' "physmap --zone that matches nothing" --root "$FIX/spec" physmap --zone Foo
+expect_exit 1 'unexpected argument' "physmap with an argument" --root "$FIX/spec" physmap 42
 expect_exit 1 'wants orders 0' "--order 3," --root "$FIX/spec" frag --order 3,
 expect_exit 2 'vmas line 1' "malformed vmas" --root "$R/badvmas" vmas 4242
 expect_exit 3 'needs root' "EPERM from the module (no CAP_SYS_ADMIN)" --root "$R/eperm" vmas 4242
@@ -365,6 +378,47 @@ for d in "$FIX"/*/; do
 	fi
 done
 
+# physmap --json against the snapshot's own kernel files: blocks per type
+# equal pagetypeinfo's "Number of blocks type" row, free pages equal
+# buddyinfo's (the checks t_cli.sh makes in the VM).
+physmap_oracle() {
+	python3 - "$1" "$2" "$3" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+rows, hdr = {}, None
+for line in open(sys.argv[2]):
+    w = line.replace(",", " ").split()
+    if line.startswith("Number of blocks type"):
+        hdr = w[4:]
+    elif hdr and w and w[0] == "Node":
+        rows[(int(w[1]), w[3])] = dict(zip(hdr, map(int, w[4:])))
+bud = {}
+for line in open(sys.argv[3]):
+    w = line.replace(",", " ").split()
+    bud[(int(w[1]), w[3])] = sum(int(n) << o for o, n in enumerate(w[4:]))
+for z in doc["zones"]:
+    key = (z["node"], z["zone"])
+    for t, n in rows.pop(key).items():
+        assert z["blocks_by_type"][t] == n, (key, t, n, z["blocks_by_type"])
+    assert z["free_pages"] == bud.pop(key), key
+    assert sum(r["blocks"] for r in z["runs"]) == z["blocks"]
+assert not rows and not bud, (rows, bud)
+EOF
+}
+for d in "$FIX"/*/; do
+	dir=$(basename "$d")
+	if [ ! -f "$d/proc/mmlens/pageblocks" ] ||
+		[ ! -f "$d/proc/mmlens/pagetypeinfo" ]; then
+		continue
+	fi
+	if err=$(physmap_oracle "$OUT/golden/$dir.physmap-json.stdout" \
+		"$d/proc/mmlens/pagetypeinfo" "$d/proc/mmlens/buddyinfo" 2>&1); then
+		pass "json: $dir physmap blocks per type = pagetypeinfo, free = buddyinfo"
+	else
+		flunk "json: $dir physmap blocks per type = pagetypeinfo, free = buddyinfo" "$err"
+	fi
+done
+
 # ---- colour ----
 color_case() {
 	local name=$1 want=$2
@@ -381,6 +435,8 @@ color_case() {
 color_case "none when stdout is not a terminal" no "$TOOL" --root "$FIX/spec" frag
 color_case "--color always colours" yes "$TOOL" --root "$FIX/spec" --color always frag
 color_case "NO_COLOR beats --color always" no env NO_COLOR=1 "$TOOL" --root "$FIX/spec" --color always frag
+color_case "physmap --color always colours" yes "$TOOL" --root "$FIX/spec" --color always physmap
+color_case "physmap: NO_COLOR beats --color always" no env NO_COLOR=1 "$TOOL" --root "$FIX/spec" --color always physmap
 color_case "--ascii draws no Unicode blocks" no "$TOOL" --root "$FIX/spec" --ascii frag
 if LC_ALL=C grep -q $'\xe2' "$OUT/color.out"; then
 	flunk "--ascii output is pure ASCII" "$(LC_ALL=C grep -n $'\xe2' "$OUT/color.out" | head -n 3)"
@@ -459,7 +515,7 @@ else
 fi
 
 # ---- help and man page ----
-for cmd in frag vmas pt map vtop vbuf version; do
+for cmd in frag physmap vmas pt map vtop vbuf version; do
 	if "$TOOL" "$cmd" --help > "$OUT/help.$cmd" 2>&1 &&
 		head -n 1 "$OUT/help.$cmd" | grep -q "^usage: mmlens $cmd"; then
 		pass "help: mmlens $cmd --help"

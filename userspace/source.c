@@ -230,6 +230,9 @@ static int read_module_file_how(struct ctx *c, const char *path,
 	int fd, err;
 
 	path_in_root(c, path, full, sizeof(full));
+	err = snap_errno(c, full, "open");
+	if (err)
+		return missing_error(c, path, err);
 	fd = open(full, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && optional && errno == ENOENT)
 		return -1;
