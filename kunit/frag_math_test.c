@@ -214,6 +214,89 @@ static void indices_invariants(struct kunit *test)
 	}
 }
 
+/* extfrag_for_order(): MIXED has 1039 free pages, 1024 of them at order 10. */
+static void extfrag_percent_values(struct kunit *test)
+{
+	static const unsigned long nr_free[ORDERS] = MIXED;
+	static const unsigned long none[ORDERS];
+	struct mmlens_contig_info info;
+
+	mmlens_contig_info(nr_free, ORDERS, 9, &info);
+	/* (1039 - 2 * 512) * 100 / 1039 = 1 */
+	KUNIT_EXPECT_EQ(test, mmlens_extfrag_percent(9, &info), 1U);
+	mmlens_contig_info(nr_free, ORDERS, 4, &info);
+	/* (1039 - 64 * 16) * 100 / 1039 = 1; at order 1: (1039-1036)/1039 */
+	KUNIT_EXPECT_EQ(test, mmlens_extfrag_percent(4, &info), 1U);
+	mmlens_contig_info(nr_free, ORDERS, 1, &info);
+	KUNIT_EXPECT_EQ(test, mmlens_extfrag_percent(1, &info), 0U);
+	/* only order-0 pages: all of them unusable at order 9 */
+	mmlens_contig_info((const unsigned long[ORDERS]){ [0] = 7 }, ORDERS, 9,
+			   &info);
+	KUNIT_EXPECT_EQ(test, mmlens_extfrag_percent(9, &info), 100U);
+	mmlens_contig_info(none, ORDERS, 9, &info);
+	KUNIT_EXPECT_EQ(test, mmlens_extfrag_percent(9, &info), 0U);
+}
+
+/*
+ * __zone_watermark_ok(): free - (2^order - 1) - unusable must exceed
+ * mark + reserve; above order 0 a usable list of that order or higher.
+ */
+static void watermark_ok_rule(struct kunit *test)
+{
+	struct mmlens_wmark_zone z = {
+		.free_pages = 1000, .unusable = 100, .reserve = 50,
+		.usable_orders = BIT(3),
+	};
+
+	/* 1000 - 0 - 100 = 900 > 849 + 50, not > 850 + 50 */
+	KUNIT_EXPECT_TRUE(test, mmlens_watermark_ok(&z, 0, 849));
+	KUNIT_EXPECT_FALSE(test, mmlens_watermark_ok(&z, 0, 850));
+	/* order 3: 900 - 7 = 893 > 842 + 50; a block of order 3 is there */
+	KUNIT_EXPECT_TRUE(test, mmlens_watermark_ok(&z, 3, 842));
+	KUNIT_EXPECT_FALSE(test, mmlens_watermark_ok(&z, 3, 843));
+	/* lower orders are served by the order-3 block, higher are not */
+	KUNIT_EXPECT_TRUE(test, mmlens_watermark_ok(&z, 1, 0));
+	KUNIT_EXPECT_FALSE(test, mmlens_watermark_ok(&z, 4, 0));
+	/* free pages below the unusable ones: negative, never ok */
+	z.free_pages = 50;
+	KUNIT_EXPECT_FALSE(test, mmlens_watermark_ok(&z, 0, 0));
+	/* no usable list at all: order 0 still only counts pages */
+	z.free_pages = 1000;
+	z.usable_orders = 0;
+	KUNIT_EXPECT_TRUE(test, mmlens_watermark_ok(&z, 0, 0));
+	KUNIT_EXPECT_FALSE(test, mmlens_watermark_ok(&z, 1, 0));
+}
+
+/* compaction_deferred(): skipped while ++considered < 1 << shift. */
+static void first_deferred_order_rule(struct kunit *test)
+{
+	/* boot state: shift 0, limit 1: never deferred */
+	KUNIT_EXPECT_EQ(test, mmlens_first_deferred_order(0, 0, 0, ORDERS), -1);
+	/* after defer_compaction() at order 4: considered 0, shift 1 */
+	KUNIT_EXPECT_EQ(test, mmlens_first_deferred_order(0, 1, 4, ORDERS), 4);
+	/* the next try is allowed: 1 + 1 >= 2 */
+	KUNIT_EXPECT_EQ(test, mmlens_first_deferred_order(1, 1, 4, ORDERS), -1);
+	KUNIT_EXPECT_EQ(test, mmlens_first_deferred_order(62, 6, 9, ORDERS), 9);
+	KUNIT_EXPECT_EQ(test, mmlens_first_deferred_order(63, 6, 9, ORDERS), -1);
+	/* order 0 is never compacted; past the last order nothing is */
+	KUNIT_EXPECT_EQ(test, mmlens_first_deferred_order(0, 2, 0, ORDERS), 1);
+	KUNIT_EXPECT_EQ(test, mmlens_first_deferred_order(0, 2, ORDERS, ORDERS),
+			-1);
+}
+
+/* fragmentation_score_wmark(): low = max(100 - p, 5), high = min(low + 10, 100) */
+static void score_wmark_rule(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, mmlens_score_wmark(20, true), 80U);
+	KUNIT_EXPECT_EQ(test, mmlens_score_wmark(20, false), 90U);
+	KUNIT_EXPECT_EQ(test, mmlens_score_wmark(0, true), 100U);
+	KUNIT_EXPECT_EQ(test, mmlens_score_wmark(0, false), 100U);
+	KUNIT_EXPECT_EQ(test, mmlens_score_wmark(100, true), 5U);
+	KUNIT_EXPECT_EQ(test, mmlens_score_wmark(100, false), 15U);
+	KUNIT_EXPECT_EQ(test, mmlens_score_wmark(95, true), 5U);
+	KUNIT_EXPECT_EQ(test, mmlens_score_wmark(92, false), 18U);
+}
+
 static struct kunit_case mmlens_frag_cases[] = {
 	KUNIT_CASE(contig_info_no_free_blocks),
 	KUNIT_CASE(contig_info_counts),
@@ -221,6 +304,10 @@ static struct kunit_case mmlens_frag_cases[] = {
 	KUNIT_CASE_PARAM(extfrag_index_table, frag_cases_gen_params),
 	KUNIT_CASE_PARAM(unusable_index_table, frag_cases_gen_params),
 	KUNIT_CASE(indices_invariants),
+	KUNIT_CASE(extfrag_percent_values),
+	KUNIT_CASE(watermark_ok_rule),
+	KUNIT_CASE(first_deferred_order_rule),
+	KUNIT_CASE(score_wmark_rule),
 	{}
 };
 

@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/pageblock-flags.h>
+#include <linux/rcupdate.h>
 
 /*
  * Number of buddy orders, i.e. the length of zone->free_area[]. 6.8 added
@@ -62,6 +63,12 @@ static inline const char *mmlens_migratetype_name(unsigned int mt)
  * mem_section: this mirrors mm/page_alloc.c get_pfnblock_flags_mask(),
  * identical in 6.1 and 6.12. The read races with set_pfnblock_flags_mask()
  * exactly as the kernel's own does (READ_ONCE of one word).
+ *
+ * Memory hot-remove: section_deactivate() clears ms->usage and frees it
+ * with kfree_rcu() (both Debian kernels have that fix), so the pointer is
+ * read once, inside an RCU read section, and the map is read through that
+ * one copy; a section removed meanwhile reads as MIGRATE_TYPES (no type).
+ * The root arrays of mem_section are never freed.
  */
 #ifndef CONFIG_SPARSEMEM
 #error "mmlens reads pageblock flags through mem_section: needs CONFIG_SPARSEMEM"
@@ -69,14 +76,38 @@ static inline const char *mmlens_migratetype_name(unsigned int mt)
 static inline unsigned int mmlens_pageblock_migratetype(unsigned long pfn)
 {
 	struct mem_section *ms = __pfn_to_section(pfn);
+	struct mem_section_usage *usage;
+	unsigned int mt = MIGRATE_TYPES;
 	unsigned long bitidx, word;
 
-	if (!ms || !ms->usage)
+	if (!ms)
 		return MIGRATE_TYPES;
 	bitidx = ((pfn & (PAGES_PER_SECTION - 1)) >> pageblock_order) *
 		 NR_PAGEBLOCK_BITS;
-	word = READ_ONCE(section_to_usemap(ms)[bitidx / BITS_PER_LONG]);
-	return (word >> (bitidx % BITS_PER_LONG)) & MIGRATETYPE_MASK;
+	rcu_read_lock();
+	usage = READ_ONCE(ms->usage);
+	if (usage) {
+		word = READ_ONCE(usage->pageblock_flags[bitidx / BITS_PER_LONG]);
+		mt = (word >> (bitidx % BITS_PER_LONG)) & MIGRATETYPE_MASK;
+	}
+	rcu_read_unlock();
+	return mt;
+}
+
+/*
+ * The highatomic pages __zone_watermark_ok() withholds from a caller
+ * without reserve rights: 6.1 withholds the whole reserve
+ * (nr_reserved_highatomic), 6.12 only the reserve's free pages
+ * (nr_free_highatomic, a field 6.1 lacks). Kbuild probes the header for
+ * the field and defines MMLENS_HAVE_NR_FREE_HIGHATOMIC.
+ */
+static inline unsigned long mmlens_zone_highatomic(const struct zone *zone)
+{
+#ifdef MMLENS_HAVE_NR_FREE_HIGHATOMIC
+	return READ_ONCE(zone->nr_free_highatomic);
+#else
+	return READ_ONCE(zone->nr_reserved_highatomic);
+#endif
 }
 
 /*

@@ -15,6 +15,10 @@
  * divide error when the count is a multiple of 2^32 (KUnit mmlens_frag
  * hit exactly that). We divide by the full 64-bit count; below 2^32 the
  * results are the same.
+ *
+ * The watermark check and the compaction rules below follow mm/page_alloc.c
+ * __zone_watermark_ok() and mm/compaction.c of 6.1 and 6.12 for callers
+ * without any ALLOC_* flag beyond the mark (docs/frag.md says which lines).
  */
 #include <linux/math64.h>
 #include <linux/module.h>
@@ -74,3 +78,66 @@ int mmlens_unusable_index(unsigned int order,
 			 info->free_pages);
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlens_unusable_index);
+
+/* Share of free memory, in percent, in blocks smaller than the order. */
+unsigned int mmlens_extfrag_percent(unsigned int order,
+				    const struct mmlens_contig_info *info)
+{
+	if (info->free_pages == 0)
+		return 0;
+	return div64_u64((info->free_pages -
+			  (info->free_blocks_suitable << order)) * 100,
+			 info->free_pages);
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlens_extfrag_percent);
+
+/*
+ * __zone_watermark_ok() with alloc_flags = the mark alone: no reserve
+ * rights (so no lowering of @mark, and the highatomic pages are unusable),
+ * no ALLOC_CMA, no ALLOC_HIGHATOMIC. The kernel's free_pages is a long and
+ * may go negative; so may ours.
+ */
+bool mmlens_watermark_ok(const struct mmlens_wmark_zone *z,
+			 unsigned int order, unsigned long mark)
+{
+	long free = (long)z->free_pages - (long)((1UL << order) - 1) -
+		    (long)z->unusable;
+
+	if (free <= (long)mark + z->reserve)
+		return false;
+	if (!order)
+		return true;
+	/* At least one suitable block on an Unmovable/Movable/Reclaimable list. */
+	return (z->usable_orders >> order) != 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlens_watermark_ok);
+
+/*
+ * compaction_deferred(zone, order) answers true when order >=
+ * compact_order_failed and ++compact_considered < 1 << compact_defer_shift.
+ * Order 0 is never compacted, so the lowest order reported is 1.
+ */
+int mmlens_first_deferred_order(unsigned int considered,
+				unsigned int defer_shift, int order_failed,
+				unsigned int nr_orders)
+{
+	unsigned long limit = 1UL << defer_shift;
+	int first = max(order_failed, 1);
+
+	if ((unsigned long)considered + 1 >= limit)
+		return -1;
+	if (first >= (int)nr_orders)
+		return -1;
+	return first;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlens_first_deferred_order);
+
+unsigned int mmlens_score_wmark(unsigned int proactiveness, bool low)
+{
+	unsigned int wmark_low;
+
+	/* The kernel's unsigned subtraction: proactiveness is 0..100. */
+	wmark_low = max(100U - proactiveness, 5U);
+	return low ? wmark_low : min(wmark_low + 10, 100U);
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlens_score_wmark);

@@ -14,6 +14,10 @@ struct proc_dir_entry;
 #define MMLENS_VERSION "0.2.0"
 
 int mmlens_frag_init(struct proc_dir_entry *dir);
+/* The files that go beyond what the kernel prints (frag.c calls them). */
+int mmlens_watermarks_init(struct proc_dir_entry *dir);
+int mmlens_compaction_init(struct proc_dir_entry *dir);
+int mmlens_pageblocks_init(struct proc_dir_entry *dir);
 
 /*
  * Who may open a file that shows PFNs (report.c): CAP_SYS_ADMIN in the

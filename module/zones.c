@@ -3,9 +3,10 @@
  * zones.c - node/zone iteration for the fragmentation files.
  *
  * Locking: zone->lock (irq-safe spinlock) protects free_area[].nr_free and
- * the free lists. We hold it only to copy a zone's counts or to count one
+ * the free lists. We hold it only to copy a zone's counts (and whether the
+ * first MIGRATE_PCPTYPES lists of each order are empty) or to count one
  * free list, never while formatting output, so the time with interrupts
- * off is bounded by MMLENS_NR_ORDERS loads, or by the list-walk cap that
+ * off is bounded by MMLENS_NR_ORDERS * 4 loads, or by the list-walk cap that
  * /proc/pagetypeinfo uses for the same reason.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -46,15 +47,21 @@ void mmlens_node_stop(struct seq_file *m, void *v)
 {
 }
 
-static void mmlens_zone_snapshot(struct zone *zone,
-				 struct mmlens_zone_snap *snap)
+void mmlens_zone_snapshot(struct zone *zone, struct mmlens_zone_snap *snap)
 {
 	unsigned long flags;
-	unsigned int order;
+	unsigned int order, mt;
 
+	snap->usable_orders = 0;
 	spin_lock_irqsave(&zone->lock, flags);
-	for (order = 0; order < MMLENS_NR_ORDERS; order++)
-		snap->nr_free[order] = zone->free_area[order].nr_free;
+	for (order = 0; order < MMLENS_NR_ORDERS; order++) {
+		struct free_area *area = &zone->free_area[order];
+
+		snap->nr_free[order] = area->nr_free;
+		for (mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			if (!list_empty(&area->free_list[mt]))
+				snap->usable_orders |= 1UL << order;
+	}
 	spin_unlock_irqrestore(&zone->lock, flags);
 }
 

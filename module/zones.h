@@ -11,9 +11,15 @@
 
 #include "compat.h"
 
-/* A zone's free block counts per order, read under one zone->lock hold. */
+/*
+ * A zone's free block counts per order, read under one zone->lock hold,
+ * and (@usable_orders) bit k set when order k has a block on one of the
+ * free lists below MIGRATE_PCPTYPES, the lists __zone_watermark_ok()
+ * accepts for a caller without reserve rights.
+ */
 struct mmlens_zone_snap {
 	unsigned long nr_free[MMLENS_NR_ORDERS];
+	unsigned long usable_orders;
 };
 
 typedef void (*mmlens_zone_print_t)(struct seq_file *m, pg_data_t *pgdat,
@@ -25,6 +31,7 @@ void *mmlens_node_start(struct seq_file *m, loff_t *pos);
 void *mmlens_node_next(struct seq_file *m, void *v, loff_t *pos);
 void mmlens_node_stop(struct seq_file *m, void *v);
 
+void mmlens_zone_snapshot(struct zone *zone, struct mmlens_zone_snap *snap);
 void mmlens_walk_zones(struct seq_file *m, pg_data_t *pgdat,
 		       mmlens_zone_print_t print);
 void mmlens_walk_zones_nosnap(struct seq_file *m, pg_data_t *pgdat,

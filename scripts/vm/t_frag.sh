@@ -14,26 +14,115 @@ frag_equal_all() {
 	check "unusable_index == debugfs unusable_index$1" \
 		same_as_kernel $KUNU $M/unusable_index
 	check "fraginfo consistent and == buddyinfo$1" fragcheck
+	frag_deep_all "$1"
+}
+
+# The files beyond what the kernel prints, against the kernel's numbers
+# (userspace/tests/fragdeep.c says how each is checked).
+frag_deep_all() {
+	check "watermarks == /proc/zoneinfo (free, marks, boost, managed, present, spanned, protection)$1" \
+		fragdeep zoneinfo
+	check "watermarks verdicts == __zone_watermark_ok() over pagetypeinfo's lists$1" \
+		fragdeep verdicts
+	check "compaction counters == /proc/vmstat compact_*$1" fragdeep vmstat
+	check "compaction score and thresholds from buddyinfo, zoneinfo, sysctl$1" \
+		fragdeep score
+	check "pageblocks: blocks per type == pagetypeinfo, free == buddyinfo$1" \
+		fragdeep pageblocks
+}
+
+# compact_stall as our compaction file prints it (== /proc/vmstat's).
+compact_stall() {
+	awk '$1 == "compact_stall" { print $2 }' $M/compaction
+}
+
+# order9_low NODE: "ok" when a zone of NODE would give a 2 MiB hugetlb
+# page on the allocator's fast path, "fail" otherwise. A verdict line is
+# for an allocation whose highest zone is the zone itself; hugetlb's is
+# ZONE_MOVABLE, so a zone that passes must also keep its protection
+# against Movable (its 4th protection value) to count.
+order9_low() {
+	awk -v node="$1," '$2 != node { next }
+		$5 ~ /^free=/ {
+			for (i = 5; i <= NF; i++) {
+				split($i, kv, "=")
+				f[kv[1]] = kv[2]
+			}
+			split(f["protection"], prot, ",")
+			room[$4] = f["free"] - 511 - f["highatomic"] - f["low"] - prot[4]
+		}
+		$5 == "order=9" && $7 == "low=ok" && room[$4] > 0 { ok = 1 }
+		END { print ok ? "ok" : "fail" }' $M/watermarks
+}
+
+# verdict_then_allocate WHEN: per node, read the order-9 verdict, then ask
+# hugetlb for one 2 MiB page on that node and see what the allocator had
+# to do. "ok" must mean the page came without direct compaction; "fail"
+# that it needed compaction (compact_stall grew) or could not be had.
+verdict_then_allocate() {
+	if [ -z "$(compact_stall)" ]; then
+		skip "order-9 verdicts match the allocations ($1)" \
+			"no compaction counters (kernel without CONFIG_VM_EVENT_COUNTERS)"
+		return
+	fi
+	_bad=0
+	for _hp in /sys/devices/system/node/node*/hugepages/hugepages-2048kB/nr_hugepages; do
+		_node=${_hp#/sys/devices/system/node/node}
+		_node=${_node%%/*}
+		_v=$(order9_low "$_node")
+		_stall=$(compact_stall)
+		read -r _n < "$_hp"
+		echo $((_n + 1)) > "$_hp"
+		read -r _got < "$_hp"
+		_stall2=$(compact_stall)
+		echo "$_n" > "$_hp"
+		_what="no compaction"
+		[ "$_stall2" -gt "$_stall" ] && _what="direct compaction"
+		[ "$_got" = "$_n" ] && _what="no page"
+		diag "$1: node $_node order-9 low=$_v; allocation: $_what (compact_stall $_stall -> $_stall2)"
+		case "$_v:$_what" in
+		"ok:no compaction" | "fail:direct compaction" | "fail:no page") ;;
+		*) _bad=1 ;;
+		esac
+	done
+	check "order-9 verdicts match what a 2 MiB allocation on each node did ($1)" \
+		test "$_bad" = 0
+}
+
+# The thresholds follow vm.compaction_proactiveness (score recomputed
+# at three settings).
+proactiveness_settings() {
+	_p=/proc/sys/vm/compaction_proactiveness
+	read -r _old < $_p
+	for _v in 0 100 "$_old"; do
+		echo "$_v" > $_p
+		grep "^Node 0 score" $M/compaction
+		fragdeep score || { echo "$_old" > $_p; return 1; }
+	done
 }
 
 file_modes() {
 	for f in buddyinfo:444 extfrag_index:444 unusable_index:444 \
-		fraginfo:444 pagetypeinfo:400; do
+		fraginfo:444 pagetypeinfo:400 watermarks:444 compaction:444 \
+		pageblocks:400; do
 		m=$(stat -c %a "$M/${f%%:*}")
 		[ "$m" = "${f#*:}" ] || { echo "${f%%:*} mode $m"; return 1; }
 	done
 }
 
 unprivileged() {
-	for f in buddyinfo extfrag_index unusable_index fraginfo; do
+	for f in buddyinfo extfrag_index unusable_index fraginfo watermarks \
+		compaction; do
 		expect_probe ok runas 65534 ioprobe read $M/$f || return 1
 	done
 	expect_probe EACCES runas 65534 ioprobe read $KPT || return 1
-	expect_probe EACCES runas 65534 ioprobe read $M/pagetypeinfo
+	expect_probe EACCES runas 65534 ioprobe read $M/pagetypeinfo || return 1
+	expect_probe EACCES runas 65534 ioprobe read $M/pageblocks
 }
 
 writes_refused() {
-	for f in buddyinfo extfrag_index unusable_index fraginfo pagetypeinfo; do
+	for f in buddyinfo extfrag_index unusable_index fraginfo pagetypeinfo \
+		watermarks compaction pageblocks; do
 		got=$(ioprobe write $M/$f 1 | head -n 1)
 		echo "root write $f -> $got"
 		case "${got%% *}" in EACCES|EIO) ;; *) return 1 ;; esac
@@ -89,6 +178,10 @@ frag_workload() {
 	fi
 
 	frag_equal_all " (under workload)"
+	if [ "$hugepages_ok" = 1 ]; then
+		verdict_then_allocate "fragmented"
+		proactive_compaction
+	fi
 
 	cat $M/extfrag_index > /tmp/ef.before
 	cat $M/buddyinfo > /tmp/bi.before
@@ -105,9 +198,34 @@ frag_workload() {
 	echo 0 > /proc/sys/vm/nr_hugepages
 }
 
+# With proactiveness 100 (high threshold 15), a node whose score is above
+# it must be compacted by kcompactd in the background:
+# compact_migrate_scanned grows within 40 s (kcompactd retries a node
+# whose score did not go down after 32 s; 6.1 counts proactive work in no
+# compact_daemon_* counter, both kernels count its scanning there).
+proactive_compaction() {
+	_p=/proc/sys/vm/compaction_proactiveness
+	read -r _old < $_p
+	echo 100 > $_p
+	_line=$(grep '^Node [0-9]* score=' $M/compaction | grep 'proactive=yes' | head -n 1)
+	if [ -z "$_line" ]; then
+		skip "proactive=yes: kcompactd compacts" \
+			"no node above the high threshold: $(grep '^Node [0-9]* score=' $M/compaction | tr '\n' ';')"
+	else
+		_scan=$(awk '$1 == "compact_migrate_scanned" { print $2 }' $M/compaction)
+		diag "proactiveness 100: $_line; compact_migrate_scanned $_scan"
+		check "proactive=yes: kcompactd compacts in the background" \
+			wait_until $$ 80 0.5 sh -c "[ \$(awk '\$1 == \"compact_migrate_scanned\" { print \$2 }' $M/compaction) -gt $_scan ]"
+	fi
+	echo "$_old" > $_p
+}
+
 frag_equal_all ""
-check "file modes 0444/0400 as the kernel's" file_modes
-check "unprivileged: readable, pagetypeinfo EACCES" unprivileged
+verdict_then_allocate "idle"
+check "compaction thresholds follow vm.compaction_proactiveness (0, 100, default)" \
+	proactiveness_settings
+check "file modes 0444/0400 as the kernel's (pageblocks, pagetypeinfo 0400)" file_modes
+check "unprivileged: readable, pagetypeinfo and pageblocks EACCES" unprivileged
 check "writes refused with EACCES/EIO" writes_refused
 frag_equal_all " (after refused writes)"
 frag_workload

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pageblocks.c - /proc/mmlens/pageblocks: physical memory as pageblocks,
+ * with each block's migratetype, free pages and largest free order, runs
+ * of identical blocks merged into one line.
+ *
+ * Which blocks: those /proc/pagetypeinfo's "Number of blocks type" table
+ * counts (mm/vmstat.c pagetypeinfo_showblockcount_print(), the same in 6.1
+ * and 6.12): the pfns zone_start_pfn + k * pageblock_nr_pages that are
+ * online, belong to the zone and have a migratetype below MIGRATE_TYPES.
+ * So per zone the blocks of each type here sum to that table's row.
+ *
+ * Free pages are counted without zone->lock, by a racy scan of each
+ * block's struct pages for PageBuddy heads and their order, as
+ * /proc/kpageflags reads them: taking the irq-off zone->lock across a
+ * whole zone would stall allocations on every CPU for as long as the scan.
+ * In a quiet system the sum over a zone equals buddyinfo's free pages.
+ * A racing allocation can make a block's count stale or (a head read
+ * between its PageBuddy and order updates) skip a few pages; an order
+ * read out of range is ignored.
+ *
+ * Hot-remove: a block is checked online (pfn_to_online_page()) just
+ * before its struct pages are scanned, and the scan of one block never
+ * sleeps; the memory hotplug lock that would pin the memmap is not
+ * exported, so a section removed in that window is the same race the
+ * kernel's own pfn walkers (kpageflags, pagetypeinfo) accept. The type
+ * bits are read RCU-safely (compat.h).
+ *
+ * seq_file records: a zone's header, then one run per record. The
+ * position encodes (node, zone, first block of the run), so a read that
+ * resumes mid-zone rescans only from there.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
+#include <linux/nodemask.h>
+#include <linux/proc_fs.h>
+#include <linux/sched/signal.h>
+#include <linux/seq_file.h>
+
+#include "compat.h"
+#include "mmlens.h"
+
+#define POS_ZONE_SHIFT 40
+
+struct pb_cursor {
+	struct zone *zone;
+	unsigned long blk;	 /* the record's first block in its zone */
+	unsigned long next_blk;	 /* set by show: the block after the run */
+};
+
+struct pb_info {
+	unsigned int type;
+	unsigned long pfn;	/* first pfn of the block inside the zone */
+	unsigned long free;
+	int largest;		/* -1: no free page */
+};
+
+static unsigned long zone_blocks(const struct zone *zone)
+{
+	return DIV_ROUND_UP(READ_ONCE(zone->spanned_pages), pageblock_nr_pages);
+}
+
+static loff_t zone_pos(struct zone *zone, unsigned long blk)
+{
+	loff_t idx = zone_to_nid(zone) * MAX_NR_ZONES + zone_idx(zone);
+
+	return idx << POS_ZONE_SHIFT | blk;
+}
+
+/* The first populated zone at or after @pos, its block in @cur. */
+static bool cursor_seek(struct pb_cursor *cur, loff_t pos)
+{
+	loff_t want_zone = pos >> POS_ZONE_SHIFT;
+	unsigned long blk = pos & ((1ULL << POS_ZONE_SHIFT) - 1);
+	int nid, zid;
+
+	for_each_online_node(nid) {
+		for (zid = 0; zid < MAX_NR_ZONES; zid++) {
+			struct zone *zone = &NODE_DATA(nid)->node_zones[zid];
+			loff_t here = (loff_t)nid * MAX_NR_ZONES + zid;
+
+			if (here < want_zone || !populated_zone(zone))
+				continue;
+			if (here > want_zone)
+				blk = 0;
+			else if (blk >= zone_blocks(zone))
+				continue;
+			cur->zone = zone;
+			cur->blk = blk;
+			cur->next_blk = blk;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A free buddy larger than a pageblock covers the blocks after its head
+ * block, whose own pages show no PageBuddy head: find it, as the kernel's
+ * is_free_buddy_page() looks for the head of a page's free block.
+ */
+static int covering_order(struct zone *zone, unsigned long pfn)
+{
+	unsigned int order;
+
+	for (order = pageblock_order + 1; order < MMLENS_NR_ORDERS; order++) {
+		unsigned long head = pfn & ~((1UL << order) - 1);
+		struct page *page;
+		unsigned int found;
+
+		if (head == pfn)
+			continue;
+		page = pfn_to_online_page(head);
+		if (!page || !PageBuddy(page))
+			continue;
+		/* Racy by design (header comment): buddy_order_unsafe(). */
+		found = data_race(READ_ONCE(page->private));
+		if (found >= order && found < MMLENS_NR_ORDERS &&
+		    page_zone(page) == zone)
+			return found;
+	}
+	return -1;
+}
+
+/* Free pages of [start, end), one pageblock or less; never sleeps. */
+static void count_free(struct zone *zone, unsigned long start,
+		       unsigned long end, struct pb_info *bi)
+{
+	unsigned long pfn = start;
+
+	bi->free = 0;
+	bi->largest = -1;
+	if (IS_ALIGNED(start, pageblock_nr_pages)) {
+		int order = covering_order(zone, start);
+
+		if (order >= 0) {
+			bi->free = end - start;
+			bi->largest = order;
+			return;
+		}
+	}
+	while (pfn < end) {
+		struct page *page = pfn_to_page(pfn);
+		unsigned int order;
+
+		if (!PageBuddy(page)) {
+			pfn++;
+			continue;
+		}
+		/* Racy by design (header comment): buddy_order_unsafe(). */
+		order = data_race(READ_ONCE(page->private));
+		if (order >= MMLENS_NR_ORDERS || page_zone(page) != zone) {
+			pfn++;
+			continue;
+		}
+		bi->free += min(1UL << order, end - pfn);
+		bi->largest = max_t(int, bi->largest, order);
+		pfn += 1UL << order;
+	}
+}
+
+/* Block @blk of @zone as pagetypeinfo counts it; false if it doesn't. */
+static bool block_info(struct zone *zone, unsigned long blk,
+		       struct pb_info *bi)
+{
+	unsigned long zstart = READ_ONCE(zone->zone_start_pfn);
+	unsigned long zend = zstart + READ_ONCE(zone->spanned_pages);
+	unsigned long probe = zstart + blk * pageblock_nr_pages;
+	unsigned long first = ALIGN_DOWN(probe, pageblock_nr_pages);
+	struct page *page;
+
+	if (probe >= zend)
+		return false;
+	page = pfn_to_online_page(probe);
+	if (!page || page_zone(page) != zone)
+		return false;
+	bi->type = mmlens_pageblock_migratetype(probe);
+	if (bi->type >= MIGRATE_TYPES)
+		return false;
+	bi->pfn = max(first, zstart);
+	count_free(zone, bi->pfn, min(first + pageblock_nr_pages, zend), bi);
+	return true;
+}
+
+static bool same_run(const struct pb_info *a, const struct pb_info *b)
+{
+	return a->type == b->type && a->free == b->free &&
+	       a->largest == b->largest;
+}
+
+static int pageblocks_show(struct seq_file *m, void *v)
+{
+	struct pb_cursor *cur = v;
+	struct zone *zone = cur->zone;
+	unsigned long nblocks = zone_blocks(zone);
+	unsigned long blk = cur->blk, n;
+	struct pb_info run, bi;
+
+	if (blk == 0)
+		seq_printf(m, "Node %d, zone %s\n", zone_to_nid(zone),
+			   zone->name);
+
+	/* Blocks pagetypeinfo does not count start no run. */
+	while (blk < nblocks && !block_info(zone, blk, &run)) {
+		blk++;
+		cond_resched();
+	}
+	cur->next_blk = blk;
+	if (blk >= nblocks)
+		return 0;
+
+	for (n = 1, blk++; blk < nblocks; n++, blk++) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+		if (!block_info(zone, blk, &bi) || !same_run(&run, &bi))
+			break;
+	}
+	cur->next_blk = blk;
+
+	seq_printf(m, "pfn=0x%lx blocks=%lu type=%s free=%lu largest=",
+		   run.pfn, n, mmlens_migratetype_name(run.type), run.free);
+	if (run.largest < 0)
+		seq_puts(m, "-\n");
+	else
+		seq_printf(m, "%d\n", run.largest);
+	return 0;
+}
+
+static void *pageblocks_start(struct seq_file *m, loff_t *pos)
+{
+	struct pb_cursor *cur = m->private;
+
+	if (!cursor_seek(cur, *pos))
+		return NULL;
+	*pos = zone_pos(cur->zone, cur->blk);
+	return cur;
+}
+
+static void *pageblocks_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct pb_cursor *cur = v;
+	loff_t next = zone_pos(cur->zone, cur->next_blk);
+
+	/* show() always moves on; past the zone's end seek finds the next. */
+	if (next <= *pos)
+		next = *pos + 1;
+	*pos = next;
+	return cursor_seek(cur, next) ? cur : NULL;
+}
+
+static void pageblocks_stop(struct seq_file *m, void *v)
+{
+}
+
+static const struct seq_operations pageblocks_sops = {
+	.start = pageblocks_start,
+	.next = pageblocks_next,
+	.stop = pageblocks_stop,
+	.show = pageblocks_show,
+};
+
+/* 0400 like pagetypeinfo: the map says where the kernel's memory sits. */
+int mmlens_pageblocks_init(struct proc_dir_entry *dir)
+{
+	if (!proc_create_seq_private("pageblocks", 0400, dir, &pageblocks_sops,
+				     sizeof(struct pb_cursor), NULL))
+		return -ENOMEM;
+	return 0;
+}
