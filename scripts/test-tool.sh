@@ -390,7 +390,9 @@ for line in open(sys.argv[2]):
     w = line.replace(",", " ").split()
     if line.startswith("Number of blocks type"):
         hdr = w[4:]
-    elif hdr and w and w[0] == "Node":
+    elif not w:
+        hdr = None
+    elif hdr and w[0] == "Node" and w[4].isdigit():
         rows[(int(w[1]), w[3])] = dict(zip(hdr, map(int, w[4:])))
 bud = {}
 for line in open(sys.argv[3]):

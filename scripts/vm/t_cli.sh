@@ -498,8 +498,11 @@ physmap_json_rows() {
 kernel_block_rows() {
 	awk '
 	/^Number of blocks type/ { n = split($0, h, " "); hdr = 1; next }
+	/^$/ { hdr = 0 }
 	hdr && /^Node/ {
 		gsub(/,/, "")
+		if ($5 !~ /^[0-9]+$/)
+			next
 		s = ""
 		for (i = 5; i <= NF; i++) s = s " " h[i] " " $i
 		print "blocks", $2, $4, substr(s, 2)
