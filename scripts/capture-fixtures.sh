@@ -2,13 +2,19 @@
 # Boot cells with scripts/vm/t_cli.sh in capture mode and keep what the
 # real module showed as snapshot directories for `mmlens --root` and the
 # host tests (scripts/test-tool.sh):
-#   userspace/fixtures/CELL/             /proc/mmlens and debugfs files,
-#                                        under the `fragment` workload and
-#                                        huge pages, and the reports of
-#                                        `memshape` (userspace/demo)
-#   userspace/fixtures/CELL/out/         the tool's output in the VM
-#   userspace/fixtures/CELL-compacted/   fraginfo after the workload let
-#                                        go and compact_memory
+#   userspace/fixtures/CELL/             /proc/mmlens and debugfs files
+#                                        (fraginfo, watermarks, compaction,
+#                                        pageblocks, ... where the module has
+#                                        them), under the `fragment`
+#                                        workload and huge pages, and the
+#                                        reports of `memshape` (userspace/demo)
+#   userspace/fixtures/CELL/out/         the tool's output in the VM (frag,
+#                                        physmap, ..., and frag/physmap
+#                                        after compaction)
+#   userspace/fixtures/CELL-compacted/   the frag files (fraginfo,
+#                                        buddyinfo, pagetypeinfo, watermarks,
+#                                        compaction, pageblocks) after the
+#                                        workload let go and compact_memory
 #
 #   capture-fixtures.sh [CELL...]    default: deb6.12-1node-4lvl deb6.1-1node-5lvl
 #

@@ -62,6 +62,12 @@ HEAD
 		"Like pmap -x, with what the page tables say."
 	section "The address space: mmlens map" "sudo mmlens map \$(pidof memshape) --width 100" \
 		"$out/map.txt" "One row per VMA; each cell a slice of it."
+	section "Physical memory: mmlens physmap" "sudo mmlens physmap" \
+		"$out/physmap.txt" "Pageblocks by migratetype under the same workload."
+	section "After compact_memory: mmlens frag" "mmlens frag" \
+		"$out/frag-compacted.txt" "The workload gone, memory compacted."
+	section "After compact_memory: mmlens physmap" "sudo mmlens physmap" \
+		"$out/physmap-compacted.txt" "The same pageblocks after compaction."
 	section "One address: mmlens vtop" "sudo mmlens vtop \$(pidof memshape) ADDR" \
 		"$out/vtop-thp.txt" "The walk down to a THP (a PMD leaf)."
 	section "The vmalloc buffer: mmlens vbuf" "sudo mmlens vbuf --touch 4" \
@@ -86,6 +92,8 @@ block=$(mktemp)
 		"$out/vmas.txt" "A process with THP, sparse, zero-page, file and PROT_NONE mappings:"
 	section "mmlens map" "sudo mmlens map \$(pidof memshape) --width 100" \
 		"$out/map.txt" "The same process as a picture:"
+	section "mmlens physmap" "sudo mmlens physmap" "$out/physmap.txt" \
+		"Physical memory as pageblocks, by migratetype:"
 } | sed 's/^## /### /' > "$block"
 awk -v block="$block" '
 	/^<!-- mmlens-output BEGIN/ {

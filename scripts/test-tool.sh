@@ -85,8 +85,9 @@ run_case() {
 	} > "$OUT/golden/$name.out"
 }
 
-# Every snapshot: frag (text, JSON); with walker reports: vmas, pt, map,
-# every vtop; with vbuf stats and a device file: vbuf.
+# Every snapshot: frag (text, JSON); with pageblocks: physmap (text,
+# JSON); with walker reports: vmas, pt, map, every vtop; with vbuf stats
+# and a device file: vbuf.
 auto_cases() {
 	local d dir pid f a
 	for d in "$FIX"/*/; do
@@ -94,6 +95,10 @@ auto_cases() {
 		[ -f "$d/proc/mmlens/version" ] || continue
 		echo "$dir.frag $dir frag"
 		echo "$dir.frag-json $dir frag --json"
+		if [ -f "$d/proc/mmlens/pageblocks" ]; then
+			echo "$dir.physmap $dir physmap --width 100"
+			echo "$dir.physmap-json $dir physmap --json"
+		fi
 		for pid in "$d"/sys/kernel/debug/mmlens/pids/*/; do
 			[ -d "$pid" ] || continue
 			pid=$(basename "$pid")
@@ -244,6 +249,12 @@ mkroot nowalker && rm -f "$R/nowalker/$S/vmas" "$R/nowalker/$S/pagetable"
 mkroot nodebugfs && rm -rf "$R/nodebugfs/sys"
 mkroot novbuf && rm -f "$R/novbuf/dev/mmlens"
 mkroot badvmas && echo '1000-2000 r--p 0 present=x' > "$R/badvmas/$S/pids/4242/vmas"
+# a module before issue 13: no watermarks, compaction, pageblocks
+mkroot old13 && rm -f "$R"/old13/proc/mmlens/{watermarks,compaction,pageblocks}
+mkroot badwm && echo 'Node 0, zone DMA order=0 min=ok low=ok high=ok' > "$R/badwm/proc/mmlens/watermarks"
+mkroot badci && echo 'Node 0 score=200 low=80 high=90 proactive=no' > "$R/badci/proc/mmlens/compaction"
+mkroot badpb && echo 'pfn=0x1000 blocks=1 type=Movable free=0 largest=-' > "$R/badpb/proc/mmlens/pageblocks"
+mkroot pbroot && echo 'EACCES open' > "$R/pbroot/proc/mmlens/pageblocks.errno"
 
 expect_exit 0 - "frag on a good snapshot" --root "$FIX/spec" frag
 expect_exit 2 'not loaded' "module not loaded (no /proc/mmlens)" --root "$R/empty" frag
@@ -252,6 +263,16 @@ expect_exit 2 'newer than this tool' "module of another major version" --root "$
 expect_exit 2 'not a version' "unreadable version file" --root "$R/v-bad" frag
 expect_exit 0 'newer than this tool' "other minor version: warning only" --root "$R/v-minor" frag
 expect_exit 2 'fraginfo line 1' "malformed fraginfo" --root "$R/badfrag" frag
+expect_exit 2 'watermarks line 1: order line' "malformed watermarks" --root "$R/badwm" frag
+expect_exit 2 'compaction line 1: bad value for score' "malformed compaction" --root "$R/badci" frag
+expect_exit 1 'wants orders 0' "--order 40" --root "$FIX/spec" frag --order 40
+expect_exit 2 'pageblocks line 1: run before' "malformed pageblocks" --root "$R/badpb" physmap
+expect_exit 2 'lacks the pageblock map' "physmap on a module without pageblocks" --root "$R/old13" physmap
+expect_exit 3 'pageblocks needs root' "physmap: pageblocks is 0400 (EACCES)" --root "$R/pbroot" physmap
+expect_exit 1 'wants 40' "physmap --width 10" --root "$FIX/spec" physmap --width 10
+expect_exit 1 'no zone matches' "physmap --zone that matches nothing" --root "$FIX/spec" physmap --zone Foo
+expect_exit 1 'unexpected argument' "physmap with an argument" --root "$FIX/spec" physmap 42
+expect_exit 1 'wants orders 0' "--order 3," --root "$FIX/spec" frag --order 3,
 expect_exit 2 'vmas line 1' "malformed vmas" --root "$R/badvmas" vmas 4242
 expect_exit 3 'needs root' "EPERM from the module (no CAP_SYS_ADMIN)" --root "$R/eperm" vmas 4242
 expect_exit 3 'needs root' "EACCES (debugfs is root-only)" --root "$R/eacces" pt 4242
@@ -277,6 +298,129 @@ expect_exit 1 'unknown sort key' "--sort nonsense" --root "$FIX/spec" vmas 4242 
 expect_exit 1 'bad --range' "--range backwards" --root "$FIX/spec" pt 4242 --range 2000-1000
 expect_exit 1 'auto, always or never' "--color rainbow" --color rainbow frag
 
+# A module without the issue-13 files: frag still works, says what is
+# unavailable; its JSON has null for the new keys.
+"$TOOL" --root "$R/old13" frag > "$OUT/old13.out" 2>&1
+rc=$?
+if [ "$rc" = 0 ] && grep -q '^allocation verdicts: unavailable' "$OUT/old13.out" &&
+	grep -q '^compaction state: unavailable' "$OUT/old13.out" &&
+	grep -q '^verdict: ' "$OUT/old13.out"; then
+	pass "frag without watermarks/compaction: exit 0, the new parts unavailable"
+else
+	flunk "frag without watermarks/compaction: exit 0, the new parts unavailable" \
+		"exit $rc" "$(cat "$OUT/old13.out")"
+fi
+if "$TOOL" --root "$R/old13" frag --json > "$OUT/old13.json" 2>&1 &&
+	python3 - "$OUT/old13.json" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["nodes"] is None and doc["compaction_counters"] is None
+assert all(z["watermarks"] is None and z["compaction"] is None
+           for z in doc["zones"])
+EOF
+then
+	pass "frag --json without watermarks/compaction: null for the new keys"
+else
+	flunk "frag --json without watermarks/compaction: null for the new keys" \
+		"$(cat "$OUT/old13.json")"
+fi
+
+# The verdicts in frag --json follow the watermarks file's ok/fail and
+# the rules of docs/cli.md, for every zone and order of every snapshot.
+verdicts_check() {
+	python3 - "$1" "$2" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+wm = {}
+for line in open(sys.argv[2]):
+    w = line.replace(",", " ", 1).split()
+    key = (int(w[1]), w[3])
+    kv = dict(x.split("=", 1) for x in w[4:])
+    if "order" in kv:
+        wm[key]["ok"].append(kv)
+    else:
+        wm[key] = {"zone": kv, "ok": []}
+n = 0
+for z in doc["zones"]:
+    f = wm.pop((z["node"], z["zone"]))
+    zl = {k: int(v) for k, v in f["zone"].items() if k != "protection"}
+    for k in ("free", "min", "low", "high", "boost", "highatomic",
+              "free_cma", "managed", "present", "spanned"):
+        assert z["watermarks"][k] == zl[k], k
+    o0 = f["ok"][0]
+    for o, (v, kv) in enumerate(zip(z["watermarks"]["verdicts"], f["ok"])):
+        for m in ("min", "low", "high"):
+            assert v[m + "_ok"] == (kv[m] == "ok"), (z["zone"], o, m)
+        if kv["low"] == "ok":
+            want = "succeeds_now"
+        elif o0["min"] == "fail":
+            want = "fails_no_memory"
+        elif o0["low"] == "fail":
+            want = "needs_reclaim"
+        elif zl["free"] - (2**o - 1) - zl["highatomic"] - zl["free_cma"] > zl["low"]:
+            want = "needs_compaction"
+        else:
+            want = "needs_reclaim"
+        assert v["allocation"] == want, (z["zone"], o, v, want)
+        n += 1
+assert not wm, wm
+print(n, "verdicts")
+EOF
+}
+for d in "$FIX"/*/; do
+	dir=$(basename "$d")
+	[ -f "$d/proc/mmlens/watermarks" ] || continue
+	if err=$(verdicts_check "$OUT/golden/$dir.frag-json.stdout" \
+		"$d/proc/mmlens/watermarks" 2>&1); then
+		pass "json: $dir frag verdicts follow its watermarks ($err)"
+	else
+		flunk "json: $dir frag verdicts follow its watermarks" "$err"
+	fi
+done
+
+# physmap --json against the snapshot's own kernel files: blocks per type
+# equal pagetypeinfo's "Number of blocks type" row, free pages equal
+# buddyinfo's (the checks t_cli.sh makes in the VM).
+physmap_oracle() {
+	python3 - "$1" "$2" "$3" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+rows, hdr = {}, None
+for line in open(sys.argv[2]):
+    w = line.replace(",", " ").split()
+    if line.startswith("Number of blocks type"):
+        hdr = w[4:]
+    elif not w:
+        hdr = None
+    elif hdr and w[0] == "Node" and w[4].isdigit():
+        rows[(int(w[1]), w[3])] = dict(zip(hdr, map(int, w[4:])))
+bud = {}
+for line in open(sys.argv[3]):
+    w = line.replace(",", " ").split()
+    bud[(int(w[1]), w[3])] = sum(int(n) << o for o, n in enumerate(w[4:]))
+for z in doc["zones"]:
+    key = (z["node"], z["zone"])
+    for t, n in rows.pop(key).items():
+        assert z["blocks_by_type"][t] == n, (key, t, n, z["blocks_by_type"])
+    assert z["free_pages"] == bud.pop(key), key
+    assert sum(r["blocks"] for r in z["runs"]) == z["blocks"]
+assert not rows and not bud, (rows, bud)
+EOF
+}
+for d in "$FIX"/*/; do
+	dir=$(basename "$d")
+	if [ ! -f "$d/proc/mmlens/pageblocks" ] ||
+		[ ! -f "$d/proc/mmlens/pagetypeinfo" ]; then
+		continue
+	fi
+	if err=$(physmap_oracle "$OUT/golden/$dir.physmap-json.stdout" \
+		"$d/proc/mmlens/pagetypeinfo" "$d/proc/mmlens/buddyinfo" 2>&1); then
+		pass "json: $dir physmap blocks per type = pagetypeinfo, free = buddyinfo"
+	else
+		flunk "json: $dir physmap blocks per type = pagetypeinfo, free = buddyinfo" "$err"
+	fi
+done
+
 # ---- colour ----
 color_case() {
 	local name=$1 want=$2
@@ -293,6 +437,8 @@ color_case() {
 color_case "none when stdout is not a terminal" no "$TOOL" --root "$FIX/spec" frag
 color_case "--color always colours" yes "$TOOL" --root "$FIX/spec" --color always frag
 color_case "NO_COLOR beats --color always" no env NO_COLOR=1 "$TOOL" --root "$FIX/spec" --color always frag
+color_case "physmap --color always colours" yes "$TOOL" --root "$FIX/spec" --color always physmap
+color_case "physmap: NO_COLOR beats --color always" no env NO_COLOR=1 "$TOOL" --root "$FIX/spec" --color always physmap
 color_case "--ascii draws no Unicode blocks" no "$TOOL" --root "$FIX/spec" --ascii frag
 if LC_ALL=C grep -q $'\xe2' "$OUT/color.out"; then
 	flunk "--ascii output is pure ASCII" "$(LC_ALL=C grep -n $'\xe2' "$OUT/color.out" | head -n 3)"
@@ -317,7 +463,7 @@ tmux_watch() {
 	rm -rf "$root"
 	mkdir -p "$root/proc/mmlens"
 	cp "$FIX/$real/proc/mmlens/version" "$FIX/$real/proc/mmlens/fraginfo" \
-		"$root/proc/mmlens/"
+		"$FIX/$real/proc/mmlens/compaction" "$root/proc/mmlens/"
 	t() { tmux -L "$sock" -f /dev/null "$@"; }
 	t new-session -d -x 110 -y 45 \
 		"$TOOL --root $root frag --watch 0.3 --zone DMA32; sleep 60" ||
@@ -327,6 +473,9 @@ tmux_watch() {
 		grep -q 'frame 2,' "$OUT/pane1" && break
 		sleep 0.1
 	done
+	sed 's/^compact_stall \([0-9]*\)$/compact_stall 1\1/' \
+		"$FIX/$real/proc/mmlens/compaction" > "$root/proc/mmlens/c.new"
+	mv "$root/proc/mmlens/c.new" "$root/proc/mmlens/compaction"
 	cp "$FIX/$real-compacted/proc/mmlens/fraginfo" "$root/proc/mmlens/f.new"
 	mv "$root/proc/mmlens/f.new" "$root/proc/mmlens/fraginfo"
 	for _ in $(seq 50); do
@@ -351,6 +500,11 @@ tmux_watch() {
 	[ -n "$a" ] && [ "$a" != "$b" ] || return 1
 	grep -q $'\033\\[7m\\|\033\\[[0-9;]*;7m' "$OUT/pane2e" ||
 		{ echo "no reverse video in the redrawn pane"; return 1; }
+	# the change column of order 0, and the compaction counter's delta
+	echo "$b" | grep -q ' [+-][0-9][0-9]* ' ||
+		{ echo "no change shown for order 0"; return 1; }
+	grep -q 'stall [0-9]* (+[0-9]*)' "$OUT/pane2" ||
+		{ echo "no delta of compact_stall"; return 1; }
 }
 if ! command -v tmux > /dev/null; then
 	result skip "watch: tmux sees the redraw in place and the highlight" "tmux not installed"
@@ -363,7 +517,7 @@ else
 fi
 
 # ---- help and man page ----
-for cmd in frag vmas pt map vtop vbuf version; do
+for cmd in frag physmap vmas pt map vtop vbuf version; do
 	if "$TOOL" "$cmd" --help > "$OUT/help.$cmd" 2>&1 &&
 		head -n 1 "$OUT/help.$cmd" | grep -q "^usage: mmlens $cmd"; then
 		pass "help: mmlens $cmd --help"

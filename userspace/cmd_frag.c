@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cmd_frag.c - mmlens frag: the buddy allocator's free lists per zone, a
- * bar per order, the extfrag and unusable indices and a verdict; --watch
- * redraws in place and marks what changed.
+ * bar per order, the extfrag and unusable indices and a verdict, then what
+ * the allocator would decide (frag_alloc.c); --watch redraws in place,
+ * marks what changed and shows the deltas.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,17 +20,25 @@
 
 static const char frag_help[] =
 	"usage: mmlens frag [--json] [--watch SECONDS [--count N]] [--node N]\n"
-	"                   [--zone NAME]\n"
+	"                   [--zone NAME] [--order N[,N...]|all]\n"
 	"\n"
 	"Free memory per node and zone from /proc/mmlens/fraginfo: free blocks\n"
 	"per order as a bar, the extfrag and unusable index per order, and a\n"
 	"verdict: the largest order that can be allocated now and the first\n"
 	"that would fail because of fragmentation rather than lack of memory.\n"
+	"Then, from /proc/mmlens/watermarks and compaction (when the module\n"
+	"has them): per order whether an allocation succeeds now, needs\n"
+	"reclaim, needs compaction (fragmentation) or fails (no memory); the\n"
+	"deferred-compaction state; per node the proactive-compaction score.\n"
 	"\n"
 	"  --watch SECONDS  redraw every SECONDS (like watch), marking changes\n"
+	"                   and showing the change of the free counts and the\n"
+	"                   compaction counters since the last frame\n"
 	"  --count N        with --watch: stop after N redraws\n"
 	"  --node N         only node N\n"
-	"  --zone NAME      only zones called NAME (DMA, DMA32, Normal, ...)\n";
+	"  --zone NAME      only zones called NAME (DMA, DMA32, Normal, ...)\n"
+	"  --order LIST     verdicts for these orders (comma-separated, or all;\n"
+	"                   default 0,3,9,10)\n";
 
 void frag_verdict(const struct frag_zone *z, struct frag_verdict *v)
 {
@@ -130,33 +139,54 @@ static void verdict_line(const struct ctx *c, FILE *f,
 	}
 }
 
+/* "+12", "-3", or "" for no change: a watched frame's delta column. */
+static void delta(char *out, size_t size, uint64_t now, uint64_t before)
+{
+	if (now == before)
+		snprintf(out, size, "%s", "");
+	else
+		snprintf(out, size, "%+lld", (long long)(now - before));
+}
+
 static void zone_text(const struct ctx *c, FILE *f,
 		      const struct frag_zone *z, const struct frag_zone *p,
 		      int watching)
 {
 	static const char *const head[] = {
-		"order", "block", "free blocks", "memory", NULL, "extfrag",
-		"unusable",
+		"order", "block", "free blocks", "change", "memory", NULL,
+		"extfrag", "unusable",
 	};
-	const char *heads[7];
+	const char *heads[8];
 	char hbar[64], sz[32], num[32], mem[32], bars[256], ef[32], un[32];
-	char ord[16], c2[96], c3[96], c5[96], c6[96], free_s[32];
+	char ord[16], c2[96], c3[96], c5[96], c6[96], free_s[32], d[32];
 	uint64_t max = 0;
-	int o, w = bar_width(c);
+	int o, w = bar_width(c) - (watching ? 8 : 0);
 	struct table t;
 
 	memcpy(heads, head, sizeof(heads));
+	if (w < 10)
+		w = 10;
 	snprintf(hbar, sizeof(hbar), "%-*s", w, "free blocks per order");
-	heads[4] = hbar;
-	table_init(&t, 7, heads, "rrrrlrr");
+	heads[5] = hbar;
+	if (watching) {
+		table_init(&t, 8, heads, "rrrrrlrr");
+	} else {
+		memmove(heads + 3, heads + 4, 4 * sizeof(*heads));
+		table_init(&t, 7, heads, "rrrrlrr");
+	}
 	for (o = 0; o < z->norders; o++)
 		if (z->o[o].nr_free > max)
 			max = z->o[o].nr_free;
 	fmt_pages(free_s, sizeof(free_s), z->o[0].free_pages);
-	fprintf(f, "%sNode %d, zone %s%s: %s free in %llu blocks (%llu pages)\n",
+	fprintf(f, "%sNode %d, zone %s%s: %s free in %llu blocks (%llu pages",
 		sgr(c, C_BOLD), z->node, z->name, sgr(c, C_RESET), free_s,
 		(unsigned long long)z->o[0].free_blocks_total,
 		(unsigned long long)z->o[0].free_pages);
+	if (watching && p && p->norders &&
+	    p->o[0].free_pages != z->o[0].free_pages)
+		fprintf(f, ", %+lld since the last frame",
+			(long long)(z->o[0].free_pages - p->o[0].free_pages));
+	fputs(")\n", f);
 	for (o = 0; o < z->norders; o++) {
 		const struct frag_order *q = &z->o[o];
 		const struct frag_order *pq = p && o < p->norders ?
@@ -180,37 +210,64 @@ static void zone_text(const struct ctx *c, FILE *f,
 		fmt_milli(un, sizeof(un), q->unusable);
 		mark(c, c6, sizeof(c6), un, watching,
 		     watching && (!pq || pq->unusable != q->unusable));
-		table_add(&t, ord, sz, c2, c3, bars, c5, c6);
+		if (watching) {
+			delta(d, sizeof(d), q->nr_free, pq ? pq->nr_free : 0);
+			table_add(&t, ord, sz, c2, d, c3, bars, c5, c6);
+		} else {
+			table_add(&t, ord, sz, c2, c3, bars, c5, c6);
+		}
 	}
 	table_print(&t, f, c);
 	table_free(&t);
 	verdict_line(c, f, z);
 }
 
-void frag_text(const struct ctx *c, FILE *f, const struct frag_info *cur,
-	       const struct frag_info *prev, int node, const char *zone)
+/* The last selected zone of its node: the node's line follows it. */
+static int last_of_node(const struct frag_info *fi, size_t i, int node,
+			const char *zone)
 {
+	size_t k;
+
+	for (k = i + 1; k < fi->nzones; k++)
+		if (zone_selected(&fi->zones[k], node, zone) &&
+		    fi->zones[k].node == fi->zones[i].node)
+			return 0;
+	return 1;
+}
+
+void frag_text(const struct ctx *c, FILE *f, const struct frag_data *cur,
+	       const struct frag_data *prev, int node, const char *zone,
+	       unsigned int orders)
+{
+	const struct frag_info *fi = &cur->fi;
 	size_t i;
 	int first = 1;
 
-	for (i = 0; i < cur->nzones; i++) {
-		const struct frag_zone *z = &cur->zones[i];
+	for (i = 0; i < fi->nzones; i++) {
+		const struct frag_zone *z = &fi->zones[i];
 
 		if (!zone_selected(z, node, zone))
 			continue;
 		if (!first)
 			fputc('\n', f);
 		first = 0;
-		zone_text(c, f, z, find_zone(prev, z), prev != NULL);
+		zone_text(c, f, z, prev ? find_zone(&prev->fi, z) : NULL,
+			  prev != NULL);
+		alloc_zone_text(c, f, cur, z->node, z->name, orders);
+		if (last_of_node(fi, i, node, zone))
+			alloc_node_text(c, f, cur, z->node);
 	}
+	fputc('\n', f);
+	alloc_global_text(c, f, cur, prev);
 	fputs("extfrag: 0 = would fail for lack of memory, 1 = from "
 	      "fragmentation, - = succeeds now; unusable: share of free "
 	      "memory in smaller blocks\n", f);
 }
 
-static void frag_json(const struct ctx *c, const struct frag_info *fi,
+static void frag_json(const struct ctx *c, const struct frag_data *d,
 		      int node, const char *zone)
 {
+	const struct frag_info *fi = &d->fi;
 	struct frag_verdict v;
 	struct json j;
 	size_t i;
@@ -259,31 +316,96 @@ static void frag_json(const struct ctx *c, const struct frag_info *fi,
 			json_end_obj(&j);
 		}
 		json_end_arr(&j);
+		alloc_zone_json(&j, d, z->node, z->name);
 		json_end_obj(&j);
 	}
 	json_end_arr(&j);
+	alloc_global_json(&j, d);
 	json_end_doc(&j);
 }
 
-static int load(struct ctx *c, struct frag_info *fi)
+static int bad_file(const char *path, const struct parse_err *pe)
+{
+	return fail(EXIT_NOMODULE,
+		    "load the mmlens.ko built from the same tree as this tool",
+		    "%s line %u: %s", path, pe->line, pe->msg);
+}
+
+/*
+ * watermarks and compaction came with issue 13: a module (or snapshot)
+ * without them still gives the rest. *have says whether it was there.
+ */
+static int load_optional(struct ctx *c, const char *path, void *out,
+			 int (*parse)(const char *, size_t, void *,
+				      struct parse_err *),
+			 void (*release)(void *), int *have)
 {
 	struct parse_err pe;
 	struct buf b;
 	int rc;
 
+	*have = 0;
+	rc = read_module_file_opt(c, path, &b);
+	if (rc < 0)
+		return 0;
+	if (rc)
+		return rc;
+	rc = parse(b.data, b.len, out, &pe);
+	buf_free(&b);
+	if (rc) {
+		release(out);
+		return bad_file(path, &pe);
+	}
+	*have = 1;
+	return 0;
+}
+
+static int parse_wm(const char *buf, size_t len, void *out,
+		    struct parse_err *e)
+{
+	return parse_watermarks(buf, len, out, e);
+}
+
+static void free_wm(void *p)
+{
+	wmark_info_free(p);
+}
+
+static int parse_ci(const char *buf, size_t len, void *out,
+		    struct parse_err *e)
+{
+	return parse_compaction(buf, len, out, e);
+}
+
+static void free_ci(void *p)
+{
+	compact_info_free(p);
+}
+
+static int load(struct ctx *c, struct frag_data *d)
+{
+	struct parse_err pe;
+	struct buf b;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
 	rc = read_module_file(c, PROC_DIR "/fraginfo", &b);
 	if (rc)
 		return rc;
-	if (parse_fraginfo(b.data, b.len, fi, &pe)) {
-		buf_free(&b);
-		frag_info_free(fi);
-		return fail(EXIT_NOMODULE,
-			    "load the mmlens.ko built from the same tree as this tool",
-			    "%s line %u: %s", PROC_DIR "/fraginfo", pe.line,
-			    pe.msg);
-	}
+	rc = parse_fraginfo(b.data, b.len, &d->fi, &pe);
 	buf_free(&b);
-	return 0;
+	if (rc) {
+		frag_info_free(&d->fi);
+		return bad_file(PROC_DIR "/fraginfo", &pe);
+	}
+	rc = load_optional(c, PROC_DIR "/watermarks", &d->wm, parse_wm,
+			   free_wm, &d->have_wm);
+	if (!rc)
+		rc = load_optional(c, PROC_DIR "/compaction", &d->ci,
+				   parse_ci, free_ci, &d->have_ci);
+	if (rc)
+		frag_data_free(d);
+	return rc;
 }
 
 static int check_filter(const struct frag_info *fi, int node,
@@ -335,9 +457,9 @@ static void draw(const struct ctx *c, const char *frame, size_t len,
 }
 
 static int watch(struct ctx *c, double secs, long count, int node,
-		 const char *zone)
+		 const char *zone, unsigned int orders)
 {
-	struct frag_info cur = { 0 }, prev = { 0 };
+	struct frag_data cur, prev;
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct timespec ts;
 	char stamp[32];
@@ -345,6 +467,8 @@ static int watch(struct ctx *c, double secs, long count, int node,
 	long frames = 0;
 	int rc = 0;
 
+	memset(&cur, 0, sizeof(cur));
+	memset(&prev, 0, sizeof(prev));
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	while (!stop) {
@@ -357,7 +481,7 @@ static int watch(struct ctx *c, double secs, long count, int node,
 			break;
 		f = open_memstream(&frame, &len);
 		if (!f) {
-			frag_info_free(&cur);
+			frag_data_free(&cur);
 			rc = fail(EXIT_NOMODULE, NULL, "out of memory");
 			break;
 		}
@@ -366,11 +490,12 @@ static int watch(struct ctx *c, double secs, long count, int node,
 		fprintf(f, "Every %gs: mmlens frag   %s (frame %ld, changes %s)\n\n",
 			secs, stamp, frames + 1,
 			c->color ? "highlighted" : "marked *");
-		frag_text(c, f, &cur, frames ? &prev : &cur, node, zone);
+		frag_text(c, f, &cur, frames ? &prev : &cur, node, zone,
+			  orders);
 		fclose(f);
 		draw(c, frame, len, frames == 0);
 		free(frame);
-		frag_info_free(&prev);
+		frag_data_free(&prev);
 		prev = cur;
 		memset(&cur, 0, sizeof(cur));
 		if (count > 0 && ++frames >= count)
@@ -382,8 +507,32 @@ static int watch(struct ctx *c, double secs, long count, int node,
 		while (!stop && nanosleep(&ts, &ts) && errno == EINTR)
 			;
 	}
-	frag_info_free(&prev);
+	frag_data_free(&prev);
 	return rc;
+}
+
+/* "all", or orders separated by commas: a bitmask; 0 when malformed. */
+static unsigned int parse_orders(const char *s)
+{
+	unsigned int mask = 0;
+	long o;
+	char *end;
+
+	if (!strcmp(s, "all"))
+		return ~0u;
+	for (;;) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		o = strtol(s, &end, 10);
+		if (o < 0 || o >= FRAG_MAX_ORDERS)
+			return 0;
+		mask |= 1u << o;
+		if (!*end)
+			return mask;
+		if (*end != ',')
+			return 0;
+		s = end + 1;
+	}
 }
 
 int cmd_frag(struct ctx *c, int argc, char **argv)
@@ -393,10 +542,12 @@ int cmd_frag(struct ctx *c, int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' },
 		{ "node", required_argument, NULL, 'N' },
 		{ "zone", required_argument, NULL, 'z' },
+		{ "order", required_argument, NULL, 'o' },
 		COMMON_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct frag_info fi;
+	unsigned int orders = FRAG_DEFAULT_ORDERS;
+	struct frag_data fd;
 	const char *zone = NULL;
 	double secs = 0;
 	long count = 0;
@@ -427,6 +578,13 @@ int cmd_frag(struct ctx *c, int argc, char **argv)
 		case 'z':
 			zone = optarg;
 			break;
+		case 'o':
+			orders = parse_orders(optarg);
+			if (!orders)
+				return fail(EXIT_USAGE, "e.g. --order 9 or --order 0,3,9 or --order all",
+					    "--order wants orders 0 .. %d, comma-separated, or all",
+					    FRAG_MAX_ORDERS - 1);
+			break;
 		case OPT_HELP:
 			printf("%s\n%s", frag_help, common_help);
 			return EXIT_OK;
@@ -448,18 +606,18 @@ int cmd_frag(struct ctx *c, int argc, char **argv)
 	rc = module_check(c);
 	if (rc)
 		return rc;
-	rc = load(c, &fi);
+	rc = load(c, &fd);
 	if (rc)
 		return rc;
-	rc = check_filter(&fi, node, zone);
+	rc = check_filter(&fd.fi, node, zone);
 	if (rc || secs > 0) {
-		frag_info_free(&fi);
-		return rc ? rc : watch(c, secs, count, node, zone);
+		frag_data_free(&fd);
+		return rc ? rc : watch(c, secs, count, node, zone, orders);
 	}
 	if (c->json)
-		frag_json(c, &fi, node, zone);
+		frag_json(c, &fd, node, zone);
 	else
-		frag_text(c, stdout, &fi, NULL, node, zone);
-	frag_info_free(&fi);
+		frag_text(c, stdout, &fd, NULL, node, zone, orders);
+	frag_data_free(&fd);
 	return EXIT_OK;
 }

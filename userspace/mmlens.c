@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mmlens - look at memory through the mmlens kernel module: buddy
- * fragmentation, a process's VMAs and page tables, one address's walk,
- * the module's vmalloc buffer. See mmlens(1) and docs/cli.md.
+ * fragmentation, physical memory by pageblock, a process's VMAs and page
+ * tables, one address's walk, the module's vmalloc buffer. See mmlens(1) and docs/cli.md.
  *
  * This file only picks the subcommand; each lives in cmd_*.c and shares
  * parse.c (the module's formats), render.c (tables, bars, map) and json.c.
@@ -22,6 +22,7 @@ static const char usage_text[] =
 	"  pt PID             its page-table runs (root)\n"
 	"  map PID            a one-screen picture of its address space (root)\n"
 	"  vtop PID ADDR      the page-table walk for one address (root)\n"
+	"  physmap            physical memory as pageblocks by migratetype (root)\n"
 	"  vbuf [--touch N]   map /dev/mmlens and count its page faults (root)\n"
 	"  version            the tool's and the module's version\n"
 	"\n"
@@ -35,6 +36,7 @@ static const struct {
 } commands[] = {
 	{ "frag", cmd_frag }, { "vmas", cmd_vmas }, { "pt", cmd_pt },
 	{ "map", cmd_map }, { "vtop", cmd_vtop }, { "vbuf", cmd_vbuf },
+	{ "physmap", cmd_physmap },
 	{ "version", cmd_version },
 };
 

@@ -937,3 +937,609 @@ int parse_vbuf_stats(const char *buf, size_t len, struct vbuf_stats *vs,
 		return perr(e, 0, "size or pages missing");
 	return 0;
 }
+
+/* ---- zone headers shared by watermarks, compaction, pageblocks ---- */
+
+/*
+ * "Node <n>" at the start of *cur, and with want_zone ", zone <name>"
+ * after it. 1: a zone header, 0: a node without a zone (only when
+ * want_zone is 0 and no comma follows), -1: not a header.
+ */
+static int node_zone(char **cur, int *node, char *zname, size_t zcap,
+		     int want_zone)
+{
+	char *t = tok(cur), *comma;
+	uint64_t n;
+
+	if (!t || strcmp(t, "Node"))
+		return -1;
+	t = tok(cur);
+	if (!t)
+		return -1;
+	comma = strchr(t, ',');
+	if (comma) {
+		if (comma[1])
+			return -1;
+		*comma = '\0';
+	}
+	if (dec_u64(t, &n) || n > 1u << 20)
+		return -1;
+	*node = (int)n;
+	if (!comma)
+		return want_zone ? -1 : 0;
+	t = tok(cur);
+	if (!t || strcmp(t, "zone"))
+		return -1;
+	t = tok(cur);
+	if (!t || strlen(t) >= zcap || strchr(t, '='))
+		return -1;
+	strcpy(zname, t);
+	return 1;
+}
+
+/* Each key of keys[] once: its index, or nk for an unknown key (skipped). */
+static int key_index(const char *const *keys, int nk, const char *k)
+{
+	int i;
+
+	for (i = 0; i < nk && strcmp(k, keys[i]); i++)
+		;
+	return i;
+}
+
+/* An order 0..FRAG_MAX_ORDERS-1, or '-' (-1). */
+static int order_or_dash(const char *v, int *out)
+{
+	uint64_t x;
+
+	if (!strcmp(v, "-")) {
+		*out = -1;
+		return 0;
+	}
+	if (dec_u64(v, &x) || x >= FRAG_MAX_ORDERS)
+		return -1;
+	*out = (int)x;
+	return 0;
+}
+
+/* ---- watermarks ---- */
+
+enum { WK_FREE, WK_MIN, WK_LOW, WK_HIGH, WK_BOOST, WK_HIGHATOMIC,
+	WK_FREE_CMA, WK_MANAGED, WK_PRESENT, WK_SPANNED, WK_PROTECTION,
+	WK_N };
+static const char *const wmark_keys[WK_N] = {
+	"free", "min", "low", "high", "boost", "highatomic", "free_cma",
+	"managed", "present", "spanned", "protection",
+};
+static const char *const wm_names[WM_N] = { "min", "low", "high" };
+
+static int protection_list(char *v, struct wmark_zone *z)
+{
+	char *p, *next;
+
+	z->nprot = 0;
+	for (p = v; p; p = next) {
+		next = strchr(p, ',');
+		if (next)
+			*next++ = '\0';
+		if (z->nprot == WMARK_MAX_PROT ||
+		    dec_u64(p, &z->protection[z->nprot]))
+			return -1;
+		z->nprot++;
+	}
+	return 0;
+}
+
+static int wmark_counts(char *cur, unsigned int no, struct wmark_zone *z,
+			struct parse_err *e)
+{
+	uint64_t *field[WK_PROTECTION] = {
+		&z->free, &z->min, &z->low, &z->high, &z->boost,
+		&z->highatomic, &z->free_cma, &z->managed, &z->present,
+		&z->spanned,
+	};
+	unsigned int seen = 0;
+	char *t, *k, *v;
+	int i, bad;
+
+	while ((t = tok(&cur))) {
+		if (split_kv(t, &k, &v))
+			return perr(e, no, "expected key=value, got '%.40s'", t);
+		i = key_index(wmark_keys, WK_N, k);
+		if (i == WK_N)
+			continue;
+		if (seen & (1u << i))
+			return perr(e, no, "%s given twice", k);
+		seen |= 1u << i;
+		if (i == WK_PROTECTION)
+			bad = protection_list(v, z);
+		else
+			bad = dec_u64(v, field[i]);
+		if (bad)
+			return perr(e, no, "bad value for %s: '%.40s'", k, v);
+	}
+	for (i = 0; i < WK_N; i++)
+		if (!(seen & (1u << i)))
+			return perr(e, no, "%s missing", wmark_keys[i]);
+	return 0;
+}
+
+/* "order=<k> min=<ok|fail> low=<ok|fail> high=<ok|fail>" of zone z. */
+static int wmark_verdict(char *cur, unsigned int no, struct wmark_zone *z,
+			 struct parse_err *e)
+{
+	unsigned int seen = 0;
+	unsigned char ok = 0;
+	uint64_t order = 0;
+	char *t, *k, *v;
+	int i, have_order = 0;
+
+	while ((t = tok(&cur))) {
+		if (split_kv(t, &k, &v))
+			return perr(e, no, "expected key=value, got '%.40s'", t);
+		if (!strcmp(k, "order")) {
+			if (have_order || dec_u64(v, &order) ||
+			    order >= FRAG_MAX_ORDERS)
+				return perr(e, no, "bad or repeated order '%.40s'",
+					    v);
+			have_order = 1;
+			continue;
+		}
+		i = key_index(wm_names, WM_N, k);
+		if (i == WM_N)
+			continue;
+		if (seen & (1u << i))
+			return perr(e, no, "%s given twice", k);
+		seen |= 1u << i;
+		if (!strcmp(v, "ok"))
+			ok |= 1u << i;
+		else if (strcmp(v, "fail"))
+			return perr(e, no, "%s is '%.40s', not ok or fail", k,
+				    v);
+	}
+	if (!have_order)
+		return perr(e, no, "order missing");
+	for (i = 0; i < WM_N; i++)
+		if (!(seen & (1u << i)))
+			return perr(e, no, "%s missing", wm_names[i]);
+	if (order != (uint64_t)z->norders)
+		return perr(e, no, "order %u out of sequence in zone %s (want %d)",
+			    (unsigned int)order, z->name, z->norders);
+	z->ok[z->norders++] = ok;
+	return 0;
+}
+
+static int wmark_line(char *line, unsigned int no, struct wmark_info *wi,
+		      size_t *cap, struct parse_err *e)
+{
+	char *cur = line, zname[32];
+	struct wmark_zone *z;
+	int node;
+
+	if (node_zone(&cur, &node, zname, sizeof(zname), 1) != 1)
+		return perr(e, no, "expected 'Node <n>, zone <name> ...'");
+	z = wi->nzones ? &wi->zones[wi->nzones - 1] : NULL;
+	if (!strncmp(skip_space(cur), "order=", 6)) {
+		if (!z || z->node != node || strcmp(z->name, zname))
+			return perr(e, no,
+				    "order line for node %d zone %s without its zone line",
+				    node, zname);
+		return wmark_verdict(cur, no, z, e);
+	}
+	if (z && !z->norders)
+		return perr(e, no, "zone %s has no order lines", z->name);
+	if (grow((void **)&wi->zones, cap, wi->nzones, sizeof(*wi->zones),
+		 FRAG_MAX_ZONES))
+		return perr(e, no, "too many zones");
+	z = &wi->zones[wi->nzones++];
+	memset(z, 0, sizeof(*z));
+	z->node = node;
+	strcpy(z->name, zname);
+	return wmark_counts(cur, no, z, e);
+}
+
+int parse_watermarks(const char *buf, size_t len, struct wmark_info *wi,
+		     struct parse_err *e)
+{
+	char line[LINE_CAP];
+	struct lines it;
+	size_t cap = 0;
+	int r;
+
+	wi->nzones = 0;
+	wi->zones = NULL;
+	lines_init(&it, buf, len);
+	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
+		if (blank(line))
+			continue;
+		if (wmark_line(line, it.no, wi, &cap, e))
+			return -1;
+	}
+	if (r < 0)
+		return -1;
+	if (!wi->nzones)
+		return perr(e, 0, "no zones");
+	if (!wi->zones[wi->nzones - 1].norders)
+		return perr(e, it.no, "zone %s has no order lines",
+			    wi->zones[wi->nzones - 1].name);
+	return 0;
+}
+
+void wmark_info_free(struct wmark_info *wi)
+{
+	free(wi->zones);
+	wi->zones = NULL;
+	wi->nzones = 0;
+}
+
+/* ---- compaction ---- */
+
+struct compact_caps {
+	size_t zones, nodes, counters;
+};
+
+static int compact_zone_line(char *cur, unsigned int no, int node,
+			     const char *zname, struct compact_zone *z,
+			     struct parse_err *e)
+{
+	static const char *const keys[] = {
+		"considered", "defer_shift", "order_failed", "deferred",
+	};
+	uint64_t *field[] = { &z->considered, &z->defer_shift,
+		&z->order_failed };
+	unsigned int seen = 0;
+	char *t, *k, *v;
+	int i, bad;
+
+	memset(z, 0, sizeof(*z));
+	z->node = node;
+	strcpy(z->name, zname);
+	while ((t = tok(&cur))) {
+		if (split_kv(t, &k, &v))
+			return perr(e, no, "expected key=value, got '%.40s'", t);
+		i = key_index(keys, 4, k);
+		if (i == 4)
+			continue;
+		if (seen & (1u << i))
+			return perr(e, no, "%s given twice", k);
+		seen |= 1u << i;
+		bad = i == 3 ? order_or_dash(v, &z->deferred) :
+			dec_u64(v, field[i]);
+		if (bad)
+			return perr(e, no, "bad value for %s: '%.40s'", k, v);
+	}
+	for (i = 0; i < 4; i++)
+		if (!(seen & (1u << i)))
+			return perr(e, no, "%s missing", keys[i]);
+	return 0;
+}
+
+/* A number 0..max, or '-' (-1). */
+static int small_or_dash(const char *v, int max, int *out)
+{
+	uint64_t x;
+
+	if (!strcmp(v, "-")) {
+		*out = -1;
+		return 0;
+	}
+	if (dec_u64(v, &x) || x > (uint64_t)max)
+		return -1;
+	*out = (int)x;
+	return 0;
+}
+
+static int compact_node_line(char *cur, unsigned int no, int node,
+			     struct compact_node *n, struct parse_err *e)
+{
+	static const char *const keys[] = {
+		"score", "low", "high", "proactive",
+	};
+	unsigned int seen = 0;
+	char *t, *k, *v;
+	int i, bad;
+
+	n->node = node;
+	while ((t = tok(&cur))) {
+		if (split_kv(t, &k, &v))
+			return perr(e, no, "expected key=value, got '%.40s'", t);
+		i = key_index(keys, 4, k);
+		if (i == 4)
+			continue;
+		if (seen & (1u << i))
+			return perr(e, no, "%s given twice", k);
+		seen |= 1u << i;
+		switch (i) {
+		case 0:
+			bad = small_or_dash(v, 100, &n->score) || n->score < 0;
+			break;
+		case 1:
+			bad = small_or_dash(v, 100, &n->low);
+			break;
+		case 2:
+			bad = small_or_dash(v, 100, &n->high);
+			break;
+		default:
+			bad = 0;
+			if (!strcmp(v, "yes"))
+				n->proactive = 1;
+			else if (!strcmp(v, "no"))
+				n->proactive = 0;
+			else if (!strcmp(v, "-"))
+				n->proactive = -1;
+			else
+				bad = 1;
+		}
+		if (bad)
+			return perr(e, no, "bad value for %s: '%.40s'", k, v);
+	}
+	for (i = 0; i < 4; i++)
+		if (!(seen & (1u << i)))
+			return perr(e, no, "%s missing", keys[i]);
+	return 0;
+}
+
+/* "compact_<name> <value>", as /proc/vmstat prints it. */
+static int compact_counter_line(char *line, unsigned int no,
+				struct compact_info *ci, size_t *cap,
+				struct parse_err *e)
+{
+	char *cur = line, *name = tok(&cur), *val = tok(&cur), *p;
+	struct compact_counter *c;
+	size_t i;
+
+	if (!name || !val || tok(&cur))
+		return perr(e, no, "expected 'compact_<name> <value>'");
+	if (strncmp(name, "compact_", 8) || strlen(name) >= sizeof(c->name))
+		return perr(e, no, "unknown line '%.40s'", name);
+	for (p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '_'))
+			return perr(e, no, "bad counter name '%.40s'", name);
+	for (i = 0; i < ci->ncounters; i++)
+		if (!strcmp(ci->counters[i].name, name))
+			return perr(e, no, "%s given twice", name);
+	if (grow((void **)&ci->counters, cap, ci->ncounters,
+		 sizeof(*ci->counters), 256))
+		return perr(e, no, "too many counters");
+	c = &ci->counters[ci->ncounters];
+	if (dec_u64(val, &c->value))
+		return perr(e, no, "bad value for %s: '%.40s'", name, val);
+	strcpy(c->name, name);
+	ci->ncounters++;
+	return 0;
+}
+
+/*
+ * The order: node by node its zone lines, then its node line; after all
+ * nodes the counters. A zone line must belong to the node line after it.
+ */
+static int compact_line(char *line, unsigned int no, struct compact_info *ci,
+			struct compact_caps *caps, size_t *zones_of_node,
+			struct parse_err *e)
+{
+	char *cur = line, zname[32];
+	int node, kind;
+
+	if (!strncmp(line, "compact_", 8))
+		return compact_counter_line(line, no, ci, &caps->counters, e);
+	if (ci->ncounters)
+		return perr(e, no, "node or zone line after the counters");
+	kind = node_zone(&cur, &node, zname, sizeof(zname), 0);
+	if (kind < 0)
+		return perr(e, no, "expected 'Node <n>, zone <name> ...', 'Node <n> score=...' or 'compact_<name> <value>'");
+	if (*zones_of_node &&
+	    ci->zones[ci->nzones - 1].node != node)
+		return perr(e, no, "node %d line after zones of node %d", node,
+			    ci->zones[ci->nzones - 1].node);
+	if (kind == 1) {
+		if (grow((void **)&ci->zones, &caps->zones, ci->nzones,
+			 sizeof(*ci->zones), FRAG_MAX_ZONES))
+			return perr(e, no, "too many zones");
+		if (compact_zone_line(cur, no, node, zname,
+				      &ci->zones[ci->nzones], e))
+			return -1;
+		ci->nzones++;
+		(*zones_of_node)++;
+		return 0;
+	}
+	if (grow((void **)&ci->nodes, &caps->nodes, ci->nnodes,
+		 sizeof(*ci->nodes), FRAG_MAX_ZONES))
+		return perr(e, no, "too many nodes");
+	if (compact_node_line(cur, no, node, &ci->nodes[ci->nnodes], e))
+		return -1;
+	ci->nnodes++;
+	*zones_of_node = 0;
+	return 0;
+}
+
+int parse_compaction(const char *buf, size_t len, struct compact_info *ci,
+		     struct parse_err *e)
+{
+	struct compact_caps caps = { 0, 0, 0 };
+	char line[LINE_CAP];
+	size_t zones_of_node = 0;
+	struct lines it;
+	int r;
+
+	memset(ci, 0, sizeof(*ci));
+	lines_init(&it, buf, len);
+	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
+		if (blank(line))
+			continue;
+		if (compact_line(line, it.no, ci, &caps, &zones_of_node, e))
+			return -1;
+	}
+	if (r < 0)
+		return -1;
+	if (zones_of_node)
+		return perr(e, it.no, "zones of node %d without its node line",
+			    ci->zones[ci->nzones - 1].node);
+	if (!ci->nnodes)
+		return perr(e, 0, "no nodes");
+	return 0;
+}
+
+void compact_info_free(struct compact_info *ci)
+{
+	free(ci->zones);
+	free(ci->nodes);
+	free(ci->counters);
+	memset(ci, 0, sizeof(*ci));
+}
+
+const struct compact_counter *compact_counter(const struct compact_info *ci,
+					      const char *name)
+{
+	size_t i;
+
+	for (i = 0; ci && i < ci->ncounters; i++)
+		if (!strcmp(ci->counters[i].name, name))
+			return &ci->counters[i];
+	return NULL;
+}
+
+/* ---- pageblocks ---- */
+
+const char *const mt_names[MT_N] = {
+	[MT_UNMOVABLE] = "Unmovable", [MT_MOVABLE] = "Movable",
+	[MT_RECLAIMABLE] = "Reclaimable", [MT_HIGHATOMIC] = "HighAtomic",
+	[MT_CMA] = "CMA", [MT_ISOLATE] = "Isolate",
+};
+
+static int pb_fields(char *cur, unsigned int no, struct pb_run *r,
+		     struct parse_err *e)
+{
+	static const char *const keys[] = {
+		"pfn", "blocks", "type", "free", "largest",
+	};
+	unsigned int seen = 0;
+	uint64_t x = 0;
+	char *t, *k, *v;
+	int i, bad;
+
+	while ((t = tok(&cur))) {
+		if (split_kv(t, &k, &v))
+			return perr(e, no, "expected key=value, got '%.40s'", t);
+		i = key_index(keys, 5, k);
+		if (i == 5)
+			continue;
+		if (seen & (1u << i))
+			return perr(e, no, "%s given twice", k);
+		seen |= 1u << i;
+		switch (i) {
+		case 0:
+			bad = strncmp(v, "0x", 2) || hex_u64(v, &r->pfn) ||
+			      r->pfn >> 52;
+			break;
+		case 1:
+			bad = dec_u64(v, &r->blocks) || !r->blocks ||
+			      r->blocks >> 43;
+			break;
+		case 2:
+			r->type = key_index(mt_names, MT_N, v);
+			bad = r->type == MT_N;
+			break;
+		case 3:
+			bad = dec_u64(v, &x) || x > PB_PAGES;
+			r->free = (unsigned int)x;
+			break;
+		default:
+			bad = order_or_dash(v, &r->largest);
+			break;
+		}
+		if (bad)
+			return perr(e, no, "bad value for %s: '%.40s'", k, v);
+	}
+	for (i = 0; i < 5; i++)
+		if (!(seen & (1u << i)))
+			return perr(e, no, "%s missing", keys[i]);
+	if ((r->free == 0) != (r->largest < 0))
+		return perr(e, no, "free=%u with largest=%d: a block has a largest free order exactly when it has free pages",
+			    r->free, r->largest);
+	return 0;
+}
+
+static int pb_run_line(char *line, unsigned int no, struct pb_zone *z,
+		       size_t *cap, struct parse_err *e)
+{
+	struct pb_run r, *p;
+	uint64_t prev_end;
+
+	memset(&r, 0, sizeof(r));
+	if (pb_fields(line, no, &r, e))
+		return -1;
+	if (z->nruns) {
+		/* the first block may start inside a pageblock (pfn 1) */
+		p = &z->runs[z->nruns - 1];
+		prev_end = (p->pfn & ~(uint64_t)(PB_PAGES - 1)) +
+			   p->blocks * PB_PAGES;
+		if (r.pfn < prev_end)
+			return perr(e, no, "pfn 0x%llx overlaps or precedes the run before (ends at 0x%llx)",
+				    (unsigned long long)r.pfn,
+				    (unsigned long long)prev_end);
+	}
+	if (grow((void **)&z->runs, cap, z->nruns, sizeof(*z->runs),
+		 SIZE_MAX / sizeof(*z->runs)))
+		return perr(e, no, "out of memory");
+	z->runs[z->nruns++] = r;
+	return 0;
+}
+
+int parse_pageblocks(const char *buf, size_t len, struct pb_info *pi,
+		     struct parse_err *e)
+{
+	char line[LINE_CAP], zname[32], *cur;
+	size_t zcap = 0, rcap = 0, i;
+	struct pb_zone *z = NULL;
+	struct lines it;
+	int r, node;
+
+	pi->nzones = 0;
+	pi->zones = NULL;
+	lines_init(&it, buf, len);
+	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
+		if (blank(line))
+			continue;
+		cur = line;
+		if (!strncmp(line, "Node", 4)) {
+			if (node_zone(&cur, &node, zname, sizeof(zname), 1) != 1 ||
+			    !blank(cur))
+				return perr(e, it.no, "expected 'Node <n>, zone <name>'");
+			for (i = 0; i < pi->nzones; i++)
+				if (pi->zones[i].node == node &&
+				    !strcmp(pi->zones[i].name, zname))
+					return perr(e, it.no, "node %d zone %s twice",
+						    node, zname);
+			if (grow((void **)&pi->zones, &zcap, pi->nzones,
+				 sizeof(*pi->zones), FRAG_MAX_ZONES))
+				return perr(e, it.no, "too many zones");
+			z = &pi->zones[pi->nzones++];
+			memset(z, 0, sizeof(*z));
+			z->node = node;
+			strcpy(z->name, zname);
+			rcap = 0;
+			continue;
+		}
+		if (!z)
+			return perr(e, it.no, "run before the first 'Node <n>, zone <name>' line");
+		if (pb_run_line(line, it.no, z, &rcap, e))
+			return -1;
+	}
+	if (r < 0)
+		return -1;
+	if (!pi->nzones)
+		return perr(e, 0, "no zones");
+	return 0;
+}
+
+void pb_info_free(struct pb_info *pi)
+{
+	size_t i;
+
+	for (i = 0; i < pi->nzones; i++)
+		free(pi->zones[i].runs);
+	free(pi->zones);
+	pi->zones = NULL;
+	pi->nzones = 0;
+}

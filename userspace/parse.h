@@ -149,4 +149,104 @@ struct vbuf_stats {
 int parse_vbuf_stats(const char *buf, size_t len, struct vbuf_stats *vs,
 		     struct parse_err *e);
 
+/*
+ * /proc/mmlens/watermarks: per zone a line of counts and then one verdict
+ * line per order (0 upwards): does __zone_watermark_ok() pass for that
+ * order against the min, low and high mark.
+ */
+#define WMARK_MAX_PROT 8
+
+enum { WM_MIN, WM_LOW, WM_HIGH, WM_N };
+
+struct wmark_zone {
+	int node;
+	char name[32];
+	uint64_t free, min, low, high, boost, highatomic, free_cma;
+	uint64_t managed, present, spanned;
+	int nprot;
+	uint64_t protection[WMARK_MAX_PROT];	/* lowmem_reserve[] */
+	int norders;
+	unsigned char ok[FRAG_MAX_ORDERS];	/* 1 << WM_* when it passes */
+};
+
+struct wmark_info {
+	size_t nzones;
+	struct wmark_zone *zones;
+};
+
+int parse_watermarks(const char *buf, size_t len, struct wmark_info *wi,
+		     struct parse_err *e);
+void wmark_info_free(struct wmark_info *wi);
+
+/*
+ * /proc/mmlens/compaction: per zone the deferred-compaction state, per
+ * node the proactive-compaction score, then /proc/vmstat's compact_*
+ * counters.
+ */
+struct compact_zone {
+	int node;
+	char name[32];
+	uint64_t considered, defer_shift, order_failed;
+	int deferred;		/* orders >= this are skipped now; -1: none */
+};
+
+struct compact_node {
+	int node;
+	int score;		/* 0..100 */
+	int low, high;		/* thresholds; -1 when the module gave '-' */
+	int proactive;		/* 1 yes, 0 no, -1 '-' */
+};
+
+struct compact_counter {
+	char name[48];
+	uint64_t value;
+};
+
+struct compact_info {
+	size_t nzones, nnodes, ncounters;
+	struct compact_zone *zones;
+	struct compact_node *nodes;
+	struct compact_counter *counters;
+};
+
+int parse_compaction(const char *buf, size_t len, struct compact_info *ci,
+		     struct parse_err *e);
+void compact_info_free(struct compact_info *ci);
+const struct compact_counter *compact_counter(const struct compact_info *ci,
+					      const char *name);
+
+/*
+ * /proc/mmlens/pageblocks: per zone a header and runs of consecutive
+ * pageblocks with the same migratetype, free pages per block and largest
+ * free order. x86-64: a pageblock is 512 pages (2 MiB).
+ */
+#define PB_PAGES 512
+
+enum { MT_UNMOVABLE, MT_MOVABLE, MT_RECLAIMABLE, MT_HIGHATOMIC, MT_CMA,
+	MT_ISOLATE, MT_N };
+extern const char *const mt_names[MT_N];
+
+struct pb_run {
+	uint64_t pfn, blocks;
+	int type;		/* MT_* */
+	unsigned int free;	/* free pages in each block, 0..PB_PAGES */
+	int largest;		/* largest free order, -1 when free is 0 */
+};
+
+struct pb_zone {
+	int node;
+	char name[32];
+	size_t nruns;
+	struct pb_run *runs;
+};
+
+struct pb_info {
+	size_t nzones;
+	struct pb_zone *zones;
+};
+
+int parse_pageblocks(const char *buf, size_t len, struct pb_info *pi,
+		     struct parse_err *e);
+void pb_info_free(struct pb_info *pi);
+
 #endif /* MMLENS_PARSE_H */

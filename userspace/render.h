@@ -76,10 +76,60 @@ struct frag_verdict {
 };
 
 void frag_verdict(const struct frag_zone *z, struct frag_verdict *v);
-/* Text for the zones matching node (-1: all) and zone (NULL: all);
- * prev, when given, marks what changed since.
+
+/* What one frag frame shows; have_* is 0 when the module lacks the file. */
+struct frag_data {
+	struct frag_info fi;
+	struct wmark_info wm;
+	struct compact_info ci;
+	int have_wm, have_ci;
+};
+
+void frag_data_free(struct frag_data *d);
+
+/* The default --order set: 0, 3 (slab, network buffers), 9 (THP), 10. */
+#define FRAG_DEFAULT_ORDERS (1u << 0 | 1u << 3 | 1u << 9 | 1u << 10)
+
+/*
+ * Text for the zones matching node (-1: all) and zone (NULL: all), with
+ * the allocation verdicts of the orders in the orders bitmask; prev, when
+ * given, marks what changed since and shows the deltas.
  */
-void frag_text(const struct ctx *c, FILE *f, const struct frag_info *cur,
-	       const struct frag_info *prev, int node, const char *zone);
+void frag_text(const struct ctx *c, FILE *f, const struct frag_data *cur,
+	       const struct frag_data *prev, int node, const char *zone,
+	       unsigned int orders);
+
+/* frag_alloc.c: what the watermarks and compaction files say. */
+enum alloc_verdict {
+	AV_UNKNOWN = -1,	/* the order is not in the file */
+	AV_SUCCEEDS,		/* passes the low mark: the fast path */
+	AV_COMPACTION,		/* enough free pages, no block big enough */
+	AV_RECLAIM,		/* below low (kswapd), above min */
+	AV_NOMEM,		/* order 0 fails even the min mark */
+};
+
+enum alloc_verdict alloc_verdict(const struct wmark_zone *z, int order);
+const char *alloc_verdict_text(enum alloc_verdict v);
+const char *alloc_verdict_key(enum alloc_verdict v);
+const struct wmark_zone *wmark_find(const struct wmark_info *wi, int node,
+				    const char *name);
+const struct compact_zone *compact_zone_find(const struct compact_info *ci,
+					     int node, const char *name);
+const struct compact_node *compact_node_find(const struct compact_info *ci,
+					     int node);
+/* The zone's watermarks, verdict lines and compaction state. */
+void alloc_zone_text(const struct ctx *c, FILE *f, const struct frag_data *d,
+		     int node, const char *name, unsigned int orders);
+/* The node's proactive-compaction line. */
+void alloc_node_text(const struct ctx *c, FILE *f, const struct frag_data *d,
+		     int node);
+/* The compaction counters (with deltas to prev), or why there are none. */
+void alloc_global_text(const struct ctx *c, FILE *f,
+		       const struct frag_data *cur,
+		       const struct frag_data *prev);
+struct json;
+void alloc_zone_json(struct json *j, const struct frag_data *d, int node,
+		     const char *name);
+void alloc_global_json(struct json *j, const struct frag_data *d);
 
 #endif /* MMLENS_RENDER_H */

@@ -131,6 +131,8 @@ static const char *feature_of(const char *path)
 		return "the vmalloc buffer (/dev/mmlens)";
 	if (strstr(path, DEBUG_DIR))
 		return "the page-table walker";
+	if (strstr(path, "pageblocks"))
+		return "the pageblock map (mmlens physmap)";
 	return "this report";
 }
 
@@ -221,13 +223,19 @@ static int missing_error(const struct ctx *c, const char *path, int err)
 		    feature_of(path));
 }
 
-int read_module_file(struct ctx *c, const char *path, struct buf *b)
+static int read_module_file_how(struct ctx *c, const char *path,
+				struct buf *b, int optional)
 {
 	char full[PATH_MAX];
 	int fd, err;
 
 	path_in_root(c, path, full, sizeof(full));
+	err = snap_errno(c, full, "open");
+	if (err)
+		return missing_error(c, path, err);
 	fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && optional && errno == ENOENT)
+		return -1;
 	if (fd < 0)
 		return missing_error(c, path, errno);
 	err = read_all(fd, b);
@@ -241,6 +249,17 @@ int read_module_file(struct ctx *c, const char *path, struct buf *b)
 		return fail(EXIT_NOMODULE, NULL, "reading %s: %s", path,
 			    strerror(err));
 	return 0;
+}
+
+int read_module_file(struct ctx *c, const char *path, struct buf *b)
+{
+	return read_module_file_how(c, path, b, 0);
+}
+
+/* A file an older module (or an older snapshot) lacks: -1 when missing. */
+int read_module_file_opt(struct ctx *c, const char *path, struct buf *b)
+{
+	return read_module_file_how(c, path, b, 1);
 }
 
 /* The version, and whether this tool understands its file formats. */

@@ -412,6 +412,195 @@ cli_vbuf() {
 		 { runas 65534 $CLI vbuf; [ \$? = 3 ]; }"
 }
 
+# ---- issue 13: allocation verdicts (watermarks, compaction), physmap ----
+
+# frag --json's watermarks back into the module's watermarks lines: the
+# zone line (free= ... protection=a,b,...) and one order line per verdict.
+frag_json_to_watermarks() {
+	awk '
+	/^    \{$/ { inw = 0 }
+	/^      "node":/ { v = $2; sub(/,$/, "", v); node = v }
+	/^      "zone":/ { v = $2; gsub(/[",]/, "", v); zone = v }
+	/"watermarks": \{/ { inw = 1; s = ""; next }
+	inw && /^        "[a-z_]+": [0-9]+,?$/ {
+		k = $1; gsub(/[":]/, "", k); v = $2; sub(/,$/, "", v)
+		s = s " " k "=" v
+	}
+	inw && /"protection":/ {
+		p = $0
+		sub(/.*\[/, "", p); sub(/\].*/, "", p); gsub(/, /, ",", p)
+		s = s " protection=" p
+	}
+	inw && /"verdicts":/ { print "Node " node ", zone " zone s }
+	inw && /\{"at_order":/ {
+		l = $0
+		o = l; sub(/.*"at_order": /, "", o); sub(/,.*/, "", o)
+		printf "Node %s, zone %s order=%s", node, zone, o
+		n = split("min low high", m, " ")
+		for (i = 1; i <= n; i++) {
+			v = l; sub(".*\"" m[i] "_ok\": ", "", v); sub(/,.*/, "", v)
+			printf " %s=%s", m[i], v == "true" ? "ok" : "fail"
+		}
+		printf "\n"
+	}
+	/"compaction":/ { inw = 0 }' "$1"
+}
+
+# Exactly, through a snapshot: frag --json holds the watermarks file's
+# numbers and verdicts, line for line.
+cli_frag_wmarks_snapshot() {
+	rm -rf /tmp/snap
+	mkdir -p /tmp/snap$CM
+	for f in version fraginfo watermarks compaction; do
+		cat $CM/$f > /tmp/snap$CM/$f || return 1
+	done
+	$CLI --root /tmp/snap frag --json > /tmp/frag.json || return 1
+	frag_json_to_watermarks /tmp/frag.json > /tmp/wm.json
+	echo "$(grep -c ' order=' /tmp/wm.json) verdict lines"
+	cmp /tmp/snap$CM/watermarks /tmp/wm.json || {
+		diff /tmp/snap$CM/watermarks /tmp/wm.json | head -n 20
+		return 1
+	}
+}
+
+# In an idle guest every zone passes order 0 at the low mark: the tool
+# says "succeeds now" for order 0 in each zone the module lists, and
+# draws one verdict line per zone and requested order.
+cli_frag_verdict_idle() {
+	zones=$(grep -c 'free=' $CM/watermarks)
+	cli_rc 0 $CLI frag --order 0,9 || return 1
+	grep '^order-\|^compaction\|proactive' /tmp/cli.out
+	n0=$(grep -c '^order-0 allocation (4K): succeeds now$' /tmp/cli.out)
+	n9=$(grep -c '^order-9 allocation (2M): ' /tmp/cli.out)
+	echo "$zones zones; order 0 succeeds now in $n0; $n9 order-9 lines"
+	[ "$n0" = "$zones" ] && [ "$n9" = "$zones" ] || return 1
+	grep -q 'proactive compaction: score [0-9]' /tmp/cli.out &&
+		grep -q '^compaction events since boot' /tmp/cli.out
+}
+
+# physmap --json blocks per type against the kernel's /proc/pagetypeinfo
+# "Number of blocks type" rows, and its free pages against
+# /proc/buddyinfo (a racy scan: retried until a quiet moment).
+physmap_json_rows() {
+	awk '
+	/^      "node":/ { v = $2; sub(/,$/, "", v); node = v }
+	/^      "zone":/ { v = $2; gsub(/[",]/, "", v); zone = v }
+	/^      "free_pages":/ { v = $2; sub(/,$/, "", v); free = v }
+	/"blocks_by_type":/ {
+		s = $0
+		sub(/.*\{/, "", s); sub(/\}.*/, "", s); gsub(/[":,]/, "", s)
+		print "blocks", node, zone, s
+		print "free", node, zone, free
+	}' "$1"
+}
+
+# The kernel's rows in the same form (only the types it prints).
+kernel_block_rows() {
+	awk '
+	/^Number of blocks type/ { n = split($0, h, " "); hdr = 1; next }
+	/^$/ { hdr = 0 }
+	hdr && /^Node/ {
+		gsub(/,/, "")
+		if ($5 !~ /^[0-9]+$/)
+			next
+		s = ""
+		for (i = 5; i <= NF; i++) s = s " " h[i] " " $i
+		print "blocks", $2, $4, substr(s, 2)
+	}' /proc/pagetypeinfo
+	awk '{
+		gsub(/,/, "")
+		f = 0
+		m = 1
+		for (i = 5; i <= NF; i++) {
+			f += $i * m
+			m *= 2
+		}
+		printf "free %s %s %d\n", $2, $4, f
+	}' /proc/buddyinfo
+}
+
+# Every kernel row (type count or free pages) must be in the tool's rows.
+physmap_rows_match() {
+	kernel_block_rows > /tmp/pm.kern
+	physmap_json_rows /tmp/physmap.json > /tmp/pm.tool
+	awk 'NR == FNR {
+		if ($1 == "free") tool[$1 " " $2 " " $3] = $4
+		else for (i = 4; i < NF; i += 2) tool[$2 " " $3 " " $i] = $(i + 1)
+		next
+	}
+	$1 == "free" { k = $1 " " $2 " " $3; if (tool[k] != $4) { print k ": kernel " $4 " tool " tool[k]; bad = 1 }; next }
+	{
+		for (i = 4; i < NF; i += 2) {
+			k = $2 " " $3 " " $i
+			if (tool[k] != $(i + 1)) { print k ": kernel " $(i + 1) " tool " tool[k]; bad = 1 }
+		}
+	}
+	END { exit bad }' /tmp/pm.tool /tmp/pm.kern
+}
+
+cli_physmap_json() {
+	n=0
+	while [ $n -lt 10 ]; do
+		$CLI physmap --json > /tmp/physmap.json || return 1
+		if physmap_rows_match > /tmp/pm.diff &&
+			grep -q '^free ' /tmp/pm.kern && grep -q '^blocks ' /tmp/pm.kern; then
+			echo "$(grep -c '^blocks' /tmp/pm.kern) zones equal (try $((n + 1)))"
+			return 0
+		fi
+		n=$((n + 1))
+		sleep 0.5
+	done
+	cat /tmp/pm.diff
+	return 1
+}
+
+# The text: one header per zone of the file, rows labelled 0x..., the
+# legend; the number of cells drawn equals the pageblocks of the zone
+# when one cell is one pageblock.
+cli_physmap_text() {
+	cli_rc 0 $CLI physmap --width 100 --rows 10000 || return 1
+	head -n 12 /tmp/cli.out
+	zones=$(grep -c '^Node ' $CM/pageblocks)
+	heads=$(grep -c '^Node [0-9]*, zone .*pageblocks' /tmp/cli.out)
+	cells=$(grep '^0x[0-9a-f]* |' /tmp/cli.out | sed 's/^[^|]*|//; s/|$//' |
+		tr -d ' \n' | wc -c)
+	blocks=$(awk -F'blocks=' '/blocks=/ { split($2, a, " "); s += a[1] } END { print s }' \
+		$CM/pageblocks)
+	echo "$zones zones, $heads headers; $cells cells for $blocks pageblocks"
+	[ "$zones" = "$heads" ] && [ "$cells" = "$blocks" ] &&
+		grep -q '^legend: U Unmovable' /tmp/cli.out
+}
+
+cli_issue13() {
+	if [ -e $CM/watermarks ] && [ -e $CM/compaction ]; then
+		check "cli: frag --json watermarks equal the module's (snapshot --root)" \
+			cli_frag_wmarks_snapshot
+		check "cli: frag: order 0 succeeds now in every zone of an idle guest" \
+			cli_frag_verdict_idle
+	else
+		skip "cli: frag --json watermarks equal the module's (snapshot --root)" \
+			"module has no $CM/watermarks"
+		skip "cli: frag: order 0 succeeds now in every zone of an idle guest" \
+			"module has no $CM/watermarks"
+	fi
+	if [ -e $CM/pageblocks ]; then
+		check "cli: physmap --json blocks per type = /proc/pagetypeinfo, free = /proc/buddyinfo" \
+			cli_physmap_json
+		check "cli: physmap draws a cell per pageblock, a header per zone, the legend" \
+			cli_physmap_text
+		check "cli: physmap as uid 65534: exit 3, needs root (pageblocks is 0400)" \
+			cli_err 3 'needs root' runas 65534 $CLI physmap
+	else
+		for t in "physmap --json blocks per type = /proc/pagetypeinfo, free = /proc/buddyinfo" \
+			"physmap draws a cell per pageblock, a header per zone, the legend" \
+			"physmap as uid 65534: exit 3, needs root (pageblocks is 0400)"; do
+			skip "cli: $t" "module has no $CM/pageblocks"
+		done
+		check "cli: physmap without pageblocks: exit 2, the module lacks it" \
+			cli_err 2 'lacks the pageblock map' $CLI physmap
+	fi
+}
+
 cli_tests() {
 	check "cli: version matches /proc/mmlens/version, no warning" cli_version
 	check "cli: frag text has a verdict per zone" cli_frag_text
@@ -423,6 +612,7 @@ cli_tests() {
 	check "cli: frag --watch --count 2 draws two frames" cli_frag_watch
 	check "cli: frag as uid 65534 works (fraginfo is 0444)" \
 		runas 65534 $CLI frag
+	cli_issue13
 	check "cli: usage errors exit 1" sh -c \
 		"$CLI nosuch 2>/dev/null; [ \$? = 1 ] &&
 		 { $CLI frag --watch x 2>/dev/null; [ \$? = 1 ]; }"
@@ -472,8 +662,9 @@ cli_capture() {
 	# snapshot shows orders failing from fragmentation.
 	hugepages_take_free_2m > /dev/null
 	diag "capture: nr_hugepages $(cat /proc/sys/vm/nr_hugepages)"
-	for f in version buddyinfo pagetypeinfo extfrag_index unusable_index fraginfo; do
-		cli_put "a/proc/mmlens/$f" $CM/$f
+	for f in version buddyinfo pagetypeinfo extfrag_index unusable_index \
+		fraginfo watermarks compaction pageblocks; do
+		[ -e $CM/$f ] && cli_put "a/proc/mmlens/$f" $CM/$f
 	done
 	if [ -e $CD/vmas ]; then
 		for f in vmas pagetable vtop; do
@@ -485,6 +676,7 @@ cli_capture() {
 	export NO_COLOR=1 COLUMNS=100
 	uname -r | cli_put out/uname.txt
 	$CLI frag 2>&1 | cli_put out/frag.txt
+	[ -e $CM/pageblocks ] && $CLI physmap 2>&1 | cli_put out/physmap.txt
 	if [ -e $CD/vmas ]; then
 		$CLI vmas $spid 2>&1 | cli_put out/vmas.txt
 		$CLI map $spid --width 100 2>&1 | cli_put out/map.txt
@@ -496,9 +688,14 @@ cli_capture() {
 	unset NO_COLOR COLUMNS
 	echo 0 > /proc/sys/vm/nr_hugepages
 	echo 1 > /proc/sys/vm/compact_memory
-	for f in version fraginfo buddyinfo; do
-		cli_put "b/proc/mmlens/$f" $CM/$f
+	for f in version fraginfo buddyinfo pagetypeinfo watermarks compaction \
+		pageblocks; do
+		[ -e $CM/$f ] && cli_put "b/proc/mmlens/$f" $CM/$f
 	done
+	export NO_COLOR=1 COLUMNS=100
+	$CLI frag 2>&1 | cli_put out/frag-compacted.txt
+	[ -e $CM/pageblocks ] && $CLI physmap 2>&1 | cli_put out/physmap-compacted.txt
+	unset NO_COLOR COLUMNS
 	fragment_stop
 	kill $spid
 	wait $spid 2>/dev/null

@@ -2,7 +2,7 @@
 /*
  * fuzz_parsers - libFuzzer entry for every parser of parse.c, and the
  * renderers fed with what a parser accepted. The first byte picks the
- * parser (mod 6), the rest is the file's text. Built and run by
+ * parser (mod 9), the rest is the file's text. Built and run by
  * `make -C userspace fuzz` (clang, ASan, UBSan); seeds in fuzz/corpus.
  */
 #include <stdint.h>
@@ -19,15 +19,54 @@ static FILE *sink;
 static void render_frag(const char *d, size_t n)
 {
 	struct ctx c = { .root = "", .columns = 80, .color = 1 };
-	struct frag_info fi;
+	struct frag_data fd;
 	struct parse_err e;
 
-	if (!parse_fraginfo(d, n, &fi, &e)) {
-		frag_text(&c, sink, &fi, &fi, -1, NULL);
+	memset(&fd, 0, sizeof(fd));
+	if (!parse_fraginfo(d, n, &fd.fi, &e)) {
+		frag_text(&c, sink, &fd, &fd, -1, NULL, ~0u);
 		c.ascii = 1;
-		frag_text(&c, sink, &fi, NULL, 0, "Normal");
+		frag_text(&c, sink, &fd, NULL, 0, "Normal",
+			  FRAG_DEFAULT_ORDERS);
 	}
-	frag_info_free(&fi);
+	frag_data_free(&fd);
+}
+
+/* The watermarks or compaction half of a frag frame, text and JSON. */
+static void render_alloc(const char *d, size_t n, int which)
+{
+	struct ctx c = { .root = "", .columns = 80, .color = 1 };
+	struct frag_data fd;
+	struct parse_err e;
+	struct json j;
+	size_t i;
+
+	memset(&fd, 0, sizeof(fd));
+	if (which == 6)
+		fd.have_wm = !parse_watermarks(d, n, &fd.wm, &e);
+	else
+		fd.have_ci = !parse_compaction(d, n, &fd.ci, &e);
+	for (i = 0; fd.have_wm && i < fd.wm.nzones; i++)
+		alloc_zone_text(&c, sink, &fd, fd.wm.zones[i].node,
+				fd.wm.zones[i].name, ~0u);
+	for (i = 0; fd.have_ci && i < fd.ci.nzones; i++) {
+		alloc_zone_text(&c, sink, &fd, fd.ci.zones[i].node,
+				fd.ci.zones[i].name, ~0u);
+		alloc_node_text(&c, sink, &fd, fd.ci.zones[i].node);
+	}
+	alloc_global_text(&c, sink, &fd, &fd);
+	json_init(&j, sink);
+	json_obj(&j, NULL, 0);
+	for (i = 0; fd.have_wm && i < fd.wm.nzones; i++)
+		alloc_zone_json(&j, &fd, fd.wm.zones[i].node,
+				fd.wm.zones[i].name);
+	alloc_global_json(&j, &fd);
+	json_end_obj(&j);
+	if (!fd.have_wm)
+		wmark_info_free(&fd.wm);
+	if (!fd.have_ci)
+		compact_info_free(&fd.ci);
+	frag_data_free(&fd);
 }
 
 static void render_vmas(const char *d, size_t n)
@@ -75,6 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mm_version v;
 	struct vtop_report vt;
 	struct vbuf_stats vs;
+	struct pb_info pi;
 	struct parse_err e;
 	const char *d = (const char *)data + 1;
 	size_t n = size ? size - 1 : 0;
@@ -83,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (!sink)
 		sink = fopen("/dev/null", "w");
-	switch (data[0] % 6) {
+	switch (data[0] % 9) {
 	case 0:
 		parse_version(d, n, &v, &e);
 		break;
@@ -99,8 +139,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 4:
 		parse_vtop(d, n, &vt, &e);
 		break;
-	default:
+	case 5:
 		parse_vbuf_stats(d, n, &vs, &e);
+		break;
+	case 6:
+	case 7:
+		render_alloc(d, n, data[0] % 9);
+		break;
+	default:
+		parse_pageblocks(d, n, &pi, &e);
+		pb_info_free(&pi);
 		break;
 	}
 	return 0;

@@ -183,6 +183,230 @@ static void t_fraginfo(void)
 	frag_info_free(&fi);
 }
 
+#define WM_ZONE(z) "Node 0, zone " z " free=1234 min=100 low=125 high=150 " \
+	"boost=0 highatomic=0 free_cma=0 managed=3000 present=3500 "	\
+	"spanned=4096 protection=0,0,1500,1500,1500\n"
+#define WM_ORDER(z, o, a, b, c) "Node 0, zone " z " order=" #o " min=" #a \
+	" low=" #b " high=" #c "\n"
+
+static void t_watermarks(void)
+{
+	const char *good = WM_ZONE("DMA32") WM_ORDER("DMA32", 0, ok, ok, ok)
+		WM_ORDER("DMA32", 1, ok, ok, fail)
+		"Node 1, zone Normal free=5 min=1 low=2 high=3 boost=1 "
+		"highatomic=2 free_cma=0 managed=9 present=9 spanned=9 "
+		"protection=0 newkey=x\r\n"
+		WM_ORDER("Normal", 0, fail, fail, fail);
+	struct wmark_info wi;
+	struct parse_err e;
+
+	/* the second zone is on node 1 */
+	char *two = strdup(good), *p = strstr(two, "Node 0, zone Normal");
+
+	if (p)
+		p[5] = '1';
+	expect(!PARSE(parse_watermarks, two, &wi, &e), "valid: %s", e.msg);
+	expect(wi.nzones == 2, "nzones %zu", wi.nzones);
+	if (wi.nzones == 2) {
+		expect(wi.zones[0].free == 1234 && wi.zones[0].spanned == 4096 &&
+		       wi.zones[0].nprot == 5 &&
+		       wi.zones[0].protection[2] == 1500, "counts");
+		expect(wi.zones[0].norders == 2 &&
+		       wi.zones[0].ok[0] == 7 && wi.zones[0].ok[1] == 3,
+		       "verdicts %d %d", wi.zones[0].ok[0], wi.zones[0].ok[1]);
+		expect(wi.zones[1].node == 1 && wi.zones[1].boost == 1 &&
+		       wi.zones[1].nprot == 1 && wi.zones[1].ok[0] == 0,
+		       "node 1");
+	}
+	free(two);
+	wmark_info_free(&wi);
+	expect(PARSE(parse_watermarks, WM_ORDER("DMA32", 0, ok, ok, ok), &wi,
+		     &e) == -1 && strstr(e.msg, "without its zone line"),
+	       "order line first: %s", e.msg);
+	wmark_info_free(&wi);
+	expect(PARSE(parse_watermarks, WM_ZONE("DMA32")
+		     WM_ORDER("DMA32", 1, ok, ok, ok), &wi, &e) == -1 &&
+	       e.line == 2 && strstr(e.msg, "out of sequence"), "gap");
+	wmark_info_free(&wi);
+	expect(PARSE(parse_watermarks, WM_ZONE("DMA32")
+		     WM_ORDER("DMA32", 0, ok, maybe, ok), &wi, &e) == -1 &&
+	       strstr(e.msg, "not ok or fail"), "maybe: %s", e.msg);
+	wmark_info_free(&wi);
+	expect(PARSE(parse_watermarks, WM_ZONE("DMA32")
+		     WM_ORDER("Normal", 0, ok, ok, ok), &wi, &e) == -1,
+	       "order line of another zone");
+	wmark_info_free(&wi);
+	expect(PARSE(parse_watermarks, WM_ZONE("DMA32") WM_ZONE("Normal")
+		     WM_ORDER("Normal", 0, ok, ok, ok), &wi, &e) == -1 &&
+	       strstr(e.msg, "no order lines"), "zone without orders");
+	wmark_info_free(&wi);
+	expect(PARSE(parse_watermarks, WM_ZONE("DMA32"), &wi, &e) == -1 &&
+	       strstr(e.msg, "no order lines"), "last zone without orders");
+	wmark_info_free(&wi);
+	expect(PARSE(parse_watermarks, "Node 0, zone DMA32 free=1 min=1\n"
+		     WM_ORDER("DMA32", 0, ok, ok, ok), &wi, &e) == -1 &&
+	       strstr(e.msg, "low missing"), "missing: %s", e.msg);
+	wmark_info_free(&wi);
+	expect(PARSE(parse_watermarks, "Node 0, zone DMA32 free=1 min=1 "
+		     "low=1 high=1 boost=0 highatomic=0 free_cma=0 managed=1 "
+		     "present=1 spanned=1 protection=0,,1\n", &wi, &e) == -1 &&
+	       strstr(e.msg, "protection"), "empty protection value");
+	wmark_info_free(&wi);
+	expect(PARSE(parse_watermarks, "Node 0 zone DMA32 free=1\n", &wi,
+		     &e) == -1 && strstr(e.msg, "expected 'Node"), "no comma");
+	wmark_info_free(&wi);
+	expect(PARSE(parse_watermarks, "\n", &wi, &e) == -1, "empty");
+	wmark_info_free(&wi);
+}
+
+static void t_compaction(void)
+{
+	const char *good =
+		"Node 0, zone DMA32 considered=0 defer_shift=0 order_failed=0 deferred=-\n"
+		"Node 0, zone Normal considered=3 defer_shift=2 order_failed=4 deferred=4\n"
+		"Node 0 score=37 low=80 high=90 proactive=no\n"
+		"Node 1, zone Normal considered=0 defer_shift=0 order_failed=11 deferred=-\n"
+		"Node 1 score=0 low=- high=- proactive=-\n"
+		"compact_migrate_scanned 12\n"
+		"compact_stall 3\n";
+	struct compact_info ci;
+	struct parse_err e;
+
+	expect(!PARSE(parse_compaction, good, &ci, &e), "valid: %s", e.msg);
+	expect(ci.nzones == 3 && ci.nnodes == 2 && ci.ncounters == 2,
+	       "counts %zu %zu %zu", ci.nzones, ci.nnodes, ci.ncounters);
+	if (ci.nzones == 3 && ci.nnodes == 2) {
+		expect(ci.zones[0].deferred == -1 && ci.zones[1].deferred == 4 &&
+		       ci.zones[1].defer_shift == 2 &&
+		       ci.zones[2].order_failed == 11, "zones");
+		expect(ci.nodes[0].score == 37 && ci.nodes[0].low == 80 &&
+		       ci.nodes[0].high == 90 && ci.nodes[0].proactive == 0 &&
+		       ci.nodes[1].low == -1 && ci.nodes[1].proactive == -1,
+		       "nodes");
+		expect(compact_counter(&ci, "compact_stall") &&
+		       compact_counter(&ci, "compact_stall")->value == 3 &&
+		       !compact_counter(&ci, "compact_fail"), "counters");
+	}
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction, "Node 0 score=1 low=80 high=90 proactive=no\n"
+		     "compact_stall 1\nNode 1 score=1 low=80 high=90 proactive=no\n",
+		     &ci, &e) == -1 && e.line == 3 && strstr(e.msg, "after the counters"),
+	       "node after counters: %s", e.msg);
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction,
+		     "Node 0, zone DMA32 considered=0 defer_shift=0 order_failed=0 deferred=-\n"
+		     "Node 1 score=1 low=80 high=90 proactive=no\n", &ci, &e) == -1 &&
+	       strstr(e.msg, "after zones of node 0"), "zone of another node");
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction,
+		     "Node 0, zone DMA32 considered=0 defer_shift=0 order_failed=0 deferred=-\n",
+		     &ci, &e) == -1 && strstr(e.msg, "without its node line"),
+	       "zone without node line");
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction, "Node 0 score=101 low=80 high=90 proactive=no\n",
+		     &ci, &e) == -1 && strstr(e.msg, "score"), "score 101");
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction, "Node 0 score=- low=80 high=90 proactive=no\n",
+		     &ci, &e) == -1, "score -");
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction, "Node 0 score=1 low=80 high=90 proactive=maybe\n",
+		     &ci, &e) == -1, "proactive maybe");
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction,
+		     "Node 0, zone X considered=0 defer_shift=0 order_failed=0 deferred=32\n"
+		     "Node 0 score=1 low=80 high=90 proactive=no\n", &ci, &e) == -1 &&
+	       strstr(e.msg, "deferred"), "deferred 32");
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction, "Node 0 score=1 low=80 high=90 proactive=no\n"
+		     "compact_stall 1\ncompact_stall 2\n", &ci, &e) == -1 &&
+	       strstr(e.msg, "twice"), "counter twice");
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction, "Node 0 score=1 low=80 high=90 proactive=no\n"
+		     "pgfault 1\n", &ci, &e) == -1 && strstr(e.msg, "expected"),
+	       "other vmstat line: %s", e.msg);
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction, "Node 0 score=1 low=80 high=90 proactive=no\n"
+		     "compact_stall 1 2\n", &ci, &e) == -1, "two values");
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction, "compact_stall 1\n", &ci, &e) == -1 &&
+	       strstr(e.msg, "no nodes"), "counters only");
+	compact_info_free(&ci);
+}
+
+static void t_pageblocks(void)
+{
+	const char *good =
+		"Node 0, zone DMA\n"
+		"pfn=0x1 blocks=1 type=Unmovable free=17 largest=3\n"
+		"pfn=0x200 blocks=7 type=Movable free=512 largest=10\n"
+		"Node 0, zone DMA32\n"
+		"pfn=0x1000 blocks=3 type=Movable free=512 largest=9\n"
+		"pfn=0x1600 blocks=1 type=Reclaimable free=0 largest=- extra=1\n"
+		"pfn=0x2000 blocks=40 type=HighAtomic free=0 largest=-\n";
+	struct pb_info pi;
+	struct parse_err e;
+
+	expect(!PARSE(parse_pageblocks, good, &pi, &e), "valid: %s", e.msg);
+	expect(pi.nzones == 2, "nzones %zu", pi.nzones);
+	if (pi.nzones == 2) {
+		expect(pi.zones[0].nruns == 2 && pi.zones[1].nruns == 3,
+		       "runs");
+		expect(pi.zones[1].runs[1].pfn == 0x1600 &&
+		       pi.zones[1].runs[1].type == MT_RECLAIMABLE &&
+		       pi.zones[1].runs[1].largest == -1 &&
+		       pi.zones[1].runs[2].blocks == 40 &&
+		       pi.zones[0].runs[1].largest == 10 &&
+		       pi.zones[0].runs[0].free == 17, "values");
+	}
+	pb_info_free(&pi);
+	expect(PARSE(parse_pageblocks, "pfn=0x1000 blocks=1 type=Movable free=0 largest=-\n",
+		     &pi, &e) == -1 && strstr(e.msg, "before the first"),
+	       "run before header");
+	pb_info_free(&pi);
+	expect(PARSE(parse_pageblocks, "Node 0, zone X\n"
+		     "pfn=0x1000 blocks=1 type=Sticky free=0 largest=-\n",
+		     &pi, &e) == -1 && strstr(e.msg, "type"), "unknown type");
+	pb_info_free(&pi);
+	expect(PARSE(parse_pageblocks, "Node 0, zone X\n"
+		     "pfn=0x1000 blocks=1 type=Movable free=513 largest=9\n",
+		     &pi, &e) == -1 && strstr(e.msg, "free"), "free 513");
+	pb_info_free(&pi);
+	expect(PARSE(parse_pageblocks, "Node 0, zone X\n"
+		     "pfn=0x1000 blocks=1 type=Movable free=0 largest=3\n",
+		     &pi, &e) == -1 && strstr(e.msg, "largest"),
+	       "largest without free");
+	pb_info_free(&pi);
+	expect(PARSE(parse_pageblocks, "Node 0, zone X\n"
+		     "pfn=0x1000 blocks=1 type=Movable free=3 largest=-\n",
+		     &pi, &e) == -1, "free without largest");
+	pb_info_free(&pi);
+	expect(PARSE(parse_pageblocks, "Node 0, zone X\n"
+		     "pfn=0x1000 blocks=2 type=Movable free=0 largest=-\n"
+		     "pfn=0x1200 blocks=1 type=Movable free=0 largest=-\n",
+		     &pi, &e) == -1 && e.line == 3 && strstr(e.msg, "overlaps"),
+	       "overlap: %s", e.msg);
+	pb_info_free(&pi);
+	expect(PARSE(parse_pageblocks, "Node 0, zone X\n"
+		     "pfn=4096 blocks=1 type=Movable free=0 largest=-\n",
+		     &pi, &e) == -1, "pfn without 0x");
+	pb_info_free(&pi);
+	expect(PARSE(parse_pageblocks, "Node 0, zone X\n"
+		     "pfn=0x1000 blocks=0 type=Movable free=0 largest=-\n",
+		     &pi, &e) == -1, "zero blocks");
+	pb_info_free(&pi);
+	expect(PARSE(parse_pageblocks, "Node 0, zone X\n"
+		     "pfn=0x1000 type=Movable free=0 largest=-\n",
+		     &pi, &e) == -1 && strstr(e.msg, "blocks missing"),
+	       "blocks missing");
+	pb_info_free(&pi);
+	expect(PARSE(parse_pageblocks, "Node 0, zone X\nNode 0, zone X\n",
+		     &pi, &e) == -1 && strstr(e.msg, "twice"), "zone twice");
+	pb_info_free(&pi);
+	expect(PARSE(parse_pageblocks, "Node 0, zone X extra\n", &pi,
+		     &e) == -1, "junk after header");
+	pb_info_free(&pi);
+}
+
 static void zone_of(struct frag_zone *z, const uint64_t *nr, int n)
 {
 	int o, k;
@@ -604,6 +828,9 @@ int main(void)
 	run("render: map cells clip runs, glyphs", t_map_cells);
 	run("parse: version", t_version);
 	run("parse: fraginfo and its errors", t_fraginfo);
+	run("parse: watermarks and its errors", t_watermarks);
+	run("parse: compaction and its errors", t_compaction);
+	run("parse: pageblocks and its errors", t_pageblocks);
 	run("frag: verdict (largest order, fragmentation vs no memory)",
 	    t_verdict);
 	run("parse: vmas (names with spaces, '=', empty)", t_vmas);
