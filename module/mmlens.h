@@ -22,7 +22,7 @@ int mmlens_frag_init(struct proc_dir_entry *dir);
  */
 int mmlens_pfn_access(struct file *file);
 
-/* target, vmas, pagetable, vtop in /proc/mmlens and debugfs (report.c). */
+/* target and the report files in /proc/mmlens and debugfs (report.c). */
 int mmlens_walk_proc_init(struct proc_dir_entry *dir);
 void mmlens_walk_files_init(struct dentry *dbg);
 void mmlens_walk_files_exit(void);
