@@ -9,6 +9,9 @@
 #   userspace/fixtures/CELL/out/         the tool's output in the VM
 #   userspace/fixtures/CELL-compacted/   fraginfo after the workload let
 #                                        go and compact_memory
+# Two-node cells (e.g. deb6.12-2node-5lvl) capture, instead, the numa
+# report with vmas and pagetable of numa_check's workload (pages with
+# every memory policy on both nodes), via scripts/vm/t_numa.sh.
 #
 #   capture-fixtures.sh [CELL...]    default: deb6.12-1node-4lvl deb6.1-1node-5lvl
 #
@@ -49,10 +52,11 @@ extract() {
 }
 
 capture() {
-	local cell=$1 kernel topo paging img env initrd log append
+	local cell=$1 kernel topo paging img env initrd log append test knob
 	IFS=- read -r kernel topo paging <<< "$cell"
 	case $topo in
-	1node | 2node) ;;
+	1node) test=cli knob=MMLENS_CLI_CAPTURE ;;
+	2node) test=numa knob=MMLENS_NUMA_CAPTURE ;;
 	*) die "capture: unknown topology $topo (1node or 2node)" ;;
 	esac
 	paging=${paging%lvl}
@@ -66,7 +70,8 @@ capture() {
 	env=$MMLENS_BUILD/capture/$cell.env
 	initrd=$MMLENS_BUILD/capture/$cell.cpio.gz
 	log=$MMLENS_BUILD/capture/$cell.log
-	printf 'CELL=%s\nMMLENS_TESTS="cli"\nMMLENS_CLI_CAPTURE=1\n' "$cell" > "$env"
+	printf 'CELL=%s\nMMLENS_TESTS="%s"\n%s=1\n' "$cell" "$test" "$knob" \
+		> "$env"
 	bash "$MMLENS_TOP/scripts/initramfs.sh" "$initrd" \
 		"$MMLENS_BUILD/$kernel/mmlens.ko" "$MMLENS_BUILD/bin" "$env"
 	append=""
@@ -75,7 +80,7 @@ capture() {
 	bash "$MMLENS_TOP/scripts/boot.sh" "$img" "$initrd" "$log" 900 \
 		"$append" -cpu max $(topology_args "$topo") ||
 		die "capture: $cell did not boot to the end; see $log"
-	grep -q 'TAP ok cli: capture done' "$log" ||
+	grep -q "TAP ok $test: capture done" "$log" ||
 		die "capture: $cell: capture did not finish; see $log"
 	rm -rf "${dest:?}/$cell" "${dest:?}/$cell-compacted"
 	extract "$log" "$cell"

@@ -962,6 +962,12 @@ static int numa_count_tok(const char *t, struct numa_count *c)
 	return 0;
 }
 
+/* A word that begins like "N<digit>" and has a '=': a node count. */
+static int numa_count_word(const char *t)
+{
+	return t[0] == 'N' && t[1] >= '0' && t[1] <= '9' && strchr(t, '=');
+}
+
 /*
  * "<start>-<end> <policy>[ N<node>=<pages>...]". The policy may hold
  * spaces ("prefer (many)", "weighted interleave"), never a word like
@@ -979,7 +985,7 @@ static int numa_line(char *line, unsigned int no, struct numa_vma *m,
 	if (!t || parse_range(t, &m->start, &m->end))
 		return perr(e, no, "expected START-END");
 	/* the policy's words first: at most one per two bytes of it */
-	while ((t = tok(&cur)) && numa_count_tok(t, &c)) {
+	while ((t = tok(&cur)) && !numa_count_word(t)) {
 		if (nw == sizeof(words) / sizeof(words[0]))
 			return perr(e, no, "policy longer than %d bytes",
 				    NUMA_POLICY_MAX - 1);

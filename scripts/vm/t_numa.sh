@@ -47,6 +47,50 @@ numa_huge_restore() {
 	done
 }
 
+# ---- capture mode (scripts/capture-fixtures.sh, two-node cells) ----
+
+numa_put() {
+	echo "MMLENS-FILE-BEGIN $1"
+	if [ -n "${2:-}" ]; then cat "$2"; else cat; fi
+	echo "MMLENS-FILE-END"
+}
+
+# The frag files, and vmas, pagetable and numa of numa_check's workload
+# (without its mover) as a snapshot for `mmlens --root`, and the tool's
+# --numa output in the VM.
+numa_capture() {
+	numa_huge_set 2
+	numa_check hold > /tmp/numa.hold 2>&1 &
+	_hp=$!
+	if ! wait_until $_hp 600 0.1 grep -q '^ready' /tmp/numa.hold; then
+		nok "numa: capture: workload ready"
+		return
+	fi
+	_pid=$(awk '/^ready/ { print $2 }' /tmp/numa.hold)
+	for f in version buddyinfo pagetypeinfo extfrag_index unusable_index fraginfo; do
+		numa_put "a/proc/mmlens/$f" "/proc/mmlens/$f"
+	done
+	for f in vmas pagetable numa; do
+		: | numa_put "a/sys/kernel/debug/mmlens/$f"
+		ioprobe rdwr $W/$f "$_pid" 2> "/tmp/cap.$f" > /dev/null
+		numa_put "a/sys/kernel/debug/mmlens/pids/$_pid/$f" "/tmp/cap.$f"
+	done
+	export NO_COLOR=1 COLUMNS=100
+	uname -r | numa_put out/uname.txt
+	mmlens vmas --numa "$_pid" 2>&1 | numa_put out/vmas-numa.txt
+	mmlens map --numa "$_pid" --width 100 2>&1 | numa_put out/map-numa.txt
+	unset NO_COLOR COLUMNS
+	kill "$_pid"
+	wait $_hp 2>/dev/null
+	numa_huge_restore
+	ok "numa: capture done"
+}
+
+if [ -n "${MMLENS_NUMA_CAPTURE:-}" ]; then
+	numa_capture
+	return 0
+fi
+
 diag "numa: nodes with memory: $NODES"
 check "numa: files are 0600 in debugfs and /proc/mmlens" numa_files
 sleep 600 &

@@ -16,7 +16,10 @@
  * Checks that need two nodes with memory are skipped, with the reason,
  * on one; the equality checks run on whatever there is.
  *
- *   numa_check [ROUNDS]      prints "TAP ..." lines, ends "TAP # numa_check: done"
+ *   numa_check [ROUNDS]   prints "TAP ..." lines, ends "TAP # numa_check: done"
+ *   numa_check hold       builds the workload without the mover, prints
+ *                         "ready PID" (the process holding it) and waits
+ *                         for it to be killed (fixture capture, t_numa.sh)
  *
  * The module's report is parsed by ../parse.c, as the tool parses it;
  * numa_maps and maps, the oracle, by this file.
@@ -77,6 +80,7 @@ struct shared {
 };
 
 static struct shared *sh;
+static int no_mover;
 static int nodes[MAXNODE], nnodes;	/* nodes with memory */
 
 static long mbind_(void *a, size_t len, int mode, unsigned long mask,
@@ -381,7 +385,7 @@ static void child(int ready_fd)
 		_exit(1);
 	/* the mover: until killed; the parent stops it to compare */
 	for (;;) {
-		if (moved)
+		if (moved && !no_mover)
 			move_round(moved, ++shift);
 		usleep(2000);
 	}
@@ -771,12 +775,16 @@ static int stop(pid_t pid)
 
 int main(int argc, char **argv)
 {
-	int rounds = argc > 1 ? atoi(argv[1]) : 3, p[2], round;
+	int rounds = 3, p[2], round;
 	char *rep = NULL, *nmbuf = NULL, c;
 	struct parse_err e = { 0 };
 	size_t rlen;
 	pid_t pid;
 
+	if (argc > 1 && !strcmp(argv[1], "hold"))
+		no_mover = 1;
+	else if (argc > 1)
+		rounds = atoi(argv[1]);
 	tap_prefix = "TAP ";
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (read_nodes()) {
@@ -798,6 +806,11 @@ int main(int argc, char **argv)
 	if (pid < 0 || read(p[0], &c, 1) != 1) {
 		result(0, LABEL, "workload built");
 		return 1;
+	}
+	if (no_mover) {
+		printf("ready %d\n", pid);
+		waitpid(pid, NULL, 0);
+		return 0;
 	}
 	result(1, LABEL, "workload built");
 
