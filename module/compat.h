@@ -136,4 +136,119 @@ static inline void mmlens_vm_flags_set(struct vm_area_struct *vma,
  */
 #include <kunit/visibility.h>
 
+/* ---- NUMA memory policies and page nodes (numa report, walk.c) ---- */
+
+#include <linux/mempolicy.h>
+#include <linux/sched/task.h>
+
+/*
+ * struct mempolicy exists only with CONFIG_NUMA; the reports copy what
+ * mpol_to_str() prints from it: mode, flags, nodes.
+ */
+#ifdef CONFIG_NUMA
+static inline void mmlens_mpol_copy(const struct mempolicy *pol,
+				    unsigned short *mode,
+				    unsigned short *flags, nodemask_t *nodes)
+{
+	*mode = pol->mode;
+	*flags = pol->flags;
+	*nodes = pol->nodes;
+}
+#endif
+
+/*
+ * A VMA's own memory policy, as __get_vma_policy() finds it for
+ * /proc/PID/numa_maps (that function is not exported): vm_ops->get_policy
+ * when the VMA has one (shmem, SysV shm: the file's shared policy at
+ * @addr), else vma->vm_policy. 6.7 added the interleave-index argument to
+ * get_policy, in the series that added NO_INTERLEAVE_INDEX to the same
+ * header. Called with mmap_lock held (read), which keeps vm_policy
+ * alive: mbind replaces it under the write lock. A policy with
+ * MPOL_F_SHARED comes with a reference of its own, dropped here once
+ * copied; mpol_cond_put() cannot be used, __mpol_put() is not exported:
+ * when ours is the last reference (the shared range was replaced meanwhile
+ * by another process mapping the file: the tree lives in the inode, not
+ * under our mmap_lock) the policy is freed with kfree(), which with SLUB,
+ * the only allocator of Debian's 6.1 and of 6.12, returns an object to
+ * its own cache (6.12 documents kfree() for kmem_cache_alloc() objects).
+ * Returns false when the VMA has no policy of its own.
+ */
+#if defined(CONFIG_NUMA) && !defined(CONFIG_SLUB)
+#error "mmlens_vma_policy() frees a last shared-policy reference with kfree(): needs SLUB"
+#endif
+static inline bool mmlens_vma_policy(struct vm_area_struct *vma,
+				     unsigned long addr, unsigned short *mode,
+				     unsigned short *flags, nodemask_t *nodes)
+{
+#ifdef CONFIG_NUMA
+	struct mempolicy *pol;
+
+	if (vma->vm_ops && vma->vm_ops->get_policy) {
+#ifdef NO_INTERLEAVE_INDEX
+		pgoff_t ilx;
+
+		pol = vma->vm_ops->get_policy(vma, addr, &ilx);
+#else
+		pol = vma->vm_ops->get_policy(vma, addr);
+#endif
+	} else {
+		pol = vma->vm_policy;
+	}
+	if (!pol)
+		return false;
+	mmlens_mpol_copy(pol, mode, flags, nodes);
+	if ((pol->flags & MPOL_F_SHARED) && atomic_dec_and_test(&pol->refcnt))
+		kfree(pol);
+	return true;
+#else
+	return false;
+#endif
+}
+
+/*
+ * The policy of a task, as numa_maps prints it for VMAs without one of
+ * their own: task->mempolicy, read under task_lock() as
+ * hold_task_mempolicy() does (set_mempolicy replaces it under that lock).
+ * None (false) is what get_task_policy() then returns, the default or a
+ * per-node preferred_node_policy, both of which mpol_to_str() prints as
+ * "default".
+ */
+static inline bool mmlens_task_policy(struct task_struct *task,
+				      unsigned short *mode,
+				      unsigned short *flags, nodemask_t *nodes)
+{
+	bool set = false;
+
+#ifdef CONFIG_NUMA
+	task_lock(task);
+	if (task->mempolicy) {
+		mmlens_mpol_copy(task->mempolicy, mode, flags, nodes);
+		set = true;
+	}
+	task_unlock(task);
+#endif
+	return set;
+}
+
+/*
+ * MPOL_WEIGHTED_INTERLEAVE (6.9) is an enumerator, the one after
+ * MPOL_PREFERRED_MANY; there is no macro to probe. A kernel without it
+ * never has a policy of that mode (mbind and set_mempolicy refuse it), so
+ * its number is named on every kernel.
+ */
+#define MMLENS_MPOL_WEIGHTED_INTERLEAVE (MPOL_PREFERRED_MANY + 1)
+
+/*
+ * vm_normal_page_pmd() refuses pmd_special() leaves first on 6.12 (huge
+ * pfnmaps, with CONFIG_ARCH_SUPPORTS_PMD_PFNMAP); 6.1 has no special pmds.
+ */
+static inline bool mmlens_pmd_special(u64 raw)
+{
+#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
+	return raw & _PAGE_SPECIAL;
+#else
+	return false;
+#endif
+}
+
 #endif /* MMLENS_COMPAT_H */

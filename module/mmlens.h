@@ -11,7 +11,7 @@ struct file;
 struct proc_dir_entry;
 
 /* Bumped with every change of a file format; /proc/mmlens/version. */
-#define MMLENS_VERSION "0.2.0"
+#define MMLENS_VERSION "0.3.0"
 
 int mmlens_frag_init(struct proc_dir_entry *dir);
 /* The files that go beyond what the kernel prints (frag.c calls them). */
@@ -26,7 +26,7 @@ int mmlens_pageblocks_init(struct proc_dir_entry *dir);
  */
 int mmlens_pfn_access(struct file *file);
 
-/* target, vmas, pagetable, vtop in /proc/mmlens and debugfs (report.c). */
+/* target and the report files in /proc/mmlens and debugfs (report.c). */
 int mmlens_walk_proc_init(struct proc_dir_entry *dir);
 void mmlens_walk_files_init(struct dentry *dbg);
 void mmlens_walk_files_exit(void);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * report.c - target, vmas, pagetable, vtop, in /proc/mmlens and in
+ * report.c - target, vmas, pagetable, vtop, numa, in /proc/mmlens and in
  * /sys/kernel/debug/mmlens: who is looked at, who may look, and the file
  * plumbing of the walk reports.
  *
@@ -51,12 +51,13 @@
 
 #include "input.h"
 #include "mmlens.h"
+#include "numa_report.h"
 #include "textbuf.h"
 #include "walk_report.h"
 
-enum report_kind { REPORT_VMAS, REPORT_PAGETABLE, REPORT_VTOP };
+enum report_kind { REPORT_VMAS, REPORT_PAGETABLE, REPORT_VTOP, REPORT_NUMA };
 
-/* Bytes of one write to target, vmas, pagetable or vtop, plus one. */
+/* Bytes of one write to target or a report file, plus one. */
 #define MMLENS_INPUT_MAX 64
 
 /* The global target, set through the target file. */
@@ -301,7 +302,7 @@ static const struct proc_ops target_proc_ops = {
 	.proc_lseek = default_llseek,
 };
 
-/* ---- vmas, pagetable, vtop ---- */
+/* ---- vmas, pagetable, vtop, numa ---- */
 
 /*
  * After a walk of @mm: has the task of @pid exited, or begun to, since we
@@ -339,6 +340,7 @@ static bool hide_tables(void)
 
 static int report_generate(struct report *r)
 {
+	struct mmlens_policy task_policy;
 	char comm[TASK_COMM_LEN];
 	struct task_struct *task;
 	struct mm_struct *mm;
@@ -358,6 +360,8 @@ static int report_generate(struct report *r)
 		goto out_pid;
 	}
 	get_task_comm(comm, task);
+	if (r->kind == REPORT_NUMA)
+		mmlens_numa_task_policy(task, &task_policy);
 	mm = get_task_mm(task);	/* NULL once the task has exited */
 	put_task_struct(task);
 	if (!mm) {
@@ -372,6 +376,9 @@ static int report_generate(struct report *r)
 		break;
 	case REPORT_PAGETABLE:
 		ret = mmlens_report_pagetable(mm, pid_vnr(pid), comm, &r->out);
+		break;
+	case REPORT_NUMA:
+		ret = mmlens_report_numa(mm, &task_policy, &r->out);
 		break;
 	default:
 		ret = mmlens_report_vtop(mm, r->addr, hide_tables(), &r->out);
@@ -427,7 +434,7 @@ static void report_undo(struct report *r)
 }
 
 /*
- * vmas/pagetable take "PID"; vtop takes "ADDR" or "PID ADDR" (pid in
+ * vmas/pagetable/numa take "PID"; vtop takes "ADDR" or "PID ADDR" (pid in
  * decimal, address in hex with or without 0x).
  */
 static ssize_t report_write(struct file *file, const char __user *ubuf,
@@ -554,7 +561,9 @@ int mmlens_walk_proc_init(struct proc_dir_entry *dir)
 	    !proc_create_data("pagetable", 0600, dir, &report_proc_ops,
 			      (void *)REPORT_PAGETABLE) ||
 	    !proc_create_data("vtop", 0600, dir, &report_proc_ops,
-			      (void *)REPORT_VTOP))
+			      (void *)REPORT_VTOP) ||
+	    !proc_create_data("numa", 0600, dir, &report_proc_ops,
+			      (void *)REPORT_NUMA))
 		return -ENOMEM;
 	return 0;
 }
@@ -567,6 +576,8 @@ void mmlens_walk_files_init(struct dentry *dbg)
 	debugfs_create_file("pagetable", 0600, dbg,
 			    (void *)REPORT_PAGETABLE, &report_fops);
 	debugfs_create_file("vtop", 0600, dbg, (void *)REPORT_VTOP,
+			    &report_fops);
+	debugfs_create_file("numa", 0600, dbg, (void *)REPORT_NUMA,
 			    &report_fops);
 }
 

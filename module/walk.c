@@ -84,6 +84,15 @@
  *   the read. Empty upper levels are skipped whole, so cost follows the
  *   populated tables, not the size of the address space.
  *
+ * - A VMA's memory policy (for the numa report) is read when the walk
+ *   enters the VMA, under the same mmap_lock: vma->vm_policy is replaced
+ *   only under the write lock (mbind). A shmem or SysV shm VMA's policy
+ *   lives in the file's shared-policy tree, which another process mapping
+ *   the file changes without our target's mmap_lock: vm_ops->get_policy()
+ *   looks it up under the tree's own rwlock (a spinning one, held only
+ *   for the lookup) and returns it with a reference, which we drop once
+ *   the policy is copied.
+ *
  * We hold a reference on the mm (mm_users, taken by the caller with
  * get_task_mm()), never on the task.
  */
@@ -459,6 +468,18 @@ static void vma_name(struct vm_area_struct *vma, char *buf, size_t size)
 		strscpy(buf, name, size);
 }
 
+/*
+ * The VMA's own policy, at its first address, as numa_maps asks for it
+ * (show_numa_map: __get_vma_policy(vma, vma->vm_start)); the walker
+ * copies, the numa report formats.
+ */
+static void vma_copy_policy(struct vm_area_struct *vma,
+			    struct mmlens_policy *p)
+{
+	p->set = mmlens_vma_policy(vma, vma->vm_start, &p->mode, &p->flags,
+				   &p->nodes);
+}
+
 static void vma_info(struct vm_area_struct *vma,
 		     const struct mmlens_walker *w, struct mmlens_vma_info *vi)
 {
@@ -471,6 +492,8 @@ static void vma_info(struct vm_area_struct *vma,
 	vi->prev_end = w->own_start;
 	vi->next_start = w->own_end;
 	vma_name(vma, vi->name, sizeof(vi->name));
+	if (w->ops->want_policy)
+		vma_copy_policy(vma, &vi->policy);
 }
 
 /* Per-VMA state of the walker itself, set on every lookup of the VMA. */

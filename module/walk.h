@@ -11,10 +11,23 @@
 
 #include <linux/limits.h>
 #include <linux/mm_types.h>
+#include <linux/nodemask.h>
 #include <linux/pgtable.h>
 #include <linux/types.h>
 
 #include "level.h"
+
+/*
+ * A memory policy as it was read (struct mempolicy's mode, flags and
+ * nodes): copied, since the policy itself is only stable under the lock
+ * that found it. @set false: there was none.
+ */
+struct mmlens_policy {
+	bool set;
+	unsigned short mode;		/* MPOL_* */
+	unsigned short flags;		/* MPOL_F_* */
+	nodemask_t nodes;
+};
 
 /* A VMA as it was when the walk entered it (copied: the lock may drop). */
 struct mmlens_vma_info {
@@ -27,6 +40,8 @@ struct mmlens_vma_info {
 	unsigned long next_start;	/* start of the VMA after, or ~0 */
 	/* as /proc/PID/maps names it, not escaped; "?" if d_path failed */
 	char name[PATH_MAX];
+	/* its own policy, as numa_maps finds it; only if @want_policy */
+	struct mmlens_policy policy;
 };
 
 /* One non-none leaf entry: present or not (swap, migration, marker...). */
@@ -69,6 +84,9 @@ struct mmlens_leaf {
  *	lock, calls @unlocked, retakes the lock and resumes at the same
  *	address.
  * @unlocked: called without mmap_lock, see @want_unlocked.
+ * @want_policy: not a callback: fill the @policy of mmlens_vma_info
+ *	(a shared-policy lookup for shmem VMAs; left out of walks that do
+ *	not show it).
  *
  * Every callback may be NULL. All but @unlocked run with the target's
  * mmap_lock held for read, outside any RCU read section and with no
@@ -101,6 +119,7 @@ struct mmlens_walk_ops {
 		     unsigned long end);
 	bool (*want_unlocked)(void *priv);
 	int (*unlocked)(void *priv);
+	bool want_policy;
 };
 
 /*

@@ -15,6 +15,10 @@
 #                                        buddyinfo, pagetypeinfo, watermarks,
 #                                        compaction, pageblocks) after the
 #                                        workload let go and compact_memory
+# Two-node cells (e.g. deb6.12-2node-5lvl) capture the same and then, in
+# the same boot, the numa report with vmas and pagetable of numa_check's
+# workload (pages with every memory policy on both nodes), via
+# scripts/vm/t_numa.sh.
 #
 #   capture-fixtures.sh [CELL...]    default: deb6.12-1node-4lvl deb6.1-1node-5lvl
 #
@@ -55,10 +59,11 @@ extract() {
 }
 
 capture() {
-	local cell=$1 kernel topo paging img env initrd log append
+	local cell=$1 kernel topo paging img env initrd log append tests knobs t
 	IFS=- read -r kernel topo paging <<< "$cell"
 	case $topo in
-	1node | 2node) ;;
+	1node) tests=cli knobs=MMLENS_CLI_CAPTURE ;;
+	2node) tests="cli numa" knobs="MMLENS_CLI_CAPTURE MMLENS_NUMA_CAPTURE" ;;
 	*) die "capture: unknown topology $topo (1node or 2node)" ;;
 	esac
 	paging=${paging%lvl}
@@ -72,7 +77,10 @@ capture() {
 	env=$MMLENS_BUILD/capture/$cell.env
 	initrd=$MMLENS_BUILD/capture/$cell.cpio.gz
 	log=$MMLENS_BUILD/capture/$cell.log
-	printf 'CELL=%s\nMMLENS_TESTS="cli"\nMMLENS_CLI_CAPTURE=1\n' "$cell" > "$env"
+	{
+		printf 'CELL=%s\nMMLENS_TESTS="%s"\n' "$cell" "$tests"
+		printf '%s=1\n' $knobs
+	} > "$env"
 	bash "$MMLENS_TOP/scripts/initramfs.sh" "$initrd" \
 		"$MMLENS_BUILD/$kernel/mmlens.ko" "$MMLENS_BUILD/bin" "$env"
 	append=""
@@ -81,8 +89,10 @@ capture() {
 	bash "$MMLENS_TOP/scripts/boot.sh" "$img" "$initrd" "$log" 900 \
 		"$append" -cpu max $(topology_args "$topo") ||
 		die "capture: $cell did not boot to the end; see $log"
-	grep -q 'TAP ok cli: capture done' "$log" ||
-		die "capture: $cell: capture did not finish; see $log"
+	for t in $tests; do
+		grep -q "TAP ok $t: capture done" "$log" ||
+			die "capture: $cell: $t capture did not finish; see $log"
+	done
 	rm -rf "${dest:?}/$cell" "${dest:?}/$cell-compacted"
 	extract "$log" "$cell"
 	log "capture: $cell -> $dest/$cell"

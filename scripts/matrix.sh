@@ -14,12 +14,12 @@ set -uo pipefail
 # debug kernel, scripts/debug-kernel.sh, runs the whole suite, then its
 # own. lockdown, which leaves the kernel locked down, comes last.)
 CELLS="
-deb6.1-1node-5lvl deb6.1 1node 5 kbuild frag vbuf walk cli race lockdown
-deb6.1-2node-4lvl deb6.1 2node 4 kbuild frag vbuf walk cli race
-deb6.1-movable-5lvl deb6.1 movable 5 kbuild frag vbuf walk cli race
-deb6.12-1node-4lvl deb6.12 1node 4 kbuild frag vbuf walk cli race lockdown
-deb6.12-2node-5lvl deb6.12 2node 5 kbuild frag vbuf walk cli race
-deb6.12-movable-4lvl deb6.12 movable 4 kbuild frag vbuf walk cli race
+deb6.1-1node-5lvl deb6.1 1node 5 kbuild frag vbuf walk numa cli race lockdown
+deb6.1-2node-4lvl deb6.1 2node 4 kbuild frag vbuf walk numa cli race
+deb6.1-movable-5lvl deb6.1 movable 5 kbuild frag vbuf walk numa cli race
+deb6.12-1node-4lvl deb6.12 1node 4 kbuild frag vbuf walk numa cli race lockdown
+deb6.12-2node-5lvl deb6.12 2node 5 kbuild frag vbuf walk numa cli race
+deb6.12-movable-4lvl deb6.12 movable 4 kbuild frag vbuf walk numa cli race
 debug6.12-2node-5lvl debug6.12 2node2g 5 kbuild ALL kunit faultinject kmemleak
 deb6.1-dkms deb6.1 1node 5 dkms -
 deb6.12-dkms deb6.12 1node 4 dkms -

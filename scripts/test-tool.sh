@@ -107,7 +107,14 @@ auto_cases() {
 			echo "$dir.pt $dir pt $pid"
 			echo "$dir.pt-json $dir pt $pid --json"
 			echo "$dir.map $dir map $pid --width 100"
+			if [ -f "$d/sys/kernel/debug/mmlens/pids/$pid/numa" ]; then
+				echo "$dir.vmas-numa $dir vmas $pid --numa"
+				echo "$dir.vmas-numa-json $dir vmas $pid --numa --json"
+				echo "$dir.map-numa $dir map $pid --width 100 --numa"
+				echo "$dir.map-numa-color $dir --color always map $pid --width 100 --numa"
+			fi
 			for f in "$d"/sys/kernel/debug/mmlens/pids/"$pid"/vtop-*; do
+				[ -f "$f" ] || continue
 				a=${f##*/vtop-}
 				case $a in *.errno) continue ;; esac
 				[ -f "$f.errno" ] && continue
@@ -212,6 +219,41 @@ for d in "$FIX"/*/; do
 	fi
 done
 
+# Policies and node counts in vmas --numa --json are the snapshot's numa
+# file, line for line (VMAs in address order, as the module lists them).
+numa_json_equal() {
+	python3 - "$1" "$2" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+lines = []
+for v in doc["vmas"]:
+    line = "%08x-%08x %s" % (int(v["start"], 16), int(v["end"], 16), v["policy"])
+    line += "".join(" N%d=%d" % (n["node"], n["pages"]) for n in v["nodes"])
+    lines.append(line)
+want = open(sys.argv[2]).read().split("\n")[:-1]
+assert lines == want, "\n".join(sorted(set(lines) ^ set(want)))
+EOF
+}
+for f in "$FIX"/*/sys/kernel/debug/mmlens/pids/*/numa; do
+	[ -f "$f" ] || continue
+	dir=${f#"$FIX"/}
+	dir=${dir%%/*}
+	if err=$(numa_json_equal "$OUT/golden/$dir.vmas-numa-json.stdout" "$f" 2>&1); then
+		pass "json: $dir vmas --numa policies and nodes equal its numa file"
+	else
+		flunk "json: $dir vmas --numa policies and nodes equal its numa file" "$err"
+	fi
+	# NO_COLOR wins over --color always
+	pid=${f%/numa}
+	pid=${pid##*/}
+	if NO_COLOR=1 "$TOOL" --root "$FIX/$dir" --color always map "$pid" --numa \
+		2>&1 | grep -q "$(printf '\033')"; then
+		flunk "map --numa: NO_COLOR=1 beats --color always ($dir)"
+	else
+		pass "map --numa: NO_COLOR=1 beats --color always ($dir)"
+	fi
+done
+
 # ---- exit codes ----
 # expect_exit WANT PATTERN NAME ARGS...: exit code WANT, stderr matching
 # PATTERN (and a hint line unless PATTERN is -).
@@ -281,6 +323,7 @@ expect_exit 4 'exited while' "pid exited mid-read" --root "$R/gone" pt 4242
 expect_exit 4 'exited while' "map: pid exited mid-read of pagetable" --root "$R/gone" map 4242
 expect_exit 4 'kernel thread' "kernel thread" --root "$R/kthread" vmas 4242
 expect_exit 2 'page-table walker' "module without the walker" --root "$R/nowalker" vmas 4242
+expect_exit 2 'numa' "vmas --numa: module without the numa report" --root "$FIX/spec" vmas 4242 --numa
 expect_exit 2 'is missing' "no debugfs directory" --root "$R/nodebugfs" pt 4242
 expect_exit 2 'vmalloc buffer' "no /dev/mmlens" --root "$R/novbuf" vbuf
 expect_exit 1 'unknown command' "unknown command" frobnicate

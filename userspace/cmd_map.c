@@ -3,7 +3,9 @@
  * cmd_map.c - mmlens map PID: the address space on one screen. One row per
  * VMA; each cell is an equal slice of it, shaded by how much of the slice
  * is present, marked H where huge pages dominate and S where swap does.
- * The VMAs come from vmas, the shading from the pagetable runs.
+ * The VMAs come from vmas, the shading from the pagetable runs; with
+ * --numa, present cells show the node holding most of the VMA's pages
+ * (numa report).
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -17,13 +19,16 @@
 #define MAP_NAME_COLS 24
 
 static const char map_help[] =
-	"usage: mmlens map PID [--width N]\n"
+	"usage: mmlens map PID [--width N] [--numa]\n"
 	"\n"
 	"A picture of the address space of process PID (root): one row per VMA,\n"
 	"its cells equal slices of it, shaded by the share that is present;\n"
 	"H where huge pages (THP, hugetlb) dominate, S where swap does.\n"
 	"\n"
-	"  --width N   line width (default: the terminal's, or 80)\n";
+	"  --width N   line width (default: the terminal's, or 80)\n"
+	"  --numa      draw present cells as the node (0-9, + past 9; coloured\n"
+	"              on a terminal) holding most of the VMA's pages, * when\n"
+	"              none holds 2/3 (numa report: per VMA, not per page)\n";
 
 static int by_start(const void *a, const void *b)
 {
@@ -32,9 +37,56 @@ static int by_start(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-static void map_text(const struct ctx *c, int pid, int width,
-		     const struct vma_list *vl, const struct pt_report *pt)
+/*
+ * The node holding at least 2/3 of the VMA's counted pages,
+ * MAP_NODE_MIXED when none does, MAP_NODE_NONE without pages (or without
+ * a numa line).
+ */
+static int main_node(const struct numa_vma *n)
 {
+	uint64_t total = 0, best = 0;
+	int node = MAP_NODE_NONE;
+	size_t i;
+
+	for (i = 0; n && i < n->nnodes; i++) {
+		total += n->nodes[i].pages;
+		if (n->nodes[i].pages > best) {
+			best = n->nodes[i].pages;
+			node = n->nodes[i].node;
+		}
+	}
+	if (!total)
+		return MAP_NODE_NONE;
+	return best * 3 >= total * 2 ? node : MAP_NODE_MIXED;
+}
+
+/* The nodes the numa report names, in increasing order (the legend). */
+static size_t report_nodes(const struct numa_list *nl, int *nodes,
+			   size_t max)
+{
+	size_t n = 0, i, k, m;
+
+	for (i = 0; i < nl->n; i++)
+		for (k = 0; k < nl->v[i].nnodes; k++) {
+			int node = nl->v[i].nodes[k].node;
+
+			for (m = 0; m < n && nodes[m] < node; m++)
+				;
+			if ((m < n && nodes[m] == node) || n == max)
+				continue;
+			memmove(nodes + m + 1, nodes + m,
+				(n - m) * sizeof(*nodes));
+			nodes[m] = node;
+			n++;
+		}
+	return n;
+}
+
+static void map_text(const struct ctx *c, int pid, int width,
+		     const struct vma_list *vl, const struct pt_report *pt,
+		     const struct numa_list *numa)
+{
+	int legend_nodes[64];
 	int ncells = width - 12 - 1 - 6 - 3 - MAP_NAME_COLS, i;
 	uint64_t mapped = 0, present = 0, swap = 0, huge = 0;
 	struct map_cell *cells;
@@ -73,12 +125,18 @@ static void map_text(const struct ctx *c, int pid, int width,
 		const char *name = v->name[0] ? v->name : "[anon]";
 		size_t nl = strlen(name);
 
+		int node = numa ? main_node(numa_find(numa, v->start)) : 0;
+
 		map_cells(v->start, v->end, pt->r, pt->n, cells, ncells);
 		fmt_bytes(sz, sizeof(sz), v->end - v->start);
 		printf("%012llx %6s %s", (unsigned long long)v->start, sz,
 		       c->ascii ? "|" : "\u2502");
 		for (i = 0; i < ncells; i++) {
-			map_glyph(c, &cells[i], g, sizeof(g));
+			if (numa)
+				map_glyph_node(c, &cells[i], node, g,
+					       sizeof(g));
+			else
+				map_glyph(c, &cells[i], g, sizeof(g));
 			fputs(g, stdout);
 		}
 		/* the end of a long path says more than its start */
@@ -89,6 +147,9 @@ static void map_text(const struct ctx *c, int pid, int width,
 			printf("%s %s\n", c->ascii ? "|" : "\u2502", name);
 	}
 	map_legend(c, stdout);
+	if (numa)
+		map_legend_numa(c, stdout, legend_nodes,
+				report_nodes(numa, legend_nodes, 64));
 	free(cells);
 }
 
@@ -96,13 +157,15 @@ int cmd_map(struct ctx *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "width", required_argument, NULL, 'w' },
+		{ "numa", no_argument, NULL, 'n' },
 		COMMON_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
+	struct numa_list nl = { 0 };
 	struct vma_list vl;
 	struct pt_report pt;
 	char *end;
-	int opt, pid, rc, width = 0;
+	int opt, pid, rc, width = 0, numa = 0;
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -112,6 +175,9 @@ int cmd_map(struct ctx *c, int argc, char **argv)
 			if (*end || width < 40 || width > 1000)
 				return fail(EXIT_USAGE, NULL,
 					    "--width wants 40 .. 1000");
+			break;
+		case 'n':
+			numa = 1;
 			break;
 		case OPT_HELP:
 			printf("%s\n%s", map_help, common_help);
@@ -136,12 +202,19 @@ int cmd_map(struct ctx *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	rc = load_pagetable(c, pid, &pt);
+	if (!rc && numa) {
+		rc = load_numa(c, pid, &nl);
+		if (rc)
+			pt_report_free(&pt);
+	}
 	if (rc) {
 		vma_list_free(&vl);
 		return rc;
 	}
 	qsort(pt.r, pt.n, sizeof(*pt.r), by_start);
-	map_text(c, pid, width ? width : c->columns, &vl, &pt);
+	map_text(c, pid, width ? width : c->columns, &vl, &pt,
+		 numa ? &nl : NULL);
+	numa_list_free(&nl);
 	pt_report_free(&pt);
 	vma_list_free(&vl);
 	return EXIT_OK;

@@ -2,7 +2,8 @@
 /*
  * cmd_vmas.c - mmlens vmas PID: a process's VMAs like pmap -x, with what
  * the page tables say about each (present, swap, THP, dirty, runs of
- * contiguous frames, page-table pages) and totals.
+ * contiguous frames, page-table pages) and totals; with --numa, each
+ * VMA's memory policy and pages per node from the numa report.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -17,13 +18,15 @@
 #define PUD_PAGES (512ULL * 512ULL)
 
 static const char vmas_help[] =
-	"usage: mmlens vmas PID [--json] [--sort present|swap|thp|runs|dirty|size]\n"
+	"usage: mmlens vmas PID [--json] [--numa] [--sort present|swap|thp|runs|dirty|size]\n"
 	"\n"
 	"The VMAs of process PID from /sys/kernel/debug/mmlens/vmas (root):\n"
 	"size, present (resident), swap, THP (PMD/PUD-mapped), dirty, runs of\n"
 	"physically contiguous frames, page-table pages, and totals.\n"
 	"\n"
-	"  --sort KEY   largest first by KEY instead of by address\n";
+	"  --sort KEY   largest first by KEY instead of by address\n"
+	"  --numa       add each VMA's memory policy and pages per node\n"
+	"               (numa report: counted as /proc/PID/numa_maps counts)\n";
 
 enum sort_key { SORT_ADDR, SORT_PRESENT, SORT_SWAP, SORT_THP, SORT_RUNS,
 	SORT_DIRTY, SORT_SIZE };
@@ -86,6 +89,59 @@ int load_vmas(struct ctx *c, int pid, struct vma_list *vl)
 	return 0;
 }
 
+/* Reads and parses numa for pid; 0 or an exit code (reported). */
+int load_numa(struct ctx *c, int pid, struct numa_list *nl)
+{
+	struct parse_err pe;
+	struct buf b;
+	int rc;
+
+	rc = read_pid_file(c, "numa", pid, NULL, &b);
+	if (rc)
+		return rc;
+	if (parse_numa(b.data, b.len, nl, &pe)) {
+		buf_free(&b);
+		numa_list_free(nl);
+		return fail(EXIT_NOMODULE,
+			    "load the mmlens.ko built from the same tree as this tool",
+			    "%s/numa line %u: %s", DEBUG_DIR, pe.line, pe.msg);
+	}
+	buf_free(&b);
+	return 0;
+}
+
+/*
+ * The numa line of the VMA starting at @start (the module lists them in
+ * address order); NULL when the two reads saw different VMAs.
+ */
+const struct numa_vma *numa_find(const struct numa_list *nl, uint64_t start)
+{
+	size_t lo = 0, hi = nl ? nl->n : 0, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (nl->v[mid].start == start)
+			return &nl->v[mid];
+		if (nl->v[mid].start < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* "0:143 1:2" (pages per node), "-" when none, "?" when not listed. */
+static void node_pages(const struct numa_vma *n, char *out, size_t size)
+{
+	size_t i, len = 0;
+
+	snprintf(out, size, "%s", n ? "-" : "?");
+	for (i = 0; n && i < n->nnodes && len < size; i++)
+		len += (size_t)snprintf(out + len, size - len, "%s%d:%llu",
+					i ? " " : "", n->nodes[i].node,
+					(unsigned long long)n->nodes[i].pages);
+}
+
 static void totals(const struct vma_list *vl, struct vma_info *t)
 {
 	size_t i;
@@ -107,20 +163,27 @@ static void totals(const struct vma_list *vl, struct vma_info *t)
 }
 
 static void vmas_text(const struct ctx *c, int pid,
-		      const struct vma_list *vl)
+		      const struct vma_list *vl, const struct numa_list *nl)
 {
 	static const char *const head[] = {
 		"Address", "Size", "Present", "Swap", "THP", "Dirty", "Runs",
 		"PT", "Mode", "Mapping",
 	};
-	char a[24], s[5][24], r[24], pt[24];
+	static const char *const numa_head[] = {
+		"Address", "Size", "Present", "Swap", "THP", "Dirty", "Runs",
+		"PT", "Mode", "Policy", "Pages per node", "Mapping",
+	};
+	char a[24], s[5][24], r[24], pt[24], np[256];
 	struct vma_info t;
 	struct table tb;
 	size_t i;
 
 	printf("%spid %d: %zu VMAs%s\n", sgr(c, C_BOLD), pid, vl->n,
 	       sgr(c, C_RESET));
-	table_init(&tb, 10, head, "lrrrrrrrll");
+	if (nl)
+		table_init(&tb, 12, numa_head, "lrrrrrrrllll");
+	else
+		table_init(&tb, 10, head, "lrrrrrrrll");
 	for (i = 0; i < vl->n; i++) {
 		const struct vma_info *v = &vl->v[i];
 
@@ -132,6 +195,15 @@ static void vmas_text(const struct ctx *c, int pid,
 		fmt_pages(s[4], sizeof(s[4]), v->dirty);
 		snprintf(r, sizeof(r), "%llu", (unsigned long long)v->runs);
 		fmt_pages(pt, sizeof(pt), v->ptables);
+		if (nl) {
+			const struct numa_vma *n = numa_find(nl, v->start);
+
+			node_pages(n, np, sizeof(np));
+			table_add(&tb, a, s[0], s[1], s[2], s[3], s[4], r, pt,
+				  v->perms, n ? n->policy : "?", np,
+				  v->name[0] ? v->name : "[anon]");
+			continue;
+		}
 		table_add(&tb, a, s[0], s[1], s[2], s[3], s[4], r, pt,
 			  v->perms, v->name[0] ? v->name : "[anon]");
 	}
@@ -144,11 +216,41 @@ static void vmas_text(const struct ctx *c, int pid,
 	snprintf(r, sizeof(r), "%llu", (unsigned long long)t.runs);
 	fmt_pages(pt, sizeof(pt), t.ptables);
 	table_rule(&tb);
-	table_add(&tb, "total", s[0], s[1], s[2], s[3], s[4], r, pt, "", "");
+	if (nl)
+		table_add(&tb, "total", s[0], s[1], s[2], s[3], s[4], r, pt,
+			  "", "", "", "");
+	else
+		table_add(&tb, "total", s[0], s[1], s[2], s[3], s[4], r, pt,
+			  "", "");
 	table_print(&tb, stdout, c);
 	table_free(&tb);
 	printf("Present, Swap, THP, Dirty and PT (page-table pages) in bytes; "
 	       "Runs: physically contiguous runs of frames\n");
+	if (nl)
+		printf("Pages per node: node:pages as numa_maps counts them "
+		       "(4 KiB pages; huge pages in hugetlb VMAs; the zero page "
+		       "not counted); ? not in the numa report\n");
+}
+
+/* "policy" and "nodes" of a VMA (--numa): null when not in the report. */
+static void numa_json(struct json *j, const struct numa_vma *n)
+{
+	size_t i;
+
+	if (!n) {
+		json_null(j, "policy");
+		json_null(j, "nodes");
+		return;
+	}
+	json_str(j, "policy", n->policy);
+	json_arr(j, "nodes", 1);
+	for (i = 0; i < n->nnodes; i++) {
+		json_obj(j, NULL, 1);
+		json_i64(j, "node", n->nodes[i].node);
+		json_u64(j, "pages", n->nodes[i].pages);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
 }
 
 static void counts_json(struct json *j, const struct vma_info *v)
@@ -164,7 +266,7 @@ static void counts_json(struct json *j, const struct vma_info *v)
 }
 
 static void vmas_json(const struct ctx *c, int pid,
-		      const struct vma_list *vl)
+		      const struct vma_list *vl, const struct numa_list *nl)
 {
 	struct vma_info t;
 	struct json j;
@@ -184,6 +286,8 @@ static void vmas_json(const struct ctx *c, int pid,
 		json_hex(&j, "pgoff", v->pgoff);
 		json_u64(&j, "size", v->end - v->start);
 		counts_json(&j, v);
+		if (nl)
+			numa_json(&j, numa_find(nl, v->start));
 		json_str(&j, "name", v->name);
 		json_end_obj(&j);
 	}
@@ -201,6 +305,7 @@ int cmd_vmas(struct ctx *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "sort", required_argument, NULL, 's' },
+		{ "numa", no_argument, NULL, 'n' },
 		COMMON_OPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -209,10 +314,11 @@ int cmd_vmas(struct ctx *c, int argc, char **argv)
 		[SORT_SWAP] = "swap", [SORT_THP] = "thp", [SORT_RUNS] = "runs",
 		[SORT_DIRTY] = "dirty", [SORT_SIZE] = "size",
 	};
+	struct numa_list nl = { 0 };
 	struct vma_list vl;
 	enum sort_key key = SORT_ADDR;
 	size_t k;
-	int opt, pid, rc;
+	int opt, pid, rc, numa = 0;
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -226,6 +332,9 @@ int cmd_vmas(struct ctx *c, int argc, char **argv)
 					    "present, swap, thp, runs, dirty, size or addr",
 					    "unknown sort key '%s'", optarg);
 			key = (enum sort_key)k;
+			break;
+		case 'n':
+			numa = 1;
 			break;
 		case OPT_HELP:
 			printf("%s\n%s", vmas_help, common_help);
@@ -245,14 +354,20 @@ int cmd_vmas(struct ctx *c, int argc, char **argv)
 		rc = load_vmas(c, pid, &vl);
 	if (rc)
 		return rc;
+	rc = numa ? load_numa(c, pid, &nl) : 0;
+	if (rc) {
+		vma_list_free(&vl);
+		return rc;
+	}
 	if (key != SORT_ADDR) {
 		the_key = key;
 		qsort(vl.v, vl.n, sizeof(*vl.v), by_key);
 	}
 	if (c->json)
-		vmas_json(c, pid, &vl);
+		vmas_json(c, pid, &vl, numa ? &nl : NULL);
 	else
-		vmas_text(c, pid, &vl);
+		vmas_text(c, pid, &vl, numa ? &nl : NULL);
+	numa_list_free(&nl);
 	vma_list_free(&vl);
 	return EXIT_OK;
 }

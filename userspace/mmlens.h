@@ -89,7 +89,11 @@ void path_in_root(const struct ctx *c, const char *path, char *out,
 /* Reports shared by subcommands (cmd_vmas.c, cmd_pt.c). */
 struct vma_list;
 struct pt_report;
+struct numa_list;
+struct numa_vma;
 int load_vmas(struct ctx *c, int pid, struct vma_list *vl);
+int load_numa(struct ctx *c, int pid, struct numa_list *nl);
+const struct numa_vma *numa_find(const struct numa_list *nl, uint64_t start);
 int load_pagetable(struct ctx *c, int pid, struct pt_report *pt);
 
 /* Subcommands: argv[0] is the command's name. */

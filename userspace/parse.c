@@ -1543,3 +1543,130 @@ void pb_info_free(struct pb_info *pi)
 	pi->zones = NULL;
 	pi->nzones = 0;
 }
+
+/* ---- numa ---- */
+
+/* "N<node>=<pages>": a node's count, both decimal, pages > 0. */
+static int numa_count_tok(const char *t, struct numa_count *c)
+{
+	char buf[48];
+	const char *eq = strchr(t, '=');
+	uint64_t node;
+	size_t n;
+
+	if (t[0] != 'N' || !eq || eq == t + 1)
+		return -1;
+	n = (size_t)(eq - t - 1);
+	if (n >= sizeof(buf))
+		return -1;
+	memcpy(buf, t + 1, n);
+	buf[n] = '\0';
+	if (dec_u64(buf, &node) || node > NUMA_MAX_NODE ||
+	    dec_u64(eq + 1, &c->pages) || !c->pages)
+		return -1;
+	c->node = (int)node;
+	return 0;
+}
+
+/* A word that begins like "N<digit>" and has a '=': a node count. */
+static int numa_count_word(const char *t)
+{
+	return t[0] == 'N' && t[1] >= '0' && t[1] <= '9' && strchr(t, '=');
+}
+
+/*
+ * "<start>-<end> <policy>[ N<node>=<pages>...]". The policy may hold
+ * spaces ("prefer (many)", "weighted interleave"), never a word like
+ * N0=1: the node counts are the N-words at the end of the line.
+ */
+static int numa_line(char *line, unsigned int no, struct numa_vma *m,
+		     struct parse_err *e)
+{
+	char *cur = line, *t, *words[2 + NUMA_POLICY_MAX / 2];
+	struct numa_count c;
+	size_t nw = 0, np, i;
+
+	memset(m, 0, sizeof(*m));
+	t = tok(&cur);
+	if (!t || parse_range(t, &m->start, &m->end))
+		return perr(e, no, "expected START-END");
+	/* the policy's words first: at most one per two bytes of it */
+	while ((t = tok(&cur)) && !numa_count_word(t)) {
+		if (nw == sizeof(words) / sizeof(words[0]))
+			return perr(e, no, "policy longer than %d bytes",
+				    NUMA_POLICY_MAX - 1);
+		words[nw++] = t;
+	}
+	if (!nw)
+		return perr(e, no, "expected a policy");
+	for (np = 0, i = 0; i < nw; i++)
+		if (append(m->policy, sizeof(m->policy), " ", words[i]))
+			return perr(e, no, "policy longer than %d bytes",
+				    NUMA_POLICY_MAX - 1);
+	for (; t; t = tok(&cur)) {
+		if (numa_count_tok(t, &c))
+			return perr(e, no, "expected N<node>=<pages>: '%.40s'",
+				    t);
+		if (np && c.node <= m->nodes[np - 1].node)
+			return perr(e, no, "nodes not in increasing order");
+		if (np == NUMA_MAX_NODE + 1)
+			return perr(e, no, "too many nodes");
+		if (!(np & (np - 1))) {
+			struct numa_count *p = realloc(m->nodes,
+				(np ? 2 * np : 1) * sizeof(*p));
+
+			if (!p)
+				return perr(e, no, "out of memory");
+			m->nodes = p;
+		}
+		m->nodes[np++] = c;
+		m->nnodes = np;
+	}
+	return 0;
+}
+
+int parse_numa(const char *buf, size_t len, struct numa_list *nl,
+	       struct parse_err *e)
+{
+	char line[LINE_CAP];
+	struct lines it;
+	size_t cap = 0;
+	int r;
+
+	nl->n = 0;
+	nl->v = NULL;
+	lines_init(&it, buf, len);
+	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
+		if (blank(line) || line[0] == '#')
+			continue;
+		if (grow((void **)&nl->v, &cap, nl->n, sizeof(*nl->v),
+			 SIZE_MAX / sizeof(*nl->v)))
+			return perr(e, it.no, "out of memory");
+		/* counted before parsing: numa_list_free() frees its nodes */
+		nl->n++;
+		if (numa_line(line, it.no, &nl->v[nl->n - 1], e))
+			return -1;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+void numa_list_free(struct numa_list *nl)
+{
+	size_t i;
+
+	for (i = 0; i < nl->n; i++)
+		free(nl->v[i].nodes);
+	free(nl->v);
+	nl->v = NULL;
+	nl->n = 0;
+}
+
+uint64_t numa_vma_pages(const struct numa_vma *v, int node)
+{
+	size_t i;
+
+	for (i = 0; i < v->nnodes; i++)
+		if (v->nodes[i].node == node)
+			return v->nodes[i].pages;
+	return 0;
+}

@@ -249,4 +249,35 @@ int parse_pageblocks(const char *buf, size_t len, struct pb_info *pi,
 		     struct parse_err *e);
 void pb_info_free(struct pb_info *pi);
 
+/*
+ * numa: one line per VMA: its range, its memory policy as numa_maps
+ * prints it (may hold spaces) and its pages per node with pages, nodes
+ * in increasing order.
+ */
+#define NUMA_POLICY_MAX 64
+#define NUMA_MAX_NODE 1023	/* MAX_NUMNODES - 1 with NODES_SHIFT=10 */
+
+struct numa_count {
+	int node;
+	uint64_t pages;		/* 4 KiB pages; huge pages in hugetlb VMAs */
+};
+
+struct numa_vma {
+	uint64_t start, end;
+	char policy[NUMA_POLICY_MAX];
+	size_t nnodes;
+	struct numa_count *nodes;
+};
+
+struct numa_list {
+	size_t n;
+	struct numa_vma *v;
+};
+
+int parse_numa(const char *buf, size_t len, struct numa_list *nl,
+	       struct parse_err *e);
+void numa_list_free(struct numa_list *nl);
+/* The pages of @node in @v: 0 when the line does not list it. */
+uint64_t numa_vma_pages(const struct numa_vma *v, int node);
+
 #endif /* MMLENS_PARSE_H */

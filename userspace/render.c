@@ -363,3 +363,50 @@ void map_legend(const struct ctx *c, FILE *f)
 		sgr(c, C_MAGENTA), sgr(c, C_RESET), sgr(c, C_RED),
 		sgr(c, C_RESET));
 }
+
+/*
+ * map --numa: one colour per node, cycling; the map has no per-page
+ * node (the numa report counts per VMA), so a cell shows the node that
+ * holds most of its VMA's pages.
+ */
+static enum color node_color(int node)
+{
+	static const enum color cols[] = {
+		C_GREEN, C_BLUE, C_YELLOW, C_CYAN, C_MAGENTA, C_RED,
+	};
+
+	return cols[(unsigned int)node % (sizeof(cols) / sizeof(cols[0]))];
+}
+
+void map_glyph_node(const struct ctx *c, const struct map_cell *m, int node,
+		    char *out, size_t size)
+{
+	char g[2] = { '*', '\0' };
+
+	if (!m->bytes) {
+		snprintf(out, size, " ");
+		return;
+	}
+	if (!m->present || node == MAP_NODE_NONE) {
+		map_glyph(c, m, out, size);
+		return;
+	}
+	if (node >= 0)
+		g[0] = node < 10 ? (char)('0' + node) : '+';
+	snprintf(out, size, "%s%s%s", node >= 0 ? sgr(c, node_color(node)) : "",
+		 g, node >= 0 ? sgr(c, C_RESET) : "");
+}
+
+void map_legend_numa(const struct ctx *c, FILE *f, const int *nodes,
+		     size_t n)
+{
+	size_t i;
+
+	fprintf(f, "legend: present pages drawn as the node holding most of the "
+		"VMA's pages (numa report, per VMA):");
+	for (i = 0; i < n; i++)
+		fprintf(f, "  %s%c%s node %d", sgr(c, node_color(nodes[i])),
+			nodes[i] < 10 ? '0' + nodes[i] : '+', sgr(c, C_RESET),
+			nodes[i]);
+	fprintf(f, "  * no node holds 2/3\n");
+}

@@ -64,6 +64,17 @@ void map_cells(uint64_t start, uint64_t end, const struct pt_run *runs,
 void map_glyph(const struct ctx *c, const struct map_cell *cell,
 	       char *out, size_t size);
 void map_legend(const struct ctx *c, FILE *f);
+/*
+ * map --numa: a present cell drawn as @node (the digit, '+' past 9, in
+ * the node's colour), MAP_NODE_MIXED as '*'; MAP_NODE_NONE (the VMA has
+ * no counted pages) and cells without present pages as map_glyph().
+ */
+#define MAP_NODE_MIXED (-1)
+#define MAP_NODE_NONE (-2)
+void map_glyph_node(const struct ctx *c, const struct map_cell *cell,
+		    int node, char *out, size_t size);
+void map_legend_numa(const struct ctx *c, FILE *f, const int *nodes,
+		     size_t n);
 
 /* pt (cmd_pt.c): "wuadxg" positions then rarer flags by name. */
 void pt_flags_compact(const struct pt_run *r, char *out, size_t size);

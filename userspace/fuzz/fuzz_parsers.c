@@ -69,8 +69,10 @@ static void render_alloc(const char *d, size_t n, int which)
 	frag_data_free(&fd);
 }
 
+/* vmas and numa, the two one-line-per-VMA formats, share the inputs. */
 static void render_vmas(const char *d, size_t n)
 {
+	struct numa_list nl;
 	struct vma_list vl;
 	struct parse_err e;
 	char buf[64];
@@ -82,6 +84,15 @@ static void render_vmas(const char *d, size_t n)
 			json_quote(sink, vl.v[i].name);
 		}
 	vma_list_free(&vl);
+	if (!parse_numa(d, n, &nl, &e))
+		for (i = 0; i < nl.n; i++) {
+			json_quote(sink, nl.v[i].policy);
+			if (nl.v[i].nnodes)
+				fmt_pages(buf, sizeof(buf),
+					  numa_vma_pages(&nl.v[i],
+							 nl.v[i].nodes[0].node));
+		}
+	numa_list_free(&nl);
 }
 
 static void render_pt(const char *d, size_t n)

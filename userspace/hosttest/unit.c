@@ -485,6 +485,43 @@ static void t_vmas(void)
 	vma_list_free(&vl);
 }
 
+static void t_numa(void)
+{
+	const char *text =
+		"00400000-00401000 default\n"
+		"7f0000000000-7f0000400000 prefer (many):0-1 N0=3 N1=1024\n"
+		"7f0000400000-7f0000600000 bind=static|balancing:1 N1=2\n";
+	struct numa_list nl;
+	struct parse_err e;
+
+	expect(!PARSE(parse_numa, text, &nl, &e), "valid: %s", e.msg);
+	expect(nl.n == 3, "count %zu", nl.n);
+	if (nl.n == 3) {
+		expect_str(nl.v[0].policy, "default", "no nodes");
+		expect(nl.v[0].nnodes == 0, "no nodes: %zu", nl.v[0].nnodes);
+		expect_str(nl.v[1].policy, "prefer (many):0-1",
+			   "policy with a space");
+		expect(nl.v[1].nnodes == 2 &&
+		       numa_vma_pages(&nl.v[1], 1) == 1024 &&
+		       numa_vma_pages(&nl.v[1], 0) == 3 &&
+		       numa_vma_pages(&nl.v[1], 2) == 0, "counts");
+		expect_str(nl.v[2].policy, "bind=static|balancing:1", "flags");
+	}
+	numa_list_free(&nl);
+	expect(PARSE(parse_numa, "1000-2000 default N1=2 N0=1\n", &nl, &e) ==
+	       -1 && strstr(e.msg, "order"), "nodes out of order accepted");
+	numa_list_free(&nl);
+	expect(PARSE(parse_numa, "1000-2000 N0=1\n", &nl, &e) == -1,
+	       "missing policy accepted");
+	numa_list_free(&nl);
+	expect(PARSE(parse_numa, "1000-2000 bind:1 N0=0\n", &nl, &e) == -1,
+	       "zero count accepted");
+	numa_list_free(&nl);
+	expect(PARSE(parse_numa, "1000-2000 bind:1 N0=1 x\n", &nl, &e) == -1,
+	       "word after the counts accepted");
+	numa_list_free(&nl);
+}
+
 static void t_pagetable(void)
 {
 	const char *text =
@@ -834,6 +871,7 @@ int main(void)
 	run("frag: verdict (largest order, fragmentation vs no memory)",
 	    t_verdict);
 	run("parse: vmas (names with spaces, '=', empty)", t_vmas);
+	run("parse: numa (policies with spaces, node order, errors)", t_numa);
 	run("parse: pagetable (header, kinds, flags)", t_pagetable);
 	run("parse: comm and names escaped (spaces, levels=, PATH_MAX)",
 	    t_escaped_names);
