@@ -68,11 +68,21 @@ hr_request() {
 	hr_took="$((_n / 2)) s"
 }
 
+# hr_mark: prints the seconds since the last hr_mark (a timestamp file:
+# hr_mark runs in command substitutions).
+hr_mark() {
+	_hm=$(date +%s)
+	[ -f /tmp/hr.mark ] && echo $((_hm - $(cat /tmp/hr.mark)))
+	echo "$_hm" > /tmp/hr.mark
+}
+
 hr_have_dimm() { [ "$(hr_new_blocks | wc -l)" -eq "$hr_nblocks" ]; }
 hr_no_dimm() { [ "$(hr_new_blocks | wc -l)" -eq 0 ]; }
 
 # hr_reader ID FILE: cat FILE until /tmp/hr.stop exists; at the end
-# /tmp/hr.r.ID holds "reads errors movable-seen isolate-seen".
+# /tmp/hr.r.ID holds "reads errors movable-seen isolate-seen". Few
+# processes per read: under KASAN in TCG each fork costs, and the readers
+# share the two vCPUs with the hotplug work they are meant to race.
 hr_reader() {
 	_r=0 _e=0 _m=0 _i=0
 	while [ ! -e /tmp/hr.stop ]; do
@@ -81,13 +91,15 @@ hr_reader() {
 		else
 			_e=$((_e + 1))
 		fi
-		# The DIMM's memory, onlined movable, is node N's zone Movable.
-		if [ $_m -eq 0 ] && grep -q "Node *$hr_node, *zone *Movable" \
-			"/tmp/hr.out.$1"; then
+		# The DIMM's memory, onlined movable, is node N's zone Movable
+		# (/tmp/hr.online: the blocks are online now).
+		if [ $_m -eq 0 ] && [ -e /tmp/hr.online ] &&
+			grep -q "Node *$hr_node, *zone *Movable" "/tmp/hr.out.$1"; then
 			_m=1
 		fi
 		# Offlining isolates the pageblocks first (pageblocks only).
-		if [ $_i -eq 0 ] && grep -q type=Isolate "/tmp/hr.out.$1"; then
+		if [ $_i -eq 0 ] && [ "${2##*/}" = pageblocks ] &&
+			grep -q type=Isolate "/tmp/hr.out.$1"; then
 			_i=1
 		fi
 	done
@@ -95,6 +107,7 @@ hr_reader() {
 }
 
 hr_run() {
+	_t0=$(date +%s)
 	_bs=$((0x$(cat $hr_sys/block_size_bytes)))
 	hr_nblocks=$((hr_mb * 1024 * 1024 / _bs))
 	hr_blocks > /tmp/hr.base.blocks
@@ -119,6 +132,10 @@ hr_run() {
 		_id=$((_id + 1))
 		echo "$_f" > "/tmp/hr.f.$_id"
 		hr_reader $_id "$_f" &
+		# Niced: the hotplug work in the kernel still has a vCPU to
+		# race on, and the shell that drives the cycles does not wait
+		# seconds for each of its forks.
+		renice -n 5 -p $! > /dev/null
 		_pids="$_pids $!"
 	done
 
@@ -132,6 +149,7 @@ hr_run() {
 			break
 		fi
 		ok "hotremove $_c: DIMM hot-added ($hr_nblocks new memory blocks, $hr_took)"
+		hr_mark > /dev/null
 		_ok=1
 		for _b in $(hr_new_blocks); do
 			echo online_movable > "$hr_sys/$_b/state" 2>/tmp/hr.err ||
@@ -139,11 +157,12 @@ hr_run() {
 			grep -qx online "$hr_sys/$_b/state" || _ok=0
 			[ -e "$hr_sys/$_b/node$hr_node" ] || _ok=0
 		done
+		touch /tmp/hr.online
 		_added=$(hr_memtotal)
 		hr_zones > /tmp/hr.add.zones
 		if [ $_ok = 1 ] &&
 			[ $((_added - hr_base_total)) -eq $((hr_mb * 1024)) ]; then
-			ok "hotremove $_c: onlined movable on node $hr_node, MemTotal +$((_added - hr_base_total)) kB"
+			ok "hotremove $_c: onlined movable on node $hr_node, MemTotal +$((_added - hr_base_total)) kB ($(hr_mark) s)"
 		else
 			nok "hotremove $_c: onlined movable on node $hr_node, MemTotal +$((_added - hr_base_total)) kB (want +$((hr_mb * 1024)))"
 			_fail=1
@@ -163,10 +182,16 @@ hr_run() {
 		# Pages the offlining must migrate: tmpfs from node N's CPU
 		# (movable allocations try zone Movable first).
 		taskset "$(printf %x $((1 << hr_node)))" dd if=/dev/zero \
-			of=/tmp/hr.fill bs=1M count=32 2>/dev/null
+			of=/tmp/hr.fill bs=1M count=16 2>/dev/null
 		sleep 2
+		diag "hotremove $_c: 16 MiB tmpfs written, 2 s of reading ($(hr_mark) s);" \
+			"node $hr_node zone Movable: $(awk -v n="$hr_node," '
+				/^Node / { z = ($2 == n && $4 == "Movable") }
+				z && $1 == "pages" && $2 == "free" { print $3; exit }' \
+				/proc/zoneinfo) of $((hr_mb * 256)) pages free"
 		# Cycle 1 offlines through sysfs first, the others leave it to
 		# the ACPI eject (acpi_scan_try_to_offline).
+		rm -f /tmp/hr.online
 		if [ $_c = 1 ]; then
 			_ok=1
 			for _b in $(hr_new_blocks); do
@@ -174,7 +199,7 @@ hr_run() {
 					{ _ok=0; cat /tmp/hr.err; }
 			done
 			if [ $_ok = 1 ] && [ "$(hr_memtotal)" = "$hr_base_total" ]; then
-				ok "hotremove $_c: offlined through sysfs, MemTotal back"
+				ok "hotremove $_c: offlined through sysfs, MemTotal back ($(hr_mark) s)"
 			else
 				nok "hotremove $_c: offlined through sysfs, MemTotal back (MemTotal $(hr_memtotal))"
 				_fail=1
@@ -189,6 +214,7 @@ hr_run() {
 			break
 		fi
 		rm -f /tmp/hr.fill
+		diag "hotremove $_c: cycle done at $(($(date +%s) - _t0)) s"
 		_now=$(hr_memtotal)
 		hr_zones > /tmp/hr.del.zones
 		if [ "$_now" = "$hr_base_total" ] &&
@@ -223,6 +249,7 @@ hr_run() {
 			nok "hotremove: reader $_id of $_f saw node $hr_node zone Movable"
 		fi
 	done
+	diag "hotremove: $_c cycles, $hr_seq monitor requests, $(($(date +%s) - _t0)) s"
 	rm -f /tmp/hr.*
 }
 
