@@ -92,8 +92,8 @@ hr_reader() {
 			_e=$((_e + 1))
 		fi
 		# The DIMM's memory, onlined movable, is node N's zone Movable
-		# (/tmp/hr.online: the blocks are online now).
-		if [ $_m -eq 0 ] && [ -e /tmp/hr.online ] &&
+		# (grep only until it was seen once: a fork per read costs).
+		if [ $_m -eq 0 ] &&
 			grep -q "Node *$hr_node, *zone *Movable" "/tmp/hr.out.$1"; then
 			_m=1
 		fi
@@ -117,6 +117,12 @@ hr_run() {
 		"boot blocks $(wc -l < /tmp/hr.base.blocks), MemTotal $hr_base_total kB"
 
 	rm -f /tmp/hr.stop /tmp/hr.r.*
+	# A reader that oopses dies inside a proc read and never releases
+	# the file: /init's rmmod would then wait for it until the cell's
+	# timeout (40 minutes on the debug cell). Panic instead: QEMU exits
+	# at once and the cell fails on the log (and "ran to completion").
+	read -r hr_panic_on_oops < /proc/sys/kernel/panic_on_oops
+	echo 1 > /proc/sys/kernel/panic_on_oops
 	_files="/proc/mmlens/pagetypeinfo /proc/mmlens/pagetypeinfo
 /proc/mmlens/buddyinfo /proc/pagetypeinfo"
 	if [ -e /proc/mmlens/pageblocks ]; then
@@ -157,7 +163,6 @@ hr_run() {
 			grep -qx online "$hr_sys/$_b/state" || _ok=0
 			[ -e "$hr_sys/$_b/node$hr_node" ] || _ok=0
 		done
-		touch /tmp/hr.online
 		_added=$(hr_memtotal)
 		hr_zones > /tmp/hr.add.zones
 		if [ $_ok = 1 ] &&
@@ -191,7 +196,6 @@ hr_run() {
 				/proc/zoneinfo) of $((hr_mb * 256)) pages free"
 		# Cycle 1 offlines through sysfs first, the others leave it to
 		# the ACPI eject (acpi_scan_try_to_offline).
-		rm -f /tmp/hr.online
 		if [ $_c = 1 ]; then
 			_ok=1
 			for _b in $(hr_new_blocks); do
@@ -249,6 +253,7 @@ hr_run() {
 			nok "hotremove: reader $_id of $_f saw node $hr_node zone Movable"
 		fi
 	done
+	echo "$hr_panic_on_oops" > /proc/sys/kernel/panic_on_oops
 	diag "hotremove: $_c cycles, $hr_seq monitor requests, $(($(date +%s) - _t0)) s"
 	rm -f /tmp/hr.*
 }
