@@ -12,13 +12,15 @@ set -uo pipefail
 # loaded and unloaded, to show that what DKMS produces works. In-VM test
 # "ALL" stands for every test of the distro kbuild cells but lockdown: the
 # debug kernel, scripts/debug-kernel.sh, runs the whole suite, then its
-# own. lockdown, which leaves the kernel locked down, comes last.)
+# own. lockdown, which leaves the kernel locked down, comes last.
+# hotremove, docs/hotremove.md, gives its cells DIMM slots and a QEMU
+# monitor; through ALL the debug cell runs it too, before kmemleak.)
 CELLS="
 deb6.1-1node-5lvl deb6.1 1node 5 kbuild frag vbuf walk cli race lockdown
 deb6.1-2node-4lvl deb6.1 2node 4 kbuild frag vbuf walk cli race
 deb6.1-movable-5lvl deb6.1 movable 5 kbuild frag vbuf walk cli race
 deb6.12-1node-4lvl deb6.12 1node 4 kbuild frag vbuf walk cli race lockdown
-deb6.12-2node-5lvl deb6.12 2node 5 kbuild frag vbuf walk cli race
+deb6.12-2node-5lvl deb6.12 2node 5 kbuild frag vbuf walk cli race hotremove
 deb6.12-movable-4lvl deb6.12 movable 4 kbuild frag vbuf walk cli race
 debug6.12-2node-5lvl debug6.12 2node2g 5 kbuild ALL kunit faultinject kmemleak
 deb6.1-dkms deb6.1 1node 5 dkms -
