@@ -109,10 +109,15 @@ exec 9> "$MMLENS_CACHE/debug/.lock"
 flock 9
 if [ ! -f "$dir/.done" ]; then
 	build "$dir"
-	# Older configs of the same cache only take disk space (~2 GB each).
-	for old in "$MMLENS_CACHE"/debug/*/; do
-		[ "${old%/}" = "$dir" ] || rm -rf "$old"
-	done
+	# Older configs take disk space (~400 MB each), but another checkout
+	# sharing the cache (a branch before a config change) may still boot
+	# one: keep the $keep newest builds, delete the rest.
+	keep=3
+	# shellcheck disable=SC2012 # our own <version>-<hash> names
+	ls -1dt "$MMLENS_CACHE"/debug/*/ | tail -n +$((keep + 1)) |
+		while IFS= read -r old; do
+			[ "${old%/}" = "$dir" ] || rm -rf "$old"
+		done
 else
 	log "debug-kernel: cached $(cat "$dir/release") in $dir"
 fi

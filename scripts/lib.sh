@@ -105,6 +105,35 @@ topology_args() {
 	esac
 }
 
+# Memory hotplug (t_hotremove.sh, docs/hotremove.md): the size of the
+# DIMM the guest has plugged and unplugged, and hotplug_args QEMU-ARGS:
+# the topology's QEMU options with two DIMM slots ("-m 2G" becomes
+# "-m 2G,slots=2,maxmem=2560M"; a new DIMM may go in while QEMU still
+# unplugs the last one) and the NUMA node they go to (the last one).
+HOTPLUG_DIMM_MB=256
+hotplug_args() {
+	local a mb out=''
+	for a in $1; do
+		case $out in
+		*" -m")
+			case $a in
+			*G) mb=$((${a%G} * 1024)) ;;
+			*M) mb=${a%M} ;;
+			*) return 1 ;;
+			esac
+			a="$a,slots=2,maxmem=$((mb + 2 * HOTPLUG_DIMM_MB))M"
+			;;
+		esac
+		out="$out $a"
+	done
+	echo "${out# }"
+}
+hotplug_node() {
+	local n
+	n=$(grep -o 'nodeid=[0-9]*' <<< "$1" | tail -n 1)
+	echo "${n#nodeid=}"
+}
+
 # Results: every check, on the host or in a VM, becomes one TAP line on
 # stdout and one line in $MMLENS_RESULTS, which check.sh totals.
 MMLENS_RESULTS=${MMLENS_RESULTS:-/dev/null}

@@ -12,13 +12,15 @@ set -uo pipefail
 # loaded and unloaded, to show that what DKMS produces works. In-VM test
 # "ALL" stands for every test of the distro kbuild cells but lockdown: the
 # debug kernel, scripts/debug-kernel.sh, runs the whole suite, then its
-# own. lockdown, which leaves the kernel locked down, comes last.)
+# own. lockdown, which leaves the kernel locked down, comes last.
+# hotremove, docs/hotremove.md, gives its cells DIMM slots and a QEMU
+# monitor; through ALL the debug cell runs it too, before kmemleak.)
 CELLS="
 deb6.1-1node-5lvl deb6.1 1node 5 kbuild frag vbuf walk numa cli race lockdown
-deb6.1-2node-4lvl deb6.1 2node 4 kbuild frag vbuf walk numa cli race
+deb6.1-2node-4lvl deb6.1 2node 4 kbuild frag vbuf walk numa cli race hotremove
 deb6.1-movable-5lvl deb6.1 movable 5 kbuild frag vbuf walk numa cli race
 deb6.12-1node-4lvl deb6.12 1node 4 kbuild frag vbuf walk numa cli race lockdown
-deb6.12-2node-5lvl deb6.12 2node 5 kbuild frag vbuf walk numa cli race
+deb6.12-2node-5lvl deb6.12 2node 5 kbuild frag vbuf walk numa cli race hotremove
 deb6.12-movable-4lvl deb6.12 movable 4 kbuild frag vbuf walk numa cli race
 debug6.12-2node-5lvl debug6.12 2node2g 5 kbuild ALL kunit faultinject kmemleak
 deb6.1-dkms deb6.1 1node 5 dkms -
@@ -125,7 +127,7 @@ parse_log() {
 
 run_cell() {
 	local cell=$1 kernel=$2 topo=$3 paging=$4 ko=$5 tests=$6
-	local rel root env initrd log append tmo
+	local rel root env initrd log append tmo qargs hp_mb hp_node
 	rel=$(kernel_release "$kernel")
 	root=$(kernel_root "$kernel")
 	env=$MMLENS_BUILD/cells/$cell.env
@@ -134,8 +136,26 @@ run_cell() {
 	mkdir -p "$MMLENS_BUILD/cells" "$MMLENS_BUILD/logs"
 	[ "$tests" = - ] && tests=
 	tests=${tests/ALL/$(all_vm_tests)}
-	printf 'CELL=%s\nMMLENS_TESTS="%s"\n' "$cell" "${MMLENS_TESTS:-$tests}" \
-		> "$env"
+	tests=${MMLENS_TESTS:-$tests}
+	printf 'CELL=%s\nMMLENS_TESTS="%s"\n' "$cell" "$tests" > "$env"
+	qargs=$(topology_args "$topo")
+	append="$(topology_append "$topo")"
+	[ "$paging" = 4 ] && append="$append no5lvl"
+	# t_hotremove.sh has DIMMs plugged and unplugged through the QEMU
+	# monitor (boot.sh, hotplug-watch.sh): two free slots, hot-added
+	# memory left offline for the test to online. Only the cells that
+	# run it: the other tests see the memory map they always saw.
+	hp_mb='' hp_node=''
+	case " $tests " in
+	*" hotremove "*)
+		qargs=$(hotplug_args "$qargs")
+		hp_mb=$HOTPLUG_DIMM_MB
+		hp_node=$(hotplug_node "$qargs")
+		append="$append memhp_default_state=offline"
+		printf 'MMLENS_HOTPLUG_MB=%s\nMMLENS_HOTPLUG_NODE=%s\n' \
+			"$HOTPLUG_DIMM_MB" "${hp_node:-0}" >> "$env"
+		;;
+	esac
 	# Settings for the in-VM scripts (e.g. MMLENS_VM_BENCH_ROUNDS) pass
 	# through from the host's environment.
 	env | grep '^MMLENS_VM_[A-Z0-9_]*=[A-Za-z0-9._-]*$' >> "$env"
@@ -165,12 +185,10 @@ run_cell() {
 	# an idle 2-core machine, half again as long on a loaded one.
 	tmo=${MMLENS_BOOT_TIMEOUT:-900}
 	kernel_is_debug "$kernel" && tmo=${MMLENS_BOOT_TIMEOUT:-2400}
-	append="$(topology_append "$topo")"
-	[ "$paging" = 4 ] && append="$append no5lvl"
-	# shellcheck disable=SC2046
-	bash "$MMLENS_TOP/scripts/boot.sh" "$(kernel_image "$kernel")" \
-		"$initrd" "$log" "$tmo" "$append" \
-		-cpu max $(topology_args "$topo")
+	# shellcheck disable=SC2086 # qargs: words
+	MMLENS_HOTPLUG_MB=$hp_mb MMLENS_HOTPLUG_NODE=$hp_node \
+		bash "$MMLENS_TOP/scripts/boot.sh" "$(kernel_image "$kernel")" \
+		"$initrd" "$log" "$tmo" "$append" -cpu max $qargs
 	parse_log "$cell" "$log"
 }
 

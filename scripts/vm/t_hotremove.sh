@@ -1,0 +1,267 @@
+# Memory hot-remove under the readers (issue 13, docs/hotremove.md).
+# mmlens reads pageblock flags through mem_section; section_deactivate()
+# frees a removed section's usage map (kfree_rcu) and clears the pointer.
+# Readers of /proc/mmlens/{pagetypeinfo,pageblocks,buddyinfo} (and the
+# kernel's /proc/pagetypeinfo, for comparison) loop while a DIMM is
+# hot-added, onlined, offlined and removed several times through the
+# QEMU monitor. The cell's kernel-log scan (matrix.sh BAD_LOG) is the
+# "0 reports" half; this checks that the memory really came and went and
+# that every reader kept reading.
+#
+# Handshake: this script prints "MMLENS-HOTPLUG <seq> add|del" on the
+# console; the host's hotplug-watch.sh does object_add + device_add
+# pc-dimm, or device_del (an ACPI eject: the guest kernel offlines and
+# removes the memory). Every wait here is bounded; a request without
+# effect is printed again (the watcher ignores a seq it has seen).
+hr_mb=${MMLENS_HOTPLUG_MB:-}
+hr_node=${MMLENS_HOTPLUG_NODE:-0}
+hr_cycles=${MMLENS_VM_HOTREMOVE_CYCLES:-3}
+hr_sys=/sys/devices/system/memory
+hr_seq=0
+
+# hr_blocks: the memory block directories, one per line.
+hr_blocks() {
+	for _d in "$hr_sys"/memory[0-9]*; do
+		[ -d "$_d" ] && echo "${_d##*/}"
+	done | sort
+}
+
+# hr_new_blocks: blocks not there at boot (hr_base_blocks).
+hr_new_blocks() {
+	hr_blocks | grep -vxF -f /tmp/hr.base.blocks
+}
+
+hr_memtotal() {
+	awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo
+}
+
+# hr_zones: "zone spanned present" of every zone of the DIMM's node.
+hr_zones() {
+	awk -v n="$hr_node," '
+		/^Node / { z = ($2 == n) ? $4 : "" }
+		z != "" && $1 == "spanned" { s[z] = $2 }
+		z != "" && $1 == "present" { p[z] = $2 }
+		END { for (z in s) print z, s[z], p[z] }' /proc/zoneinfo | sort
+}
+
+# hr_request OP TRIES CMD...: ask the host for OP, then wait, checking
+# CMD every half second, at most TRIES times; the request is printed
+# again every 20 s without effect. Sets hr_took to how long it took.
+# (Not in a subshell: the marker must reach the console, hr_seq must
+# count.)
+hr_request() {
+	_op=$1
+	_tries=$2
+	shift 2
+	hr_seq=$((hr_seq + 1))
+	_n=0
+	echo "MMLENS-HOTPLUG $hr_seq $_op"
+	while ! "$@"; do
+		_n=$((_n + 1))
+		if [ $_n -ge "$_tries" ]; then
+			hr_took="no effect after $((_n / 2)) s"
+			return 1
+		fi
+		[ $((_n % 40)) -eq 0 ] && echo "MMLENS-HOTPLUG $hr_seq $_op"
+		sleep 0.5
+	done
+	hr_took="$((_n / 2)) s"
+}
+
+# hr_mark: prints the seconds since the last hr_mark (a timestamp file:
+# hr_mark runs in command substitutions).
+hr_mark() {
+	_hm=$(date +%s)
+	[ -f /tmp/hr.mark ] && echo $((_hm - $(cat /tmp/hr.mark)))
+	echo "$_hm" > /tmp/hr.mark
+}
+
+hr_have_dimm() { [ "$(hr_new_blocks | wc -l)" -eq "$hr_nblocks" ]; }
+hr_no_dimm() { [ "$(hr_new_blocks | wc -l)" -eq 0 ]; }
+
+# hr_reader ID FILE: cat FILE until /tmp/hr.stop exists; at the end
+# /tmp/hr.r.ID holds "reads errors movable-seen isolate-seen". Few
+# processes per read: under KASAN in TCG each fork costs, and the readers
+# share the two vCPUs with the hotplug work they are meant to race.
+hr_reader() {
+	_r=0 _e=0 _m=0 _i=0
+	while [ ! -e /tmp/hr.stop ]; do
+		if cat "$2" > "/tmp/hr.out.$1" 2> /dev/null; then
+			_r=$((_r + 1))
+		else
+			_e=$((_e + 1))
+		fi
+		# The DIMM's memory, onlined movable, is node N's zone Movable
+		# (grep only until it was seen once: a fork per read costs).
+		if [ $_m -eq 0 ] &&
+			grep -q "Node *$hr_node, *zone *Movable" "/tmp/hr.out.$1"; then
+			_m=1
+		fi
+		# Offlining isolates the pageblocks first (pageblocks only).
+		if [ $_i -eq 0 ] && [ "${2##*/}" = pageblocks ] &&
+			grep -q type=Isolate "/tmp/hr.out.$1"; then
+			_i=1
+		fi
+	done
+	echo "$_r $_e $_m $_i" > "/tmp/hr.r.$1"
+}
+
+hr_run() {
+	_t0=$(date +%s)
+	_bs=$((0x$(cat $hr_sys/block_size_bytes)))
+	hr_nblocks=$((hr_mb * 1024 * 1024 / _bs))
+	hr_blocks > /tmp/hr.base.blocks
+	hr_base_total=$(hr_memtotal)
+	hr_zones > /tmp/hr.base.zones
+	diag "hotremove: ${hr_mb} MiB DIMM on node $hr_node = $hr_nblocks blocks of $((_bs >> 20)) MiB;" \
+		"boot blocks $(wc -l < /tmp/hr.base.blocks), MemTotal $hr_base_total kB"
+
+	rm -f /tmp/hr.stop /tmp/hr.r.*
+	# A reader that oopses dies inside a proc read and never releases
+	# the file: /init's rmmod would then wait for it until the cell's
+	# timeout (40 minutes on the debug cell). Panic instead: QEMU exits
+	# at once and the cell fails on the log (and "ran to completion").
+	read -r hr_panic_on_oops < /proc/sys/kernel/panic_on_oops
+	echo 1 > /proc/sys/kernel/panic_on_oops
+	_files="/proc/mmlens/pagetypeinfo /proc/mmlens/pagetypeinfo
+/proc/mmlens/buddyinfo /proc/pagetypeinfo"
+	if [ -e /proc/mmlens/pageblocks ]; then
+		_files="$_files
+/proc/mmlens/pageblocks /proc/mmlens/pageblocks"
+	else
+		skip "hotremove: pageblocks readers" \
+			"no /proc/mmlens/pageblocks in this module (issue 13 adds it)"
+	fi
+	_id=0
+	_pids=
+	for _f in $_files; do
+		_id=$((_id + 1))
+		echo "$_f" > "/tmp/hr.f.$_id"
+		hr_reader $_id "$_f" &
+		# Niced: the hotplug work in the kernel still has a vCPU to
+		# race on, and the shell that drives the cycles does not wait
+		# seconds for each of its forks.
+		renice -n 5 -p $! > /dev/null
+		_pids="$_pids $!"
+	done
+
+	_c=0
+	_fail=0
+	while [ $_c -lt "$hr_cycles" ]; do
+		_c=$((_c + 1))
+		if ! hr_request add 120 hr_have_dimm; then
+			nok "hotremove $_c: DIMM hot-added ($hr_nblocks new memory blocks): $hr_took"
+			_fail=1
+			break
+		fi
+		ok "hotremove $_c: DIMM hot-added ($hr_nblocks new memory blocks, $hr_took)"
+		hr_mark > /dev/null
+		_ok=1
+		for _b in $(hr_new_blocks); do
+			echo online_movable > "$hr_sys/$_b/state" 2>/tmp/hr.err ||
+				{ _ok=0; cat /tmp/hr.err; }
+			grep -qx online "$hr_sys/$_b/state" || _ok=0
+			[ -e "$hr_sys/$_b/node$hr_node" ] || _ok=0
+		done
+		_added=$(hr_memtotal)
+		hr_zones > /tmp/hr.add.zones
+		if [ $_ok = 1 ] &&
+			[ $((_added - hr_base_total)) -eq $((hr_mb * 1024)) ]; then
+			ok "hotremove $_c: onlined movable on node $hr_node, MemTotal +$((_added - hr_base_total)) kB ($(hr_mark) s)"
+		else
+			nok "hotremove $_c: onlined movable on node $hr_node, MemTotal +$((_added - hr_base_total)) kB (want +$((hr_mb * 1024)))"
+			_fail=1
+		fi
+		# zone Movable of the node: spanned and present grew by the DIMM.
+		_want=$((hr_mb * 256))
+		if awk -v w=$_want '$1 == "Movable" && $2 >= w && $3 >= w { f = 1 }
+			END { exit !f }' /tmp/hr.add.zones &&
+			! cmp -s /tmp/hr.base.zones /tmp/hr.add.zones; then
+			ok "hotremove $_c: node $hr_node zone Movable spans the DIMM in /proc/zoneinfo"
+		else
+			nok "hotremove $_c: node $hr_node zone Movable spans the DIMM in /proc/zoneinfo"
+			sed 's/^/TAP #   before: /' /tmp/hr.base.zones
+			sed 's/^/TAP #   added:  /' /tmp/hr.add.zones
+			_fail=1
+		fi
+		# Pages the offlining must migrate: tmpfs from node N's CPU
+		# (movable allocations try zone Movable first).
+		taskset "$(printf %x $((1 << hr_node)))" dd if=/dev/zero \
+			of=/tmp/hr.fill bs=1M count=16 2>/dev/null
+		sleep 2
+		diag "hotremove $_c: 16 MiB tmpfs written, 2 s of reading ($(hr_mark) s);" \
+			"node $hr_node zone Movable: $(awk -v n="$hr_node," '
+				/^Node / { z = ($2 == n && $4 == "Movable") }
+				z && $1 == "pages" && $2 == "free" { print $3; exit }' \
+				/proc/zoneinfo) of $((hr_mb * 256)) pages free"
+		# Cycle 1 offlines through sysfs first, the others leave it to
+		# the ACPI eject (acpi_scan_try_to_offline).
+		if [ $_c = 1 ]; then
+			_ok=1
+			for _b in $(hr_new_blocks); do
+				echo offline > "$hr_sys/$_b/state" 2>/tmp/hr.err ||
+					{ _ok=0; cat /tmp/hr.err; }
+			done
+			if [ $_ok = 1 ] && [ "$(hr_memtotal)" = "$hr_base_total" ]; then
+				ok "hotremove $_c: offlined through sysfs, MemTotal back ($(hr_mark) s)"
+			else
+				nok "hotremove $_c: offlined through sysfs, MemTotal back (MemTotal $(hr_memtotal))"
+				_fail=1
+			fi
+		fi
+		if ! hr_request del 180 hr_no_dimm; then
+			nok "hotremove $_c: DIMM removed (memory blocks gone): $hr_took"
+			hr_new_blocks | while read -r _b; do
+				echo "TAP #   $_b $(cat "$hr_sys/$_b/state")"
+			done
+			_fail=1
+			break
+		fi
+		rm -f /tmp/hr.fill
+		diag "hotremove $_c: cycle done at $(($(date +%s) - _t0)) s"
+		_now=$(hr_memtotal)
+		hr_zones > /tmp/hr.del.zones
+		if [ "$_now" = "$hr_base_total" ] &&
+			cmp -s /tmp/hr.base.zones /tmp/hr.del.zones; then
+			ok "hotremove $_c: DIMM removed ($hr_took): blocks gone, MemTotal and node $hr_node spanned/present as at boot"
+		else
+			nok "hotremove $_c: DIMM removed ($hr_took): blocks gone, MemTotal and node $hr_node spanned/present as at boot (MemTotal $_now)"
+			sed 's/^/TAP #   boot: /' /tmp/hr.base.zones
+			sed 's/^/TAP #   now:  /' /tmp/hr.del.zones
+			_fail=1
+		fi
+	done
+
+	touch /tmp/hr.stop
+	for _p in $_pids; do
+		wait "$_p"
+	done
+	_id=0
+	for _f in $_files; do
+		_id=$((_id + 1))
+		read -r _r _e _m _i < "/tmp/hr.r.$_id" 2>/dev/null
+		diag "hotremove: reader $_id $_f: ${_r:-?} reads, ${_e:-?} errors," \
+			"saw node $hr_node zone Movable: ${_m:-?}, saw Isolate: ${_i:-?}"
+		if [ "${_r:-0}" -gt 0 ] && [ "${_e:-1}" = 0 ]; then
+			ok "hotremove: reader $_id of $_f read ${_r} times, no error"
+		else
+			nok "hotremove: reader $_id of $_f read ${_r:-0} times, no error (${_e:-?} errors)"
+		fi
+		# The readers that list zones must have met the DIMM's zone;
+		# buddyinfo lists it too.
+		if [ "$_fail" = 0 ] && [ "$_m" != 1 ]; then
+			nok "hotremove: reader $_id of $_f saw node $hr_node zone Movable"
+		fi
+	done
+	echo "$hr_panic_on_oops" > /proc/sys/kernel/panic_on_oops
+	diag "hotremove: $_c cycles, $hr_seq monitor requests, $(($(date +%s) - _t0)) s"
+	rm -f /tmp/hr.*
+}
+
+if [ -z "$hr_mb" ]; then
+	skip "hotremove" "cell booted without DIMM slots and QEMU monitor (matrix.sh gives them to a cell whose tests include hotremove)"
+elif [ ! -e $hr_sys/block_size_bytes ]; then
+	skip "hotremove" "kernel without CONFIG_MEMORY_HOTPLUG ($hr_sys missing)"
+else
+	hr_run
+fi
