@@ -219,6 +219,7 @@ static void extfrag_percent_values(struct kunit *test)
 {
 	static const unsigned long nr_free[ORDERS] = MIXED;
 	static const unsigned long none[ORDERS];
+	static const unsigned long singles[ORDERS] = { [0] = 7 };
 	struct mmlens_contig_info info;
 
 	mmlens_contig_info(nr_free, ORDERS, 9, &info);
@@ -230,8 +231,7 @@ static void extfrag_percent_values(struct kunit *test)
 	mmlens_contig_info(nr_free, ORDERS, 1, &info);
 	KUNIT_EXPECT_EQ(test, mmlens_extfrag_percent(1, &info), 0U);
 	/* only order-0 pages: all of them unusable at order 9 */
-	mmlens_contig_info((const unsigned long[ORDERS]){ [0] = 7 }, ORDERS, 9,
-			   &info);
+	mmlens_contig_info(singles, ORDERS, 9, &info);
 	KUNIT_EXPECT_EQ(test, mmlens_extfrag_percent(9, &info), 100U);
 	mmlens_contig_info(none, ORDERS, 9, &info);
 	KUNIT_EXPECT_EQ(test, mmlens_extfrag_percent(9, &info), 0U);

@@ -79,6 +79,7 @@ capture() {
 	log=$MMLENS_BUILD/capture/$cell.log
 	{
 		printf 'CELL=%s\nMMLENS_TESTS="%s"\n' "$cell" "$tests"
+		# shellcheck disable=SC2086 # one line per knob
 		printf '%s=1\n' $knobs
 	} > "$env"
 	bash "$MMLENS_TOP/scripts/initramfs.sh" "$initrd" \

@@ -5,7 +5,7 @@
 # "<!-- mmlens-output BEGIN ... -->" and "<!-- mmlens-output END -->".
 #
 #   readme-output.sh [CELL]              boot CELL (default
-#                                        deb6.12-1node-4lvl) through
+#                                        deb6.12-2node-5lvl) through
 #                                        scripts/capture-fixtures.sh into
 #                                        a temporary directory
 #   readme-output.sh --no-boot [CELL]    use userspace/fixtures/CELL/out
@@ -21,7 +21,7 @@ if [ "${1:-}" = --no-boot ]; then
 	boot=0
 	shift
 fi
-cell=${1:-deb6.12-1node-4lvl}
+cell=${1:-deb6.12-2node-5lvl}
 doc=$MMLENS_TOP/docs/cli-output.md
 readme=$MMLENS_TOP/README.md
 
@@ -64,6 +64,10 @@ HEAD
 		"$out/map.txt" "One row per VMA; each cell a slice of it."
 	section "Physical memory: mmlens physmap" "sudo mmlens physmap" \
 		"$out/physmap.txt" "Pageblocks by migratetype under the same workload."
+	section "Pages per node: mmlens vmas --numa" "sudo mmlens vmas --numa \$(pidof numa_check)" \
+		"$out/vmas-numa.txt" "numa_check (userspace/tests/numa_check.c) placed pages with every memory policy on both nodes; Policy and pages per node as /proc/PID/numa_maps counts them."
+	section "Nodes on the map: mmlens map --numa" "sudo mmlens map --numa \$(pidof numa_check) --width 100" \
+		"$out/map-numa.txt" "Each row shaded by the node holding most of that VMA's pages."
 	section "After compact_memory: mmlens frag" "mmlens frag" \
 		"$out/frag-compacted.txt" "The workload gone, memory compacted."
 	section "After compact_memory: mmlens physmap" "sudo mmlens physmap" \
@@ -94,6 +98,8 @@ block=$(mktemp)
 		"$out/map.txt" "The same process as a picture:"
 	section "mmlens physmap" "sudo mmlens physmap" "$out/physmap.txt" \
 		"Physical memory as pageblocks, by migratetype:"
+	section "mmlens vmas --numa" "sudo mmlens vmas --numa \$(pidof numa_check)" \
+		"$out/vmas-numa.txt" "Memory policy and pages per node of each VMA (a process with pages on both nodes):"
 } | sed 's/^## /### /' > "$block"
 awk -v block="$block" '
 	/^<!-- mmlens-output BEGIN/ {

@@ -353,7 +353,7 @@ else
 	flunk "frag without watermarks/compaction: exit 0, the new parts unavailable" \
 		"exit $rc" "$(cat "$OUT/old13.out")"
 fi
-if "$TOOL" --root "$R/old13" frag --json > "$OUT/old13.json" 2>&1 &&
+if "$TOOL" --root "$R/old13" frag --json > "$OUT/old13.json" 2> "$OUT/old13.err" &&
 	python3 - "$OUT/old13.json" <<'EOF'
 import json, sys
 doc = json.load(open(sys.argv[1]))

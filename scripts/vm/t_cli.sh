@@ -650,10 +650,66 @@ cli_capture_pid() {
 	done
 }
 
+# cli_frag_files TAG: the frag files into the snapshot, as one consistent
+# set: kcompactd and the allocator move free pages under the reads, so
+# read them until pageblocks agrees with the pagetypeinfo and buddyinfo
+# read around it (fragdeep pageblocks DIR), at most 40 times a second
+# apart (a 6 GiB guest takes up to half a minute to settle after
+# compact_memory). The host
+# tests compare physmap with those two files exactly. kcompactd would keep
+# moving pages meanwhile (the score is high), and so would khugepaged
+# collapsing memshape's THP region once compaction made 2 MiB blocks: both
+# are quieted for the reads (proactiveness 0, a one-hour scan interval),
+# and the compaction file is read again once they are back.
+cli_frag_files() {
+	_khp=/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs
+	# $(cat): busybox read takes a byte at a time, and a sysctl file
+	# answers a read past offset 0 with EOF ("20" would read as "2").
+	_pro=$(cat /proc/sys/vm/compaction_proactiveness)
+	_khp_old=$(cat $_khp)
+	echo 0 > /proc/sys/vm/compaction_proactiveness
+	echo 3600000 > $_khp
+	_tries=0
+	rm -rf /tmp/snap
+	mkdir -p /tmp/snap
+	while [ $_tries -lt 40 ]; do
+		_tries=$((_tries + 1))
+		for f in version buddyinfo pagetypeinfo extfrag_index \
+			unusable_index fraginfo watermarks compaction pageblocks; do
+			[ -e $CM/$f ] && cat $CM/$f > /tmp/snap/$f
+		done
+		[ -e $CM/pageblocks ] || break
+		cat $CM/buddyinfo > /tmp/snap/buddyinfo.after
+		cmp -s /tmp/snap/buddyinfo /tmp/snap/buddyinfo.after || {
+			echo "buddyinfo moved during the reads:"
+			cat /tmp/snap/buddyinfo /tmp/snap/buddyinfo.after
+			grep -E '^(compact_|kswapd|pgsteal|pgscan|thp_|pgmigrate)' /proc/vmstat | tr '\n' ' '
+		} > /tmp/snap.why
+		cmp -s /tmp/snap/buddyinfo /tmp/snap/buddyinfo.after &&
+			fragdeep pageblocks /tmp/snap > /tmp/snap.why && break
+		sleep 1
+	done
+	if [ $_tries = 40 ]; then
+		nok "capture: $1 frag files consistent"
+		sed 's/^/TAP #   /' /tmp/snap.why | head -n 12
+	fi
+	diag "capture: $1 frag files consistent on try $_tries"
+	rm -f /tmp/snap/buddyinfo.after
+	echo "$_pro" > /proc/sys/vm/compaction_proactiveness
+	echo "$_khp_old" > $_khp
+	[ -e $CM/compaction ] && cat $CM/compaction > /tmp/snap/compaction
+	for f in /tmp/snap/*; do
+		cli_put "$1/proc/mmlens/${f##*/}" "$f"
+	done
+}
+
 # The reports of memshape (small, every kind of mapping), the frag files
 # under the fragment workload and huge pages, then fraginfo again after
 # both let go and memory was compacted.
 cli_capture() {
+	# The kernel's default, which /init turned off, so that frag's
+	# proactive-compaction line shows what a user's machine would.
+	echo 20 > /proc/sys/vm/compaction_proactiveness
 	memshape_start || { nok "cli: capture: memshape started"; return; }
 	fragment_start
 	diag "capture: fragment: $(cat /tmp/fragment.out)"
@@ -662,10 +718,7 @@ cli_capture() {
 	# snapshot shows orders failing from fragmentation.
 	hugepages_take_free_2m > /dev/null
 	diag "capture: nr_hugepages $(cat /proc/sys/vm/nr_hugepages)"
-	for f in version buddyinfo pagetypeinfo extfrag_index unusable_index \
-		fraginfo watermarks compaction pageblocks; do
-		[ -e $CM/$f ] && cli_put "a/proc/mmlens/$f" $CM/$f
-	done
+	cli_frag_files a
 	if [ -e $CD/vmas ]; then
 		for f in vmas pagetable vtop; do
 			: | cli_put "a/sys/kernel/debug/mmlens/$f"
@@ -688,10 +741,7 @@ cli_capture() {
 	unset NO_COLOR COLUMNS
 	echo 0 > /proc/sys/vm/nr_hugepages
 	echo 1 > /proc/sys/vm/compact_memory
-	for f in version fraginfo buddyinfo pagetypeinfo watermarks compaction \
-		pageblocks; do
-		[ -e $CM/$f ] && cli_put "b/proc/mmlens/$f" $CM/$f
-	done
+	cli_frag_files b
 	export NO_COLOR=1 COLUMNS=100
 	$CLI frag 2>&1 | cli_put out/frag-compacted.txt
 	[ -e $CM/pageblocks ] && $CLI physmap 2>&1 | cli_put out/physmap-compacted.txt

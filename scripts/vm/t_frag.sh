@@ -93,7 +93,7 @@ verdict_then_allocate() {
 # at three settings).
 proactiveness_settings() {
 	_p=/proc/sys/vm/compaction_proactiveness
-	read -r _old < $_p
+	_old=$(cat $_p)
 	for _v in 0 100 "$_old"; do
 		echo "$_v" > $_p
 		grep "^Node 0 score" $M/compaction
@@ -207,7 +207,7 @@ frag_workload() {
 # compact_daemon_* counter, both kernels count its scanning there).
 proactive_compaction() {
 	_p=/proc/sys/vm/compaction_proactiveness
-	read -r _old < $_p
+	_old=$(cat $_p)
 	echo 100 > $_p
 	_line=$(grep '^Node [0-9]* score=' $M/compaction | grep 'proactive=yes' | head -n 1)
 	if [ -z "$(compact_stall)" ]; then

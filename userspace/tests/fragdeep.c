@@ -18,6 +18,10 @@
  * passes when ours agrees with one of the two. Counts move under us, so
  * each check retries (sleeping 0.2 s) up to TRIES times. Exit 0 when it
  * holds, 1 with the differences of the last try.
+ *
+ *   fragdeep pageblocks DIR   the same check, once, on a snapshot: DIR's
+ *                             pagetypeinfo, buddyinfo and pageblocks (the
+ *                             fixture capture keeps only consistent ones)
  */
 #include <ctype.h>
 #include <fcntl.h>
@@ -36,6 +40,7 @@
 #define NMARK 3
 
 static char kbuf1[BUFSZ], mbuf[BUFSZ], kbuf2[BUFSZ], xbuf[BUFSZ];
+static const char *snapdir;	/* pageblocks DIR: read DIR/<name> instead */
 static char why[8192];
 static size_t whylen;
 
@@ -606,10 +611,22 @@ static int pageblocks_once(void)
 	struct zone *z = NULL;
 	int node, i, t, o, bad = 0, runs = 0;
 
-	slurp("/proc/pagetypeinfo", kbuf1);
-	slurp("/proc/buddyinfo", xbuf);
-	slurp("/proc/mmlens/pageblocks", mbuf);
-	slurp("/proc/buddyinfo", kbuf2);
+	if (snapdir) {
+		char p[4096];
+
+		snprintf(p, sizeof(p), "%s/pagetypeinfo", snapdir);
+		slurp(p, kbuf1);
+		snprintf(p, sizeof(p), "%s/buddyinfo", snapdir);
+		slurp(p, xbuf);
+		slurp(p, kbuf2);
+		snprintf(p, sizeof(p), "%s/pageblocks", snapdir);
+		slurp(p, mbuf);
+	} else {
+		slurp("/proc/pagetypeinfo", kbuf1);
+		slurp("/proc/buddyinfo", xbuf);
+		slurp("/proc/mmlens/pageblocks", mbuf);
+		slurp("/proc/buddyinfo", kbuf2);
+	}
 	pt.n = bi.n = pb.n = 0;
 	pt.ntypes = 0;
 	parse_pagetypeinfo(kbuf1, &pt);
@@ -731,9 +748,17 @@ int main(int argc, char **argv)
 	};
 	unsigned int i;
 
+	if (argc == 3 && !strcmp(argv[1], "pageblocks")) {
+		snapdir = argv[2];
+		if (!pageblocks_once())
+			return 0;
+		fputs(why, stdout);
+		return 1;
+	}
 	for (i = 0; argc == 2 && i < sizeof(checks) / sizeof(checks[0]); i++)
 		if (!strcmp(argv[1], checks[i].name))
 			return retry(checks[i].once);
-	fprintf(stderr, "usage: fragdeep zoneinfo|verdicts|vmstat|score|pageblocks\n");
+	fprintf(stderr, "usage: fragdeep zoneinfo|verdicts|vmstat|score|pageblocks\n"
+		"       fragdeep pageblocks DIR\n");
 	return 2;
 }
