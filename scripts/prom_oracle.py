@@ -14,6 +14,9 @@ expected sample carries the file line it comes from.
       the same against what Prometheus at URL has for the mmlens_*
       series now (instance and job labels dropped); prints the given
       samples (NAME{l="v",...}) next to their file lines.
+  prom_oracle.py alerts URL NAME
+      the label sets (instance and job dropped) of alert NAME firing in
+      Prometheus at URL now, one a line.
 
 docs/metrics.md says which file each metric comes from.
 """
@@ -339,7 +342,20 @@ def tool_version(top):
     raise SystemExit("no MMLENS_VERSION")
 
 
+def firing(url, name):
+    with urllib.request.urlopen(url + "/api/v1/alerts", timeout=10) as r:
+        doc = json.load(r)
+    for a in doc["data"]["alerts"]:
+        lab = {k: v for k, v in a["labels"].items()
+               if k not in ("instance", "job", "alertname")}
+        if a["labels"]["alertname"] == name and a["state"] == "firing":
+            print(",".join('%s="%s"' % kv for kv in sorted(lab.items())))
+
+
 def main():
+    if sys.argv[1] == "alerts":
+        firing(sys.argv[2], sys.argv[3])
+        return
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     cmd, root = sys.argv[1], sys.argv[2]
     exp = expected(root, tool_version(top))
