@@ -193,6 +193,7 @@ feed "fragmented two-node snapshot" "$FRAG" alert_on_node1 \
 	'mmlens_extfrag_index{node="1",order="9",zone="Normal"}' \
 	'mmlens_free_blocks{node="1",order="0",zone="Normal"}' \
 	'mmlens_free_blocks_by_migratetype{migratetype="Movable",node="0",order="0",zone="DMA32"}' \
+	'mmlens_watermark_bytes{mark="low",node="1",zone="Normal"}' \
 	'mmlens_allocation_verdict{node="1",order="9",verdict="needs_compaction",zone="Normal"}'
 feed "compacted two-node snapshot" "$COMPACT" no_alert \
 	"$ALERT does not fire" \

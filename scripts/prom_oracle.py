@@ -302,16 +302,20 @@ def parse_text(text):
     return samples
 
 
+def num(v):
+    return "%d" % v if v == int(v) else repr(v)
+
+
 def compare(got, exp):
     errs = []
     for k in sorted(set(exp) - set(got)):
-        errs.append("missing %s (want %g from %s)" % (show(k), exp[k][0],
+        errs.append("missing %s (want %s from %s)" % (show(k), num(exp[k][0]),
                                                        exp[k][1]))
     for k in sorted(set(got) - set(exp)):
-        errs.append("extra %s %g" % (show(k), got[k]))
+        errs.append("extra %s %s" % (show(k), num(got[k])))
     for k in sorted(set(got) & set(exp)):
         if got[k] != exp[k][0]:
-            errs.append("%s = %g, but %s" % (show(k), got[k], exp[k][1]))
+            errs.append("%s = %s, but %s" % (show(k), num(got[k]), exp[k][1]))
     return errs
 
 
@@ -370,7 +374,7 @@ def main():
         sys.exit(1)
     for want in sys.argv[4:] if cmd == "prom" else []:
         k = next(k for k in exp if show(k) == want)
-        print("%s = %g  <-  %s" % (want, got[k], exp[k][1]))
+        print("%s = %s  <-  %s" % (want, num(got[k]), exp[k][1]))
     print("%d samples equal their file lines" % len(exp))
 
 
