@@ -314,22 +314,32 @@ static void watermark_metrics(FILE *f, const struct wmark_info *wi)
 	}
 }
 
+enum { CZ_DEFERRED, CZ_CONSIDERED, CZ_DEFER_SHIFT, CZ_ORDER_FAILED };
+
+static long long compact_zone_field(const struct compact_zone *z, int field)
+{
+	switch (field) {
+	case CZ_DEFERRED:
+		return z->deferred;
+	case CZ_CONSIDERED:
+		return (long long)z->considered;
+	case CZ_DEFER_SHIFT:
+		return (long long)z->defer_shift;
+	default:
+		return (long long)z->order_failed;
+	}
+}
+
 /* A per-zone field of the compaction file as one gauge family. */
 static void compact_zone_family(FILE *f, const struct compact_info *ci,
 				const char *name, const char *help, int field)
 {
-	const struct compact_zone *z;
-	long long v;
 	size_t i;
 
 	family(f, name, "gauge", help);
 	for (i = 0; i < ci->nzones; i++) {
-		z = &ci->zones[i];
-		v = field == 0 ? z->deferred : field == 1 ?
-		    (long long)z->considered : field == 2 ?
-		    (long long)z->defer_shift : (long long)z->order_failed;
-		zone_labels(f, name, z->node, z->name);
-		fprintf(f, "} %lld\n", v);
+		zone_labels(f, name, ci->zones[i].node, ci->zones[i].name);
+		fprintf(f, "} %lld\n", compact_zone_field(&ci->zones[i], field));
 	}
 }
 
@@ -353,16 +363,16 @@ static void compaction_metrics(FILE *f, const struct compact_info *ci)
 
 	compact_zone_family(f, ci, "mmlens_compaction_deferred_order",
 			    "Compaction is deferred (backing off after a failure) for orders from this one up; -1 when not deferred (compaction deferred).",
-			    0);
+			    CZ_DEFERRED);
 	compact_zone_family(f, ci, "mmlens_compaction_considered",
 			    "Compaction attempts counted since the last deferral (compaction considered; compact_considered).",
-			    1);
+			    CZ_CONSIDERED);
 	compact_zone_family(f, ci, "mmlens_compaction_defer_shift",
 			    "Deferred compaction skips 2^defer_shift attempts (compaction defer_shift).",
-			    2);
+			    CZ_DEFER_SHIFT);
 	compact_zone_family(f, ci, "mmlens_compaction_order_failed",
 			    "Order of the last compaction failure (compaction order_failed; compact_order_failed).",
-			    3);
+			    CZ_ORDER_FAILED);
 	family(f, "mmlens_compaction_proactive_score", "gauge",
 	       "The node's fragmentation score kcompactd computes, 0..100 (compaction score).");
 	for (i = 0; i < ci->nnodes; i++)
