@@ -7,6 +7,7 @@
 #   make bench           walker and vbuf timings next to the kernel's own
 #   make lockhold        zone->lock hold times on the debug kernel (in bench)
 #   make test-tool       the mmlens tool's host tests (no QEMU)
+#   make test-prom       mmlens export through node_exporter and Prometheus
 #   make sparse          sparse (C=2) against both Debian kernels (and the
 #                        debug kernel once built, for kunit/)
 #   make install         modules_install (extra/) + the tool
@@ -14,7 +15,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
 
 .PHONY: all module tool clean check demo sparse checkpatch install deps bench \
-	lockhold test-tool
+	lockhold test-tool test-prom
 
 all: module tool
 
@@ -28,6 +29,11 @@ tool:
 test-tool:
 	bash scripts/deps.sh
 	bash scripts/test-tool.sh
+
+# mmlens export, the rules file, node_exporter and Prometheus on 127.0.0.1.
+test-prom:
+	bash scripts/deps.sh
+	bash scripts/prom-test.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -71,6 +71,8 @@ bash "$MMLENS_TOP/scripts/install-test.sh"
 bash "$MMLENS_TOP/scripts/sparse.sh"
 bash "$MMLENS_TOP/scripts/checkpatch.sh"
 bash "$MMLENS_TOP/scripts/dkms-test.sh"
+# mmlens export through node_exporter and Prometheus, on 127.0.0.1
+bash "$MMLENS_TOP/scripts/prom-test.sh"
 
 step "tool tests and fuzzing (host)"
 if make -s -C "$MMLENS_TOP" test-tool > "$MMLENS_BUILD/test-tool.log" 2>&1; then

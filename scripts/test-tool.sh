@@ -95,6 +95,7 @@ auto_cases() {
 		[ -f "$d/proc/mmlens/version" ] || continue
 		echo "$dir.frag $dir frag"
 		echo "$dir.frag-json $dir frag --json"
+		echo "$dir.export $dir export"
 		if [ -f "$d/proc/mmlens/pageblocks" ]; then
 			echo "$dir.physmap $dir physmap --width 100"
 			echo "$dir.physmap-json $dir physmap --json"
@@ -340,6 +341,14 @@ expect_exit 1 'no zone matches' "--zone that matches nothing" --root "$FIX/spec"
 expect_exit 1 'unknown sort key' "--sort nonsense" --root "$FIX/spec" vmas 4242 --sort nonsense
 expect_exit 1 'bad --range' "--range backwards" --root "$FIX/spec" pt 4242 --range 2000-1000
 expect_exit 1 'auto, always or never' "--color rainbow" --color rainbow frag
+mkroot badpti && printf 'Node 0, zone X 1\n' > "$R/badpti/proc/mmlens/pagetypeinfo"
+: > "$R/afile"
+expect_exit 2 'pagetypeinfo line 1' "export: malformed pagetypeinfo" --root "$R/badpti" export
+expect_exit 2 'not loaded' "export: module not loaded" --root "$R/empty" export
+expect_exit 1 'no JSON form' "export --json" --root "$FIX/spec" export --json
+expect_exit 1 'existing, writable directory' "export --textfile: no such directory" --root "$FIX/spec" export --textfile "$R/nonexistent"
+expect_exit 1 'existing, writable directory' "export --textfile: not a directory" --root "$FIX/spec" export --textfile "$R/afile"
+expect_exit 1 'unexpected argument' "export with an argument" --root "$FIX/spec" export 42
 
 # A module without the issue-13 files: frag still works, says what is
 # unavailable; its JSON has null for the new keys.
@@ -464,6 +473,104 @@ for d in "$FIX"/*/; do
 	fi
 done
 
+# ---- export ----
+# Every value of every export equals the snapshot's file line it comes
+# from, by a reader of our own (scripts/prom_oracle.py reads the kernel's
+# buddyinfo, extfrag_index, unusable_index, pagetypeinfo and the module's
+# files); promtool, Prometheus' own linter, passes each.
+for d in "$FIX"/*/; do
+	dir=$(basename "$d")
+	[ -f "$d/proc/mmlens/fraginfo" ] || continue
+	if err=$(python3 "$MMLENS_TOP/scripts/prom_oracle.py" check "$d" \
+		"$OUT/golden/$dir.export.stdout" 2>&1); then
+		pass "export: $dir: every value equals its file line ($err)"
+	else
+		flunk "export: $dir: every value equals its file line" "$err"
+	fi
+done
+for d in "$FIX"/*/; do
+	dir=$(basename "$d")
+	[ -f "$OUT/golden/$dir.export.stdout" ] || continue
+	if ! command -v promtool > /dev/null; then
+		result skip "export: $dir: promtool check metrics" "promtool not installed (scripts/deps.sh installs prometheus)"
+	elif err=$(promtool check metrics < "$OUT/golden/$dir.export.stdout" 2>&1); then
+		pass "export: $dir: promtool check metrics"
+	else
+		flunk "export: $dir: promtool check metrics" "$err"
+	fi
+done
+
+# --textfile: the same bytes as stdout in DIR/mmlens.prom, mode 0644 (the
+# collector runs as another user), no temporary file left behind, and
+# an old file replaced.
+tf=$OUT/textfile
+rm -rf "$tf"
+mkdir -p "$tf"
+echo old > "$tf/mmlens.prom"
+real=$FIX/deb6.12-2node-5lvl
+if "$TOOL" --root "$real" export --textfile "$tf" > "$OUT/tf.out" 2>&1 &&
+	[ ! -s "$OUT/tf.out" ] &&
+	cmp -s "$tf/mmlens.prom" "$OUT/golden/deb6.12-2node-5lvl.export.stdout" &&
+	[ "$(stat -c %a "$tf/mmlens.prom")" = 644 ] &&
+	[ "$(ls -A "$tf")" = mmlens.prom ]; then
+	pass "export --textfile: DIR/mmlens.prom = stdout, mode 0644, nothing else left"
+else
+	flunk "export --textfile: DIR/mmlens.prom = stdout, mode 0644, nothing else left" \
+		"$(cat "$OUT/tf.out")" "$(ls -la "$tf")"
+fi
+# Not root: pagetypeinfo and pageblocks (0400) are left out with a
+# warning and mmlens_source_up 0; exit 0; an unwritable DIR is exit 3.
+nr=$OUT/nonroot
+rm -rf "$nr"
+cp -r "$real" "$nr"
+chmod -R a+rX "$nr"
+chmod 0400 "$nr/proc/mmlens/pagetypeinfo" "$nr/proc/mmlens/pageblocks"
+mkdir -p "$nr/out" "$nr/ro"
+chmod 0777 "$nr/out"
+chmod 0555 "$nr/ro"
+chmod a+rx "$OUT" "$TOOL"
+as_user=()
+if [ "$(id -u)" = 0 ]; then
+	as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	chmod o+x "$MMLENS_BUILD"
+fi
+"${as_user[@]}" "$TOOL" --root "$nr" export --textfile "$nr/out" > "$OUT/nr.out" 2>&1
+rc=$?
+if [ "$rc" = 0 ] &&
+	grep -q 'pagetypeinfo needs root: not exported' "$OUT/nr.out" &&
+	grep -q 'pageblocks needs root: not exported' "$OUT/nr.out" &&
+	grep -q '^mmlens_source_up{file="pagetypeinfo"} 0$' "$nr/out/mmlens.prom" &&
+	grep -q '^mmlens_source_up{file="watermarks"} 1$' "$nr/out/mmlens.prom" &&
+	! grep -q '^mmlens_pageblocks' "$nr/out/mmlens.prom" &&
+	grep -q '^mmlens_extfrag_index' "$nr/out/mmlens.prom"; then
+	pass "export as a user: 0400 files left out, warned, mmlens_source_up 0, exit 0"
+else
+	flunk "export as a user: 0400 files left out, warned, mmlens_source_up 0, exit 0" \
+		"exit $rc" "$(cat "$OUT/nr.out")"
+fi
+"${as_user[@]}" "$TOOL" --root "$nr" export --textfile "$nr/ro" > "$OUT/nr.out" 2>&1
+rc=$?
+if [ "$rc" = 3 ] && grep -q 'Permission denied' "$OUT/nr.out" &&
+	grep -q '^hint: ' "$OUT/nr.out" && [ -z "$(ls -A "$nr/ro")" ]; then
+	pass "exit 3: export --textfile into a directory this user may not write"
+else
+	flunk "exit 3: export --textfile into a directory this user may not write" \
+		"exit $rc" "$(cat "$OUT/nr.out")"
+fi
+# A module before issue 13: no watermarks, compaction, pageblocks.
+"$TOOL" --root "$R/old13" export > "$OUT/old13.prom" 2> "$OUT/old13.err"
+rc=$?
+if [ "$rc" = 0 ] && [ "$(grep -c 'not exported' "$OUT/old13.err")" = 4 ] &&
+	grep -q '^mmlens_source_up{file="compaction"} 0$' "$OUT/old13.prom" &&
+	grep -q '^mmlens_free_blocks{' "$OUT/old13.prom" &&
+	{ ! command -v promtool > /dev/null ||
+		promtool check metrics < "$OUT/old13.prom"; }; then
+	pass "export on a module without watermarks/compaction/pageblocks: the rest, exit 0"
+else
+	flunk "export on a module without watermarks/compaction/pageblocks: the rest, exit 0" \
+		"exit $rc" "$(cat "$OUT/old13.err")"
+fi
+
 # ---- colour ----
 color_case() {
 	local name=$1 want=$2
@@ -560,7 +667,7 @@ else
 fi
 
 # ---- help and man page ----
-for cmd in frag physmap vmas pt map vtop vbuf version; do
+for cmd in frag physmap vmas pt map vtop vbuf export version; do
 	if "$TOOL" "$cmd" --help > "$OUT/help.$cmd" 2>&1 &&
 		head -n 1 "$OUT/help.$cmd" | grep -q "^usage: mmlens $cmd"; then
 		pass "help: mmlens $cmd --help"

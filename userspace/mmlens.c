@@ -24,6 +24,7 @@ static const char usage_text[] =
 	"  vtop PID ADDR      the page-table walk for one address (root)\n"
 	"  physmap            physical memory as pageblocks by migratetype (root)\n"
 	"  vbuf [--touch N]   map /dev/mmlens and count its page faults (root)\n"
+	"  export             metrics for Prometheus (--textfile DIR: node_exporter)\n"
 	"  version            the tool's and the module's version\n"
 	"\n"
 	"mmlens COMMAND --help tells more; man mmlens tells everything.\n"
@@ -36,7 +37,7 @@ static const struct {
 } commands[] = {
 	{ "frag", cmd_frag }, { "vmas", cmd_vmas }, { "pt", cmd_pt },
 	{ "map", cmd_map }, { "vtop", cmd_vtop }, { "vbuf", cmd_vbuf },
-	{ "physmap", cmd_physmap },
+	{ "physmap", cmd_physmap }, { "export", cmd_export },
 	{ "version", cmd_version },
 };
 

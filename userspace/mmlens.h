@@ -77,6 +77,8 @@ int module_check(struct ctx *c);
 int read_module_file(struct ctx *c, const char *path, struct buf *b);
 /* Same, but a missing file (ENOENT) returns -1 without a message. */
 int read_module_file_opt(struct ctx *c, const char *path, struct buf *b);
+/* Same, no message: 0 or the errno (mmlens export). */
+int read_module_file_errno(struct ctx *c, const char *path, struct buf *b);
 int read_pid_file(struct ctx *c, const char *name, int pid,
 		  const char *extra, struct buf *b);
 void path_in_root(const struct ctx *c, const char *path, char *out,
@@ -104,6 +106,7 @@ int cmd_map(struct ctx *c, int argc, char **argv);
 int cmd_vtop(struct ctx *c, int argc, char **argv);
 int cmd_vbuf(struct ctx *c, int argc, char **argv);
 int cmd_physmap(struct ctx *c, int argc, char **argv);
+int cmd_export(struct ctx *c, int argc, char **argv);
 int cmd_version(struct ctx *c, int argc, char **argv);
 
 #endif /* MMLENS_TOOL_H */

@@ -1670,3 +1670,195 @@ uint64_t numa_vma_pages(const struct numa_vma *v, int node)
 			return v->nodes[i].pages;
 	return 0;
 }
+
+/* ---- pagetypeinfo ---- */
+
+void pti_info_free(struct pti_info *pi)
+{
+	free(pi->zones);
+	memset(pi, 0, sizeof(*pi));
+}
+
+/* The zone NODE/NAME, added when new; NULL when too many. */
+static struct pti_zone *pti_zone(struct pti_info *pi, size_t *cap,
+				 uint64_t node, const char *name)
+{
+	struct pti_zone *z;
+	size_t i;
+
+	for (i = 0; i < pi->nzones; i++)
+		if (pi->zones[i].node == (int)node &&
+		    !strcmp(pi->zones[i].name, name))
+			return &pi->zones[i];
+	if (grow((void **)&pi->zones, cap, pi->nzones, sizeof(*pi->zones),
+		 FRAG_MAX_ZONES))
+		return NULL;
+	z = &pi->zones[pi->nzones++];
+	memset(z, 0, sizeof(*z));
+	z->node = (int)node;
+	strcpy(z->name, name);
+	return z;
+}
+
+/*
+ * "Node N, zone NAME[,]": the node and the zone name, its comma dropped;
+ * -1 when the line does not start that way.
+ */
+static int pti_node_zone(char **cur, uint64_t *node, char *name, size_t cap)
+{
+	char *t = tok(cur), *n;
+	size_t l;
+
+	if (!t || strcmp(t, "Node"))
+		return -1;
+	n = tok(cur);
+	if (!n || (l = strlen(n)) < 2 || n[l - 1] != ',')
+		return -1;
+	n[l - 1] = '\0';
+	if (dec_u64(n, node) || *node > 1u << 20)
+		return -1;
+	t = tok(cur);
+	if (!t || strcmp(t, "zone"))
+		return -1;
+	t = tok(cur);
+	if (!t)
+		return -1;
+	l = strlen(t);
+	if (l && t[l - 1] == ',')
+		t[--l] = '\0';
+	if (!l || l >= cap)
+		return -1;
+	strcpy(name, t);
+	return 0;
+}
+
+/* A free-count row: "Node N, zone NAME, type TYPE  c0 c1 ...". */
+static int pti_free_row(char *cur, unsigned int no, int norders,
+			struct pti_info *pi, size_t *cap, struct parse_err *e)
+{
+	char zname[32], *t;
+	struct pti_zone *z;
+	uint64_t node, x;
+	int mt, o;
+
+	if (pti_node_zone(&cur, &node, zname, sizeof(zname)))
+		return perr(e, no, "expected 'Node N, zone NAME, type TYPE'");
+	t = tok(&cur);
+	if (!t || strcmp(t, "type") || !(t = tok(&cur)))
+		return perr(e, no, "expected 'type TYPE'");
+	mt = key_index(mt_names, MT_N, t);
+	if (mt == MT_N)
+		return 0;	/* a migratetype this tool does not know */
+	z = pti_zone(pi, cap, node, zname);
+	if (!z)
+		return perr(e, no, "too many zones");
+	if (z->types & (1u << mt))
+		return perr(e, no, "type %s twice in zone %s", t, zname);
+	if (z->types && z->norders != norders)
+		return perr(e, no, "zone %s: another number of orders", zname);
+	z->types |= 1u << mt;
+	z->norders = norders;
+	for (o = 0; o < norders; o++) {
+		t = tok(&cur);
+		if (!t)
+			return perr(e, no, "%d counts, expected %d", o, norders);
+		if (t[0] == '>') {
+			if (dec_u64(t + 1, &x) || x != PTI_CAP)
+				return perr(e, no, "bad count '%.40s'", t);
+			z->capped[mt] |= 1u << o;
+		} else if (dec_u64(t, &x)) {
+			return perr(e, no, "bad count '%.40s'", t);
+		}
+		z->free[mt][o] = x;
+	}
+	if (tok(&cur))
+		return perr(e, no, "more than %d counts", norders);
+	return 0;
+}
+
+/* A block-count row: "Node N, zone NAME  n0 n1 ..." under the header. */
+static int pti_block_row(char *cur, unsigned int no, const int *cols,
+			 int ncols, struct pti_info *pi, size_t *cap,
+			 struct parse_err *e)
+{
+	char zname[32], *t;
+	struct pti_zone *z;
+	uint64_t node, x;
+	int i;
+
+	if (pti_node_zone(&cur, &node, zname, sizeof(zname)))
+		return perr(e, no, "expected 'Node N, zone NAME'");
+	z = pti_zone(pi, cap, node, zname);
+	if (!z)
+		return perr(e, no, "too many zones");
+	for (i = 0; i < ncols; i++) {
+		t = tok(&cur);
+		if (!t || dec_u64(t, &x))
+			return perr(e, no, "bad or missing block count");
+		if (cols[i] == MT_N)
+			continue;	/* a migratetype this tool does not know */
+		if (z->block_types & (1u << cols[i]))
+			return perr(e, no, "zone %s: block counts twice", zname);
+		z->block_types |= 1u << cols[i];
+		z->blocks[cols[i]] = x;
+	}
+	if (tok(&cur))
+		return perr(e, no, "more block counts than types");
+	return 0;
+}
+
+enum { PTI_NONE, PTI_FREE, PTI_BLOCKS, PTI_OTHER };
+
+int parse_pagetypeinfo(const char *buf, size_t len, struct pti_info *pi,
+		       struct parse_err *e)
+{
+	static const char free_hdr[] = "Free pages count per migrate type at order";
+	static const char block_hdr[] = "Number of blocks type";
+	char line[LINE_CAP], *cur, *t;
+	int state = PTI_NONE, norders = 0, ncols = 0, cols[16], r;
+	struct lines it;
+	size_t cap = 0;
+	uint64_t x;
+
+	memset(pi, 0, sizeof(*pi));
+	lines_init(&it, buf, len);
+	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
+		cur = skip_space(line);
+		if (!*cur) {
+			state = PTI_NONE;
+		} else if (!strncmp(cur, free_hdr, sizeof(free_hdr) - 1)) {
+			cur += sizeof(free_hdr) - 1;
+			for (norders = 0; (t = tok(&cur)); norders++)
+				if (dec_u64(t, &x) || x != (uint64_t)norders ||
+				    norders == FRAG_MAX_ORDERS)
+					return perr(e, it.no, "bad order '%.40s'", t);
+			if (!norders)
+				return perr(e, it.no, "no orders");
+			state = PTI_FREE;
+		} else if (!strncmp(cur, block_hdr, sizeof(block_hdr) - 1)) {
+			cur += sizeof(block_hdr) - 1;
+			for (ncols = 0; (t = tok(&cur)); ncols++) {
+				if (ncols == (int)(sizeof(cols) / sizeof(cols[0])))
+					return perr(e, it.no, "too many types");
+				cols[ncols] = key_index(mt_names, MT_N, t);
+			}
+			state = PTI_BLOCKS;
+		} else if (!strncmp(cur, "Node", 4) && state == PTI_FREE) {
+			if (pti_free_row(cur, it.no, norders, pi, &cap, e))
+				return -1;
+		} else if (!strncmp(cur, "Node", 4) && state == PTI_BLOCKS) {
+			if (pti_block_row(cur, it.no, cols, ncols, pi, &cap, e))
+				return -1;
+		} else if (!strncmp(cur, "Node", 4) && state == PTI_NONE) {
+			return perr(e, it.no, "zone line before a header");
+		} else if (strncmp(cur, "Node", 4)) {
+			/* Page block order, Pages per block, page_owner's mixed blocks */
+			state = PTI_OTHER;
+		}
+	}
+	if (r < 0)
+		return -1;
+	if (!pi->nzones)
+		return perr(e, 0, "no zones");
+	return 0;
+}

@@ -250,6 +250,36 @@ int parse_pageblocks(const char *buf, size_t len, struct pb_info *pi,
 void pb_info_free(struct pb_info *pi);
 
 /*
+ * /proc/mmlens/pagetypeinfo, the kernel's /proc/pagetypeinfo format: per
+ * node a header, free blocks per zone, migratetype and order, then
+ * pageblocks per zone and migratetype. The kernel stops counting a free
+ * list at 100000 and prints ">100000": such a cell holds 100000 and its
+ * bit in capped[] is set. Migratetypes this tool does not know are
+ * skipped.
+ */
+#define PTI_CAP 100000
+
+struct pti_zone {
+	int node;
+	char name[32];
+	int norders;
+	unsigned int types;		/* 1 << MT_*: a free-count row seen */
+	uint64_t free[MT_N][FRAG_MAX_ORDERS];
+	uint32_t capped[MT_N];		/* 1 << order: ">100000" */
+	unsigned int block_types;	/* 1 << MT_*: a block count seen */
+	uint64_t blocks[MT_N];
+};
+
+struct pti_info {
+	size_t nzones;
+	struct pti_zone *zones;
+};
+
+int parse_pagetypeinfo(const char *buf, size_t len, struct pti_info *pi,
+		       struct parse_err *e);
+void pti_info_free(struct pti_info *pi);
+
+/*
  * numa: one line per VMA: its range, its memory policy as numa_maps
  * prints it (may hold spaces) and its pages per node with pages, nodes
  * in increasing order.

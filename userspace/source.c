@@ -262,6 +262,28 @@ int read_module_file_opt(struct ctx *c, const char *path, struct buf *b)
 	return read_module_file_how(c, path, b, 1);
 }
 
+/*
+ * For mmlens export, which reports a file it cannot read as missing and
+ * goes on: 0, or the errno of the open or read (ENOENT, EACCES, ...),
+ * without a message.
+ */
+int read_module_file_errno(struct ctx *c, const char *path, struct buf *b)
+{
+	char full[PATH_MAX];
+	int fd, err;
+
+	path_in_root(c, path, full, sizeof(full));
+	err = snap_errno(c, full, "open");
+	if (err)
+		return err;
+	fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	err = read_all(fd, b);
+	close(fd);
+	return err;
+}
+
 /* The version, and whether this tool understands its file formats. */
 int module_check(struct ctx *c)
 {

@@ -2,7 +2,7 @@
 /*
  * fuzz_parsers - libFuzzer entry for every parser of parse.c, and the
  * renderers fed with what a parser accepted. The first byte picks the
- * parser (mod 9), the rest is the file's text. Built and run by
+ * parser (mod 10), the rest is the file's text. Built and run by
  * `make -C userspace fuzz` (clang, ASan, UBSan); seeds in fuzz/corpus.
  */
 #include <stdint.h>
@@ -126,6 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vtop_report vt;
 	struct vbuf_stats vs;
 	struct pb_info pi;
+	struct pti_info pti;
 	struct parse_err e;
 	const char *d = (const char *)data + 1;
 	size_t n = size ? size - 1 : 0;
@@ -134,7 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (!sink)
 		sink = fopen("/dev/null", "w");
-	switch (data[0] % 9) {
+	switch (data[0] % 10) {
 	case 0:
 		parse_version(d, n, &v, &e);
 		break;
@@ -155,11 +156,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 6:
 	case 7:
-		render_alloc(d, n, data[0] % 9);
+		render_alloc(d, n, data[0] % 10);
 		break;
-	default:
+	case 8:
 		parse_pageblocks(d, n, &pi, &e);
 		pb_info_free(&pi);
+		break;
+	default:
+		parse_pagetypeinfo(d, n, &pti, &e);
+		pti_info_free(&pti);
 		break;
 	}
 	return 0;

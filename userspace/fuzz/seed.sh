@@ -2,7 +2,8 @@
 # Rewrite fuzz/corpus from the fixtures: one seed per parser and snapshot,
 # each the file's text behind one byte naming the parser (see
 # fuzz_parsers.c: 0 version, 1 fraginfo, 2 vmas, 3 pagetable, 4 vtop,
-# 5 vbuf, 6 watermarks, 7 compaction, 8 pageblocks). Run after scripts/capture-fixtures.sh.
+# 5 vbuf, 6 watermarks, 7 compaction, 8 pageblocks,
+# 9 pagetypeinfo). Run after scripts/capture-fixtures.sh.
 set -euo pipefail
 cd "$(dirname "$0")"
 F=../fixtures
@@ -27,6 +28,7 @@ for snap in "$F"/*/; do
 	[ -f "$snap/$D/vbuf" ] && seed 5 "$snap/$D/vbuf" "vbuf-$name"
 	[ -f "$snap/proc/mmlens/watermarks" ] && seed 6 "$snap/proc/mmlens/watermarks" "watermarks-$name"
 	[ -f "$snap/proc/mmlens/compaction" ] && seed 7 "$snap/proc/mmlens/compaction" "compaction-$name"
+	[ -f "$snap/proc/mmlens/pagetypeinfo" ] && seed 9 "$snap/proc/mmlens/pagetypeinfo" "pagetypeinfo-$name"
 	[ -f "$snap/proc/mmlens/pageblocks" ] && seed 8 "$snap/proc/mmlens/pageblocks" "pageblocks-$name" 4000
 	for pid in "$snap/$D"/pids/*/; do
 		[ -d "$pid" ] || continue

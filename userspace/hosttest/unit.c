@@ -407,6 +407,73 @@ static void t_pageblocks(void)
 	pb_info_free(&pi);
 }
 
+static void t_pagetypeinfo(void)
+{
+	/* the kernel's layout; a CMA row of a type we know, a Sticky one we do not */
+	static const char good[] =
+		"Page block order: 9\n"
+		"Pages per block:  512\n"
+		"\n"
+		"Free pages count per migrate type at order       0      1      2 \n"
+		"Node    0, zone      DMA, type    Unmovable      0      1      2 \n"
+		"Node    0, zone      DMA, type      Movable >100000      3      0 \n"
+		"Node    0, zone      DMA, type       Sticky      9      9      9 \n"
+		"Node    0, zone      DMA, type          CMA      4      0      0 \n"
+		"\n"
+		"Number of blocks type     Unmovable      Movable       Sticky          CMA \n"
+		"Node 0, zone      DMA            1            7            5            2 \n"
+		"\n"
+		"Number of mixed blocks     Unmovable      Movable \n"
+		"Node 0, zone      DMA            1            1 \n";
+	struct pti_info pi;
+	struct parse_err e;
+
+	expect(!PARSE(parse_pagetypeinfo, good, &pi, &e), "valid: %s", e.msg);
+	expect(pi.nzones == 1, "nzones %zu", pi.nzones);
+	if (pi.nzones == 1) {
+		const struct pti_zone *z = &pi.zones[0];
+
+		expect(z->node == 0 && !strcmp(z->name, "DMA") &&
+		       z->norders == 3, "zone");
+		expect(z->types == (1u << MT_UNMOVABLE | 1u << MT_MOVABLE |
+				    1u << MT_CMA), "types %x", z->types);
+		expect(z->free[MT_MOVABLE][0] == PTI_CAP &&
+		       z->capped[MT_MOVABLE] == 1 && !z->capped[MT_UNMOVABLE] &&
+		       z->free[MT_UNMOVABLE][2] == 2 &&
+		       z->free[MT_CMA][0] == 4, "counts");
+		expect(z->blocks[MT_UNMOVABLE] == 1 && z->blocks[MT_MOVABLE] == 7 &&
+		       z->blocks[MT_CMA] == 2 &&
+		       z->block_types == (1u << MT_UNMOVABLE | 1u << MT_MOVABLE |
+					  1u << MT_CMA), "blocks (mixed blocks ignored)");
+	}
+	pti_info_free(&pi);
+	expect(PARSE(parse_pagetypeinfo, "Node 0, zone DMA 1 2\n", &pi, &e) == -1 &&
+	       strstr(e.msg, "before a header"), "row before header");
+	pti_info_free(&pi);
+	expect(PARSE(parse_pagetypeinfo,
+		     "Free pages count per migrate type at order 0 1\n"
+		     "Node 0, zone DMA, type Movable >99 1\n", &pi, &e) == -1 &&
+	       strstr(e.msg, "bad count"), "other cap");
+	pti_info_free(&pi);
+	expect(PARSE(parse_pagetypeinfo,
+		     "Free pages count per migrate type at order 0 1\n"
+		     "Node 0, zone DMA, type Movable 1\n", &pi, &e) == -1 &&
+	       e.line == 2, "too few counts");
+	pti_info_free(&pi);
+	expect(PARSE(parse_pagetypeinfo,
+		     "Free pages count per migrate type at order 0 1\n"
+		     "Node 0, zone DMA, type Movable 1 2 3\n", &pi, &e) == -1,
+	       "too many counts");
+	pti_info_free(&pi);
+	expect(PARSE(parse_pagetypeinfo,
+		     "Free pages count per migrate type at order 0 2\n", &pi,
+		     &e) == -1 && strstr(e.msg, "order"), "orders out of sequence");
+	pti_info_free(&pi);
+	expect(PARSE(parse_pagetypeinfo, "Page block order: 9\n", &pi, &e) == -1 &&
+	       strstr(e.msg, "no zones"), "no zones");
+	pti_info_free(&pi);
+}
+
 static void zone_of(struct frag_zone *z, const uint64_t *nr, int n)
 {
 	int o, k;
@@ -868,6 +935,8 @@ int main(void)
 	run("parse: watermarks and its errors", t_watermarks);
 	run("parse: compaction and its errors", t_compaction);
 	run("parse: pageblocks and its errors", t_pageblocks);
+	run("parse: pagetypeinfo (>100000, unknown types, mixed blocks)",
+	    t_pagetypeinfo);
 	run("frag: verdict (largest order, fragmentation vs no memory)",
 	    t_verdict);
 	run("parse: vmas (names with spaces, '=', empty)", t_vmas);
