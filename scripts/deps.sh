@@ -9,6 +9,8 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio kmod sparse dkms
 	linux-source-6.12 xz-utils python3 tmux openssl
 	clang libclang-rt-14-dev shellcheck groff-base
+	# make deb and its fresh-root test (scripts/deb-test.sh)
+	debhelper dh-dkms lintian debootstrap dpkg-dev
 )
 
 missing=()
