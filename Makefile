@@ -11,6 +11,7 @@
 #                        debug kernel once built, for kunit/)
 #   make install         modules_install (extra/) + the tool + the systemd
 #                        units (install-systemd; not enabled)
+#   make deb [OUT=DIR]   packages mmlens-dkms and mmlens in .build/deb (DIR)
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
 # systemd reads units from /usr/local/lib/systemd/system too; the Debian
@@ -18,7 +19,7 @@ PREFIX ?= /usr/local
 SYSTEMD_UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 .PHONY: all module tool clean check demo sparse checkpatch install deps bench \
-	lockhold test-tool install-systemd
+	lockhold test-tool install-systemd deb
 
 all: module tool
 
@@ -54,6 +55,11 @@ bench:
 # Only the debug kernel's zone->lock hold times (a part of make bench).
 lockhold:
 	MMLENS_BENCH_CELLS=debug6.12-2node-5lvl:lockhold bash scripts/bench.sh
+
+# Debian packages from scripts/deb/ (docs/packaging.md).
+deb:
+	bash scripts/deps.sh
+	bash scripts/deb.sh $(OUT)
 
 sparse:
 	bash scripts/deps.sh
