@@ -5,7 +5,8 @@
 # debian/ directory (the repository has none), into OUTDIR (default
 # $MMLENS_BUILD/deb), then lintian on both; docs/packaging.md.
 #   deb.sh [OUTDIR]
-# Maintainer and changelog name: DEBFULLNAME/DEBEMAIL, else git's user.
+# Maintainer and changelog name: DEBFULLNAME/DEBEMAIL, else git's user,
+# else the last commit's committer.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -27,8 +28,14 @@ dkver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$MMLENS_TOP/dkms.conf")
 
 name=${DEBFULLNAME:-$(git -C "$MMLENS_TOP" config user.name || true)}
 mail=${DEBEMAIL:-$(git -C "$MMLENS_TOP" config user.email || true)}
+# A machine with neither (a fresh CI box): the last commit's committer
+# (lintian rejects made-up local addresses such as root@host).
 if [ -z "$name" ] || [ -z "$mail" ]; then
-	die "set DEBFULLNAME and DEBEMAIL (or git's user.name and user.email)"
+	name=$(git -C "$MMLENS_TOP" log -1 --format=%cn 2>/dev/null || true)
+	mail=$(git -C "$MMLENS_TOP" log -1 --format=%ce 2>/dev/null || true)
+fi
+if [ -z "$name" ] || [ -z "$mail" ]; then
+	die "set DEBFULLNAME and DEBEMAIL (no git identity or commit to use)"
 fi
 # The last commit's date, so two builds of one commit are the same.
 date=$(git -C "$MMLENS_TOP" log -1 --format=%cD 2>/dev/null ||
