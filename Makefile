@@ -10,12 +10,17 @@
 #   make test-prom       mmlens export through node_exporter and Prometheus
 #   make sparse          sparse (C=2) against both Debian kernels (and the
 #                        debug kernel once built, for kunit/)
-#   make install         modules_install (extra/) + the tool
+#   make install         modules_install (extra/) + the tool + the systemd
+#                        units (install-systemd; not enabled)
+#   make deb [OUT=DIR]   packages mmlens-dkms and mmlens in .build/deb (DIR)
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
+# systemd reads units from /usr/local/lib/systemd/system too; the Debian
+# package (scripts/deb/) sets /lib/systemd/system, bookworm's place.
+SYSTEMD_UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 .PHONY: all module tool clean check demo sparse checkpatch install deps bench \
-	lockhold test-tool test-prom
+	lockhold test-tool test-prom install-systemd deb
 
 all: module tool
 
@@ -57,6 +62,11 @@ bench:
 lockhold:
 	MMLENS_BENCH_CELLS=debug6.12-2node-5lvl:lockhold bash scripts/bench.sh
 
+# Debian packages from scripts/deb/ (docs/packaging.md).
+deb:
+	bash scripts/deps.sh
+	bash scripts/deb.sh $(OUT)
+
 sparse:
 	bash scripts/deps.sh
 	bash scripts/sparse.sh
@@ -73,3 +83,15 @@ install: all
 		CONFIG_MODULE_SIG_ALL= modules_install
 	$(if $(INSTALL_MOD_PATH),,depmod -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease))
 	$(MAKE) -C userspace PREFIX=$(PREFIX) install
+	$(MAKE) install-systemd
+
+# mmlens-export.service/.timer (userspace/systemd/), pointed at the tool
+# where PREFIX put it; installed, not enabled (README: Install from packages).
+install-systemd:
+	install -d $(DESTDIR)$(SYSTEMD_UNITDIR)
+	sed 's|/usr/bin/mmlens|$(PREFIX)/bin/mmlens|' \
+		userspace/systemd/mmlens-export.service \
+		> $(DESTDIR)$(SYSTEMD_UNITDIR)/mmlens-export.service
+	install -m 0644 userspace/systemd/mmlens-export.timer \
+		$(DESTDIR)$(SYSTEMD_UNITDIR)/mmlens-export.timer
+	chmod 0644 $(DESTDIR)$(SYSTEMD_UNITDIR)/mmlens-export.service

@@ -90,6 +90,12 @@ else
 	tail -n 30 "$MMLENS_BUILD/fuzz.log" | sed 's/^/#   /'
 fi
 
+# make deb, lintian, install/purge in a fresh Debian 12 root (debootstrap
+# cached in $MMLENS_CACHE/debroot: a cold one takes minutes); leaves the
+# DKMS-built modules for the matrix's debpkg cells.
+step "Debian packages"
+bash "$MMLENS_TOP/scripts/deb-test.sh"
+
 step "QEMU matrix"
 bash "$MMLENS_TOP/scripts/matrix.sh"
 

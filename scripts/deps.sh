@@ -11,6 +11,8 @@ pkgs=(
 	clang libclang-rt-14-dev shellcheck groff-base
 	# mmlens export: promtool, and the real parts its host test runs
 	prometheus prometheus-node-exporter
+	# make deb and its fresh-root test (scripts/deb-test.sh)
+	debhelper dh-dkms lintian debootstrap dpkg-dev
 )
 
 missing=()

@@ -134,6 +134,24 @@ hotplug_node() {
 	echo "${n#nodeid=}"
 }
 
+# chroot_mount ROOT / chroot_unmount ROOT: /proc, /sys and /dev for
+# commands in a chroot (apt, dkms: scripts/debroot.sh, deb-test.sh).
+# Unmounting is safe to repeat; callers do it from an EXIT trap, before
+# any rm of ROOT (which must also be rm --one-file-system).
+chroot_mount() {
+	mount -t proc proc "$1/proc" &&
+		mount -t sysfs sysfs "$1/sys" &&
+		mount --bind /dev "$1/dev"
+}
+chroot_unmount() {
+	local m
+	for m in dev sys proc; do
+		if mountpoint -q "$1/$m" 2> /dev/null; then
+			umount "$1/$m" || umount -l "$1/$m"
+		fi
+	done
+}
+
 # Results: every check, on the host or in a VM, becomes one TAP line on
 # stdout and one line in $MMLENS_RESULTS, which check.sh totals.
 MMLENS_RESULTS=${MMLENS_RESULTS:-/dev/null}

@@ -9,7 +9,9 @@ set -uo pipefail
 
 # name kernel topology paging module-build in-VM-tests
 # (module-build "dkms" is the mmlens.ko that dkms-test.sh built: only
-# loaded and unloaded, to show that what DKMS produces works. In-VM test
+# loaded and unloaded, to show that what DKMS produces works; "debpkg" is
+# the mmlens.ko DKMS built from the mmlens-dkms package in a fresh Debian
+# root, and the mmlens package's tool, both from deb-test.sh. In-VM test
 # "ALL" stands for every test of the distro kbuild cells but lockdown: the
 # debug kernel, scripts/debug-kernel.sh, runs the whole suite, then its
 # own. lockdown, which leaves the kernel locked down, comes last.
@@ -25,6 +27,8 @@ deb6.12-movable-4lvl deb6.12 movable 4 kbuild frag vbuf walk numa cli race
 debug6.12-2node-5lvl debug6.12 2node2g 5 kbuild ALL kunit faultinject kmemleak
 deb6.1-dkms deb6.1 1node 5 dkms -
 deb6.12-dkms deb6.12 1node 4 dkms -
+deb6.1-debpkg deb6.1 1node 5 debpkg pkg
+deb6.12-debpkg deb6.12 1node 4 debpkg pkg
 "
 
 # Kernel-log lines that fail a run, wherever they appear.
@@ -159,8 +163,12 @@ run_cell() {
 	# Settings for the in-VM scripts (e.g. MMLENS_VM_BENCH_ROUNDS) pass
 	# through from the host's environment.
 	env | grep '^MMLENS_VM_[A-Z0-9_]*=[A-Za-z0-9._-]*$' >> "$env"
+	local pkgroot=''
 	if [ "$ko" = dkms ]; then
 		ko=$MMLENS_BUILD/dkms/$kernel/mmlens.ko
+	elif [ "$ko" = debpkg ]; then
+		ko=$MMLENS_BUILD/debpkg/$kernel/mmlens.ko
+		pkgroot=$MMLENS_BUILD/debpkg/root
 	else
 		ko=$MMLENS_BUILD/$kernel/mmlens.ko
 	fi
@@ -176,6 +184,11 @@ run_cell() {
 	bash "$MMLENS_TOP/scripts/initramfs.sh" "$initrd" "$ko" \
 		"$MMLENS_BUILD/bin" "$env" "$root/lib/modules/$rel" \
 		$(vm_modules "$root/lib/modules/$rel")
+	# The mmlens package's tool, its libc and loader, at their paths.
+	if [ -n "$pkgroot" ]; then
+		(cd "$pkgroot" && find . -mindepth 1 |
+			cpio -o -H newc --quiet) | gzip -1 >> "$initrd"
+	fi
 	# KUnit suites, built only for kernels with CONFIG_KUNIT.
 	if [ -f "${ko%/*}/mmlens_kunit.ko" ]; then
 		initrd_append "$initrd" "${ko%/*}/mmlens_kunit.ko" \
