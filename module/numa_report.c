@@ -165,7 +165,11 @@ static void numa_pte(struct numa_state *s, u64 v)
 
 	if (!pte_present(__pte(v)) || (v & _PAGE_SPECIAL))
 		return;
-	pfn = (v & PTE_PFN_MASK) >> PAGE_SHIFT;
+	/*
+	 * pte_pfn(), not the raw bits: a PROT_NONE pte (mprotect, NUMA
+	 * balancing's hinting faults) holds its frame inverted (L1TF).
+	 */
+	pfn = pte_pfn(__pte(v));
 	if (pfn_valid(pfn))
 		numa_count_page(s, pfn, true, 1);
 }
@@ -180,7 +184,11 @@ static void numa_pte(struct numa_state *s, u64 v)
  */
 static void numa_pmd(struct numa_state *s, const struct mmlens_leaf *leaf)
 {
-	unsigned long pfn = (leaf->raw & PTE_PFN_MASK) >> PAGE_SHIFT;
+	/*
+	 * pmd_pfn(): it leaves out a large leaf's PAT bit (12) and undoes the
+	 * PROT_NONE frame inversion.
+	 */
+	unsigned long pfn = pmd_pfn(__pmd(leaf->raw));
 	u64 v = leaf->raw;
 
 	if (!(v & (_PAGE_PRESENT | _PAGE_PROTNONE)))
@@ -199,7 +207,9 @@ static void numa_pmd(struct numa_state *s, const struct mmlens_leaf *leaf)
  */
 static void numa_hugetlb(struct numa_state *s, const struct mmlens_leaf *leaf)
 {
-	unsigned long pfn = (leaf->raw & PTE_PFN_MASK) >> PAGE_SHIFT;
+	unsigned long pfn = leaf->level == MMLENS_PUD ?
+			    pud_pfn(__pud(leaf->raw)) :
+			    pmd_pfn(__pmd(leaf->raw));
 
 	if (!pte_present(__pte(leaf->raw)) || !pfn_valid(pfn))
 		return;

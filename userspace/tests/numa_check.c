@@ -64,13 +64,14 @@
 enum region {
 	R_TASK, R_BIND, R_BIND_STATIC, R_INTERLEAVE, R_PREFER, R_PREFER_MANY,
 	R_LOCAL, R_WEIGHTED, R_THP, R_HUGE2M, R_HUGE1G, R_SHM, R_SHM2, R_ZERO,
-	R_MOVED, R_N
+	R_MOVED, R_PROTNONE, R_N
 };
 
 static const char *const region_name[R_N] = {
 	"task policy", "bind", "bind=static", "interleave", "prefer",
 	"prefer (many)", "local", "weighted interleave", "THP", "hugetlb 2M",
 	"hugetlb 1G", "shmem", "shmem second policy", "zero page", "moved",
+	"PROT_NONE",
 };
 
 struct shared {
@@ -363,6 +364,17 @@ static void child(int ready_fd)
 	region_mbind(R_PREFER_MANY, MPOL_PREFERRED_MANY, all_mask());
 	region_mbind(R_LOCAL, MPOL_LOCAL, 0);
 	region_mbind(R_WEIGHTED, MPOL_WEIGHTED_INTERLEAVE_, all_mask());
+	/*
+	 * Touched, then PROT_NONE: numa_maps still counts the pages, whose
+	 * ptes hold the frame inverted (L1TF), as NUMA balancing's do.
+	 */
+	region_mbind(R_PROTNONE, MPOL_BIND, mask_of(other_node()));
+	if (sh->addr[R_PROTNONE] &&
+	    mprotect((void *)sh->addr[R_PROTNONE], sh->len[R_PROTNONE],
+		     PROT_NONE)) {
+		sh->why[R_PROTNONE] = "mprotect failed";
+		sh->addr[R_PROTNONE] = 0;
+	}
 	region_thp();
 	region_huge2m();
 	region_huge1g();
@@ -707,6 +719,7 @@ static void expect_region(pid_t pid, const struct numa_list *nl, int r)
 	on_a = numa_vma_pages(v, a);
 	switch (r) {
 	case R_BIND: case R_BIND_STATIC: case R_PREFER: case R_SHM2:
+	case R_PROTNONE:
 		spread = on_o == t;		/* all on the other node */
 		break;
 	case R_TASK: case R_INTERLEAVE: case R_SHM: case R_WEIGHTED:
