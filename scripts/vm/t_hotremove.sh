@@ -121,7 +121,9 @@ hr_run() {
 	# the file: /init's rmmod would then wait for it until the cell's
 	# timeout (40 minutes on the debug cell). Panic instead: QEMU exits
 	# at once and the cell fails on the log (and "ran to completion").
-	read -r hr_panic_on_oops < /proc/sys/kernel/panic_on_oops
+	# $(cat), not read: busybox read takes a byte at a time, and a sysctl
+	# file answers a read past offset 0 with EOF.
+	hr_panic_on_oops=$(cat /proc/sys/kernel/panic_on_oops)
 	echo 1 > /proc/sys/kernel/panic_on_oops
 	_files="/proc/mmlens/pagetypeinfo /proc/mmlens/pagetypeinfo
 /proc/mmlens/buddyinfo /proc/pagetypeinfo"

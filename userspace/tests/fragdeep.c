@@ -23,7 +23,6 @@
  *                             pagetypeinfo, buddyinfo and pageblocks (the
  *                             fixture capture keeps only consistent ones)
  */
-#include <ctype.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
