@@ -12,8 +12,10 @@
  *
  * Free pages are counted without zone->lock, by a racy scan of each
  * block's struct pages for PageBuddy heads and their order, as
- * /proc/kpageflags reads them: taking the irq-off zone->lock across a
- * whole zone would stall allocations on every CPU for as long as the scan.
+ * /proc/kpageflags reads them: taking zone->lock (irq-off, or on
+ * PREEMPT_RT a sleeping lock every allocator of the zone waits for)
+ * across a whole zone would stall allocations on every CPU for as long
+ * as the scan.
  * In a quiet system the sum over a zone equals buddyinfo's free pages.
  * A racing allocation can make a block's count stale or (a head read
  * between its PageBuddy and order updates) skip a few pages; an order
@@ -21,10 +23,11 @@
  *
  * Hot-remove: a block is checked online (pfn_to_online_page()) just
  * before its struct pages are scanned, and the scan of one block never
- * sleeps; the memory hotplug lock that would pin the memmap is not
- * exported, so a section removed in that window is the same race the
- * kernel's own pfn walkers (kpageflags, pagetypeinfo) accept. The type
- * bits are read RCU-safely (compat.h).
+ * sleeps (a preemptible kernel, preempt=full or PREEMPT_RT, may still
+ * preempt it, which widens the window); the memory hotplug lock that
+ * would pin the memmap is not exported, so a section removed in that
+ * window is the same race the kernel's own pfn walkers (kpageflags,
+ * pagetypeinfo) accept. The type bits are read RCU-safely (compat.h).
  *
  * seq_file records: a zone's header, then one run per record. The
  * position encodes (node, zone, first block of the run), so a read that

@@ -22,9 +22,13 @@
  * .map_pages under rcu_read_lock(), so there it must not sleep: it only
  * inserts into a PTE table that exists (the window never leaves the
  * faulting PMD), and otherwise leaves the work to .fault, which may
- * allocate. 6.12 also retries a fault that arrived under the VMA lock
- * under mmap_lock when the VMA has no .map_pages (vmf_can_call_fault());
- * lazy mappings take that retry, around and eager ones do not.
+ * allocate. On PREEMPT_RT the PTE lock it takes there is a sleeping
+ * spinlock_t, which RT allows inside an RCU reader (its readers are
+ * preemptible), exactly as the core's own filemap_map_pages() takes it
+ * in the same section. 6.12 also retries a fault that arrived under the
+ * VMA lock under mmap_lock when the VMA has no .map_pages
+ * (vmf_can_call_fault()); lazy mappings take that retry, around and
+ * eager ones do not.
  */
 #include <linux/mm.h>
 #include <linux/sched/signal.h>

@@ -93,6 +93,19 @@
  *   for the lookup) and returns it with a reference, which we drop once
  *   the policy is copied.
  *
+ * - PREEMPT_RT (Debian's 6.12 rt flavour, and debug6.12-rt): there
+ *   rcu_read_lock() no longer disables preemption, so a step's RCU
+ *   section can be preempted; a preempted reader still holds off the
+ *   grace period pte_free_defer() waits for, so the copied table stays
+ *   allocated as on any other kernel. Nothing inside the section takes a
+ *   lock or may sleep (it is READ_ONCE copies), so spinlock_t turning
+ *   into a sleeping lock changes nothing here. mmap_lock and i_mmap_rwsem
+ *   sleep on every kernel and are taken outside RCU; the shared-policy
+ *   tree's rwlock_t, a sleeping lock on RT, is taken by get_policy()
+ *   under mmap_lock only, never inside RCU or with preemption off. The
+ *   walk tests run on the rt flavour and, under lockdep with
+ *   DEBUG_ATOMIC_SLEEP and PROVE_RAW_LOCK_NESTING, on debug6.12-rt.
+ *
  * We hold a reference on the mm (mm_users, taken by the caller with
  * get_task_mm()), never on the task.
  */

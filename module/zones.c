@@ -8,6 +8,14 @@
  * free list, never while formatting output, so the time with interrupts
  * off is bounded by MMLENS_NR_ORDERS * 4 loads, or by the list-walk cap that
  * /proc/pagetypeinfo uses for the same reason.
+ *
+ * PREEMPT_RT: zone->lock is a spinlock_t, so there it is a sleeping
+ * (rt_mutex) lock and spin_lock_irqsave() leaves interrupts on; the hold
+ * may be preempted, and every allocator of the zone waits behind it, so
+ * the same bound matters as much. We take it only from process context
+ * (seq_file show), never inside rcu_read_lock(), preempt_disable() or
+ * another lock, and nothing under it sleeps or allocates, so it is
+ * correct on RT as on other kernels (lockdep on debug6.12-rt checks it).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -126,7 +126,9 @@ for cell in $BENCH_CELLS; do
 	built="$built$name "
 	# Cached after the first build (make check builds it too).
 	if kernel_is_debug "$name"; then
-		bash "$MMLENS_TOP/scripts/debug-kernel.sh" > /dev/null
+		# shellcheck disable=SC2046 # an option or nothing
+		bash "$MMLENS_TOP/scripts/debug-kernel.sh" \
+			$(debug_kernel_args "$name") > /dev/null
 	fi
 	bash "$MMLENS_TOP/scripts/build-module.sh" "$(kernel_kdir "$name")" \
 		"$MMLENS_BUILD/$name" > "$MMLENS_BUILD/bench-build.log" 2>&1 ||

@@ -28,17 +28,25 @@ else
 	exit 1
 fi
 
-step "debug kernel"
-# Cached under $MMLENS_CACHE; a cold build takes 5-10 minutes on 2 cores.
-kernels=$(kernel_names)
-if bash "$MMLENS_TOP/scripts/debug-kernel.sh" \
-	> "$MMLENS_BUILD/debug-kernel.txt" 2> "$MMLENS_BUILD/build-debug-kernel.log"; then
-	result ok "debug kernel $(kernel_release "$MMLENS_DEBUG_KERNEL"): KASAN, lockdep, kmemleak, fault injection, KUnit"
-	kernels="$kernels $MMLENS_DEBUG_KERNEL"
-else
-	result fail "debug kernel built (scripts/debug-kernel.sh)"
-	tail -n 30 "$MMLENS_BUILD/build-debug-kernel.log" | sed 's/^/#   /'
-fi
+step "debug kernels"
+# Cached under $MMLENS_CACHE; a cold build takes 5-10 minutes on 2 cores
+# each.
+kernels=$(all_kernel_names)
+for name in "$MMLENS_DEBUG_KERNEL" "$MMLENS_DEBUG_RT_KERNEL"; do
+	what="KASAN, lockdep, kmemleak, fault injection, KUnit"
+	[ "$name" = "$MMLENS_DEBUG_RT_KERNEL" ] &&
+		what="PREEMPT_RT, lockdep, atomic-sleep checks, KUnit"
+	t0=$(date +%s)
+	# shellcheck disable=SC2046 # an option or nothing
+	if bash "$MMLENS_TOP/scripts/debug-kernel.sh" $(debug_kernel_args "$name") \
+		> "$MMLENS_BUILD/$name-kernel.txt" 2> "$MMLENS_BUILD/build-$name-kernel.log"; then
+		result ok "debug kernel $(kernel_release "$name"): $what ($(($(date +%s) - t0)) s)"
+		kernels="$kernels $name"
+	else
+		result fail "debug kernel $name built (scripts/debug-kernel.sh)"
+		tail -n 30 "$MMLENS_BUILD/build-$name-kernel.log" | sed 's/^/#   /'
+	fi
+done
 
 step build
 for name in $kernels; do

@@ -7,19 +7,26 @@
 #   root/lib/modules/REL/   modules_install output (zram.ko, ...)
 #   release                 the kernel release string
 #
-#   debug-kernel.sh          build if not cached; print NAME REL KDIR ROOT
-#   debug-kernel.sh --dir    print the cache directory; build nothing
+#   debug-kernel.sh [--rt]          build if not cached; print NAME REL KDIR ROOT
+#   debug-kernel.sh [--rt] --dir    print the cache directory; build nothing
 #
 # The config is `make tinyconfig` plus scripts/debug.config. Kconfig drops
 # options whose dependencies are unmet without a word (tinyconfig's
 # SLUB_TINY alone disables KASAN), so every option the fragment names is
 # checked in the final .config and the build fails naming the missing ones.
+# --rt builds the PREEMPT_RT variant, debug6.12-rt: scripts/debug-rt.config
+# merged on top (a later line wins, in the merge and in the check).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 name=debug6.12
-fragment=$MMLENS_TOP/scripts/debug.config
+fragments=("$MMLENS_TOP/scripts/debug.config")
+if [ "${1:-}" = --rt ]; then
+	name=debug6.12-rt
+	fragments+=("$MMLENS_TOP/scripts/debug-rt.config")
+	shift
+fi
 # Bump when the recipe below changes in a way that changes the output.
 recipe=1
 
@@ -30,10 +37,18 @@ cache_dir() {
 	# Only the option lines: editing a comment must not cost a rebuild.
 	key=$({
 		echo "recipe $recipe"
-		grep -E '^(CONFIG_|# CONFIG_)' "$fragment"
+		grep -hE '^(CONFIG_|# CONFIG_)' "${fragments[@]}"
 		gcc --version | head -n 1
 	} | sha256sum | cut -c1-12)
 	printf '%s/debug/%s-%s\n' "$MMLENS_CACHE" "$ver" "$key"
+}
+
+# effective_fragment FRAGMENT...: each option's last line.
+effective_fragment() {
+	grep -hE '^(CONFIG_|# CONFIG_)' "$@" |
+		awk '{ s = $0; sub(/^# /, "", s); sub(/[= ].*/, "", s)
+		       last[s] = $0; if (!(s in seen)) { seen[s] = 1; order[++n] = s } }
+		     END { for (i = 1; i <= n; i++) print last[order[i]] }'
 }
 
 # check_config FRAGMENT CONFIG: every line of FRAGMENT holds in CONFIG.
@@ -71,13 +86,14 @@ build() {
 	{
 		make -C "$src" O="$obj" tinyconfig
 		"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" \
-			"$obj/.config" "$fragment"
+			"$obj/.config" "${fragments[@]}"
 		make -C "$src" O="$obj" olddefconfig
 	} > "$dir/build.log" 2>&1 || {
 		tail -n 20 "$dir/build.log" >&2
 		die "debug-kernel: configuring failed"
 	}
-	check_config "$fragment" "$obj/.config" ||
+	effective_fragment "${fragments[@]}" > "$dir/fragment.config"
+	check_config "$dir/fragment.config" "$obj/.config" ||
 		die "debug-kernel: required options missing (see above)"
 	# modules: Module.symvers for external modules, and zram.ko.
 	make -C "$src" O="$obj" -j"$(nproc)" bzImage modules \
@@ -112,7 +128,8 @@ if [ ! -f "$dir/.done" ]; then
 	# Older configs take disk space (~400 MB each), but another checkout
 	# sharing the cache (a branch before a config change) may still boot
 	# one: keep the $keep newest builds, delete the rest.
-	keep=3
+	# Two variants (--rt): keep twice as many.
+	keep=6
 	# shellcheck disable=SC2012 # our own <version>-<hash> names
 	ls -1dt "$MMLENS_CACHE"/debug/*/ | tail -n +$((keep + 1)) |
 		while IFS= read -r old; do

@@ -2,10 +2,11 @@
 # Install, idempotently, every Debian package the build and the QEMU
 # test matrix need. Safe to run repeatedly; does nothing when all present.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev
-	linux-headers-amd64 linux-headers-6.12-amd64
 	qemu-system-x86 busybox-static cpio kmod sparse dkms
 	linux-source-6.12 xz-utils python3 tmux openssl
 	clang libclang-rt-14-dev shellcheck groff-base
@@ -14,6 +15,9 @@ pkgs=(
 	# make deb and its fresh-root test (scripts/deb-test.sh)
 	debhelper dh-dkms lintian debootstrap dpkg-dev
 )
+
+# every matrix kernel's headers (lib.sh: generic, cloud, rt)
+mapfile -t -O "${#pkgs[@]}" pkgs < <(kernel_headers_pkgs)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -28,7 +28,7 @@ fi
 result ok "dkms add"
 
 rc=0
-for name in $(kernel_names); do
+for name in $(all_kernel_names); do
 	rel=$(kernel_release "$name")
 	log=$MMLENS_BUILD/dkms-$name.log
 	dir=/var/lib/dkms/mmlens/$ver/$rel/$(uname -m)/module

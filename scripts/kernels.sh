@@ -25,7 +25,7 @@ fetch_image() {
 }
 
 mkdir -p "$MMLENS_CACHE/kernels"
-for name in ${1:-$(kernel_names)}; do
+for name in ${1:-$(all_kernel_names)}; do
 	rel=$(kernel_release "$name") ||
 		die "headers for $name missing: run scripts/deps.sh"
 	kdir=/lib/modules/$rel/build

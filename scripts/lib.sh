@@ -19,14 +19,21 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # The kernels of the test matrix: a short name and the Debian metapackage
 # whose dependency names the real ABI version. Nothing else is hard-coded.
+# MMLENS_KERNELS are the generic flavours (the packages' fresh-root test,
+# scripts/debroot.sh, installs these); MMLENS_FLAVOURS are Debian's other
+# flavours of the same kernels, built for and booted in the matrix too
+# (docs/flavours.md says what each one lacks).
 MMLENS_KERNELS="deb6.1:linux-headers-amd64 deb6.12:linux-headers-6.12-amd64"
+MMLENS_FLAVOURS="deb6.1-cloud:linux-headers-cloud-amd64
+deb6.12-cloud:linux-headers-6.12-cloud-amd64
+deb6.12-rt:linux-headers-6.12-rt-amd64"
 
 # kernel_release NAME -> e.g. 6.1.0-56-amd64, read from the installed
 # headers metapackage's dependency.
 kernel_release() {
 	local meta dep
 	if kernel_is_debug "$1"; then
-		cat "$(kernel_debug_dir)/release" 2>/dev/null
+		cat "$(kernel_debug_dir "$1")/release" 2>/dev/null
 		return
 	fi
 	meta=$(kernel_meta "$1") || return 1
@@ -39,7 +46,7 @@ kernel_release() {
 
 kernel_meta() {
 	local pair
-	for pair in $MMLENS_KERNELS; do
+	for pair in $MMLENS_KERNELS $MMLENS_FLAVOURS; do
 		if [ "${pair%%:*}" = "$1" ]; then
 			printf '%s\n' "${pair#*:}"
 			return 0
@@ -55,17 +62,50 @@ kernel_names() {
 	done
 }
 
-# The kernel we build ourselves (scripts/debug-kernel.sh): KASAN, lockdep,
-# kmemleak, fault injection, KUnit. Not in kernel_names: the host checks
-# (dkms, install, sparse) are about the distro kernels.
+# all_kernel_names: the generic kernels, then the other flavours: what
+# the module is built, checked (sparse, modinfo, dkms) and booted for.
+all_kernel_names() {
+	local pair
+	for pair in $MMLENS_KERNELS $MMLENS_FLAVOURS; do
+		printf '%s\n' "${pair%%:*}"
+	done
+}
+
+# kernel_headers_pkgs: every headers metapackage (scripts/deps.sh).
+kernel_headers_pkgs() {
+	local pair
+	for pair in $MMLENS_KERNELS $MMLENS_FLAVOURS; do
+		printf '%s\n' "${pair#*:}"
+	done
+}
+
+# The kernels we build ourselves (scripts/debug-kernel.sh): debug6.12 with
+# KASAN, lockdep, kmemleak, fault injection, KUnit; debug6.12-rt, the
+# PREEMPT_RT variant with lockdep and atomic-sleep checks (--rt). Not in
+# kernel_names: the host checks (dkms, install) are about the distro
+# kernels.
 MMLENS_DEBUG_KERNEL=debug6.12
-kernel_is_debug() { [ "$1" = "$MMLENS_DEBUG_KERNEL" ]; }
-kernel_debug_dir() { bash "$MMLENS_TOP/scripts/debug-kernel.sh" --dir; }
+MMLENS_DEBUG_RT_KERNEL=debug6.12-rt
+kernel_is_debug() {
+	[ "$1" = "$MMLENS_DEBUG_KERNEL" ] || [ "$1" = "$MMLENS_DEBUG_RT_KERNEL" ]
+}
+# debug_kernel_args NAME: debug-kernel.sh's variant option for NAME.
+debug_kernel_args() {
+	if [ "$1" = "$MMLENS_DEBUG_RT_KERNEL" ]; then
+		echo --rt
+	fi
+}
+# kernel_debug_dir [NAME]: the cache directory (default: debug6.12).
+kernel_debug_dir() {
+	# shellcheck disable=SC2046 # an option or nothing
+	bash "$MMLENS_TOP/scripts/debug-kernel.sh" \
+		$(debug_kernel_args "${1:-$MMLENS_DEBUG_KERNEL}") --dir
+}
 
 # kernel_kdir NAME: the tree external modules build against.
 kernel_kdir() {
 	if kernel_is_debug "$1"; then
-		printf '%s/obj\n' "$(kernel_debug_dir)"
+		printf '%s/obj\n' "$(kernel_debug_dir "$1")"
 	else
 		printf '/lib/modules/%s/build\n' "$(kernel_release "$1")"
 	fi
@@ -74,7 +114,7 @@ kernel_kdir() {
 # kernel_root NAME: holds boot/vmlinuz-REL and lib/modules/REL/.
 kernel_root() {
 	if kernel_is_debug "$1"; then
-		printf '%s/root\n' "$(kernel_debug_dir)"
+		printf '%s/root\n' "$(kernel_debug_dir "$1")"
 	else
 		printf '%s/kernels/%s\n' "$MMLENS_CACHE" "$(kernel_release "$1")"
 	fi

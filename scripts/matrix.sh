@@ -24,7 +24,11 @@ deb6.1-movable-5lvl deb6.1 movable 5 kbuild frag vbuf walk numa cli race
 deb6.12-1node-4lvl deb6.12 1node 4 kbuild frag vbuf walk numa cli race lockdown
 deb6.12-2node-5lvl deb6.12 2node 5 kbuild frag vbuf walk numa cli race hotremove
 deb6.12-movable-4lvl deb6.12 movable 4 kbuild frag vbuf walk numa cli race
+deb6.1-cloud-1node-4lvl deb6.1-cloud 1node 4 kbuild frag vbuf walk numa cli
+deb6.12-cloud-2node-5lvl deb6.12-cloud 2node 5 kbuild frag vbuf walk numa cli
+deb6.12-rt-1node-5lvl deb6.12-rt 1node 5 kbuild frag vbuf walk numa cli race
 debug6.12-2node-5lvl debug6.12 2node2g 5 kbuild ALL kunit faultinject kmemleak
+debug6.12-rt-2node-5lvl debug6.12-rt 2node2g 5 kbuild frag vbuf walk numa cli race kunit
 deb6.1-dkms deb6.1 1node 5 dkms -
 deb6.12-dkms deb6.12 1node 4 dkms -
 deb6.1-debpkg deb6.1 1node 5 debpkg pkg
@@ -72,8 +76,10 @@ initrd_append() {
 # Kernel modules the in-VM tests load (zram swap for t_walk.sh; the debug
 # kernel's deliberate leaker for t_kmemleak.sh), in load order, as far as
 # the kernel has them as modules: 6.1 builds zsmalloc as a module; 6.12
-# builds it in, but its zram needs the lz4 modules.
+# builds it in, but its zram needs the lz4 modules; 6.1's cloud flavour
+# has zram's default compressor, lzo-rle, as a module.
 VM_MODULES="kernel/lib/lz4/lz4_compress.ko kernel/lib/lz4/lz4hc_compress.ko
+kernel/crypto/lzo-rle.ko
 kernel/mm/zsmalloc.ko kernel/drivers/block/zram/zram.ko
 kernel/samples/kmemleak/kmemleak-test.ko"
 

@@ -5,7 +5,7 @@ set -uo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-for name in $(kernel_names); do
+for name in $(all_kernel_names); do
 	ko=$MMLENS_BUILD/$name/mmlens.ko
 	lic=$(modinfo -F license "$ko" 2>/dev/null)
 	desc=$(modinfo -F description "$ko" 2>/dev/null)

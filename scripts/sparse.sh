@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # sparse (C=2) over our sources for every matrix kernel; fails on any
 # warning that names one of our files. Prints one result per kernel.
-# The debug kernel, when built (scripts/debug-kernel.sh), is checked too:
-# only it has CONFIG_KUNIT, so only it compiles kunit/.
+# The debug kernels, when built (scripts/debug-kernel.sh), are checked too:
+# only they have CONFIG_KUNIT, so only they compile kunit/.
 set -uo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 rc=0
-names=$(kernel_names)
-if [ -f "$(kernel_debug_dir)/.done" ]; then
-	names="$names $MMLENS_DEBUG_KERNEL"
-fi
+names=$(all_kernel_names)
+for name in "$MMLENS_DEBUG_KERNEL" "$MMLENS_DEBUG_RT_KERNEL"; do
+	if [ -f "$(kernel_debug_dir "$name")/.done" ]; then
+		names="$names $name"
+	fi
+done
 for name in $names; do
 	kernel_release "$name" > /dev/null || die "no headers for $name"
 	out=$(mktemp -d)

@@ -67,13 +67,19 @@ wait_until() {
 	"$@"
 }
 
+# Transparent huge pages: absent on a kernel built without them (6.12's
+# PREEMPT_RT excludes THP: mm/Kconfig). The THP checks skip, saying so.
+THP_DIR=/sys/kernel/mm/transparent_hugepage
+NO_THP_WHY="kernel without THP (CONFIG_TRANSPARENT_HUGEPAGE=n; PREEMPT_RT excludes it)"
+
 # zram_load: /dev/zram0 from the kernel image's modules (copied by
 # initramfs.sh), or built in (the debug kernel); busybox insmod resolves
 # nothing, so dependencies go first. zram_unload resets the disk and
 # removes what zram_load loaded (nothing when built in).
 zram_load() {
-	for _m in lz4_compress lz4hc_compress zsmalloc zram; do
-		[ -d "/sys/module/$_m" ] && continue
+	for _m in lz4_compress lz4hc_compress lzo-rle zsmalloc zram; do
+		# sysfs names lzo-rle.ko's module lzo_rle
+		[ -d "/sys/module/$(echo "$_m" | tr - _)" ] && continue
 		_f=$(find /lib/modules -name "$_m.ko" 2>/dev/null | head -n 1)
 		[ -n "$_f" ] || continue
 		insmod "$_f" || { echo "insmod $_f failed"; return 1; }
@@ -84,7 +90,7 @@ zram_load() {
 
 zram_unload() {
 	echo 1 > /sys/block/zram0/reset 2>/dev/null
-	for _m in zram zsmalloc lz4hc_compress lz4_compress; do
+	for _m in zram zsmalloc lzo-rle lz4hc_compress lz4_compress; do
 		rmmod "$_m" 2>/dev/null
 	done
 }

@@ -349,6 +349,8 @@ cli_walker() {
 	check "cli: map draws one row per VMA and a legend" cli_map
 	if grep -q ' pmd=[1-9]' /tmp/vmas.mod; then
 		check "cli: map marks the VMAs with PMD leaves H" cli_map_thp
+	elif [ ! -d "$THP_DIR" ]; then
+		skip "cli: map marks the VMAs with PMD leaves H" "$NO_THP_WHY"
 	else
 		skip "cli: map marks the VMAs with PMD leaves H" \
 			"no THP was allocated for memshape"
@@ -763,13 +765,13 @@ cli_capture_pid() {
 # are quieted for the reads (proactiveness 0, a one-hour scan interval),
 # and the compaction file is read again once they are back.
 cli_frag_files() {
-	_khp=/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs
+	_khp=$THP_DIR/khugepaged/scan_sleep_millisecs
 	# $(cat): busybox read takes a byte at a time, and a sysctl file
 	# answers a read past offset 0 with EOF ("20" would read as "2").
 	_pro=$(cat /proc/sys/vm/compaction_proactiveness)
-	_khp_old=$(cat $_khp)
+	_khp_old=$(cat $_khp 2>/dev/null)
 	echo 0 > /proc/sys/vm/compaction_proactiveness
-	echo 3600000 > $_khp
+	[ -n "$_khp_old" ] && echo 3600000 > $_khp
 	_tries=0
 	rm -rf /tmp/snap
 	mkdir -p /tmp/snap
@@ -797,7 +799,7 @@ cli_frag_files() {
 	diag "capture: $1 frag files consistent on try $_tries"
 	rm -f /tmp/snap/buddyinfo.after
 	echo "$_pro" > /proc/sys/vm/compaction_proactiveness
-	echo "$_khp_old" > $_khp
+	[ -n "$_khp_old" ] && echo "$_khp_old" > $_khp
 	[ -e $CM/compaction ] && cat $CM/compaction > /tmp/snap/compaction
 	for f in /tmp/snap/*; do
 		cli_put "$1/proc/mmlens/${f##*/}" "$f"

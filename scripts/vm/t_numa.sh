@@ -106,7 +106,7 @@ wait $numa_sp 2>/dev/null
 
 # khugepaged would collapse (and so move) pages between the two reads a
 # comparison takes; the other movers /init already stopped.
-khp=/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs
+khp=$THP_DIR/khugepaged/scan_sleep_millisecs
 khp_old=$(cat $khp 2>/dev/null)
 [ -n "$khp_old" ] && echo 3600000 > $khp
 numa_huge_set 2

@@ -72,14 +72,16 @@ race_run stall
 # both put back after; zram swap when the kernel has it, so MADV_PAGEOUT
 # really swaps.
 race_churn() {
-	_kh=/sys/kernel/mm/transparent_hugepage/khugepaged
+	_kh=$THP_DIR/khugepaged
 	_old_scan=$(cat $_kh/scan_sleep_millisecs 2>/dev/null)
 	_old_alloc=$(cat $_kh/alloc_sleep_millisecs 2>/dev/null)
 	_old_pages=$(cat $_kh/pages_to_scan 2>/dev/null)
 	_old_pidmax=$(cat /proc/sys/kernel/pid_max)
-	echo 0 > $_kh/scan_sleep_millisecs 2>/dev/null
-	echo 0 > $_kh/alloc_sleep_millisecs 2>/dev/null
-	echo 4096 > $_kh/pages_to_scan 2>/dev/null
+	if [ -d $_kh ]; then
+		echo 0 > $_kh/scan_sleep_millisecs
+		echo 0 > $_kh/alloc_sleep_millisecs
+		echo 4096 > $_kh/pages_to_scan
+	fi
 	# Above the pids in use, so that forks wrap soon.
 	_top=$(ls -d /proc/[0-9]* | sed 's|/proc/||' | sort -n | tail -n 1)
 	echo $((_top + 2000)) > /proc/sys/kernel/pid_max
@@ -88,7 +90,9 @@ race_churn() {
 		mkswap /dev/zram0 > /dev/null && swapon /dev/zram0; then
 		_swap=1
 	fi
-	diag "race: churn: pid_max $(cat /proc/sys/kernel/pid_max), khugepaged sleep 0, swap ${_swap:-off}"
+	_khs="khugepaged sleep 0"
+	[ -d $_kh ] || _khs="no khugepaged (no THP)"
+	diag "race: churn: pid_max $(cat /proc/sys/kernel/pid_max), $_khs, swap ${_swap:-off}"
 	timeout -s KILL $((RACE_SECS * 4 + 60)) pt_churn "$RACE_SECS" \
 		> /tmp/race.out 2>&1
 	_rc=$?

@@ -280,7 +280,11 @@ walk_scen file "file private+shared (tmpfs)"
 walk_scen shanon "shared anon"
 walk_scen fork "fork cow"
 walk_scen mprotect "mprotect splits"
-walk_scen thp "thp"
+if [ -d "$THP_DIR" ]; then
+	walk_scen thp "thp"
+else
+	skip "walk: thp" "$NO_THP_WHY"
+fi
 walk_scen hugetlb "hugetlb 2M"
 if [ "$SWAP" = 1 ]; then
 	walk_scen swap "swap (zram, MADV_PAGEOUT)" mutate

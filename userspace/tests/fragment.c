@@ -16,6 +16,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "thp.h"
+
 static long meminfo_kib(const char *key)
 {
 	char line[256];
@@ -60,7 +62,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* THP would take order-9 blocks whole, the opposite of our aim. */
-	if (madvise(buf, npages * page, MADV_NOHUGEPAGE))
+	if (no_thp(buf, npages * page))
 		perror("fragment: MADV_NOHUGEPAGE");
 	for (i = 0; i < npages; i++)
 		buf[i * page] = 1;

@@ -42,6 +42,7 @@
 
 #include "../parse.h"
 #include "tap.h"
+#include "thp.h"
 
 #define LABEL "numa"
 #define DBG "/sys/kernel/debug/mmlens/numa"
@@ -224,6 +225,10 @@ static void region_thp(void)
 		return;
 	}
 	p = (char *)(((uintptr_t)raw + HPMD - 1) & ~(HPMD - 1));
+	if (!thp_supported()) {
+		sh->why[R_THP] = "kernel without THP (CONFIG_TRANSPARENT_HUGEPAGE=n)";
+		return;
+	}
 	if (madvise(p, len, MADV_HUGEPAGE) ||
 	    mbind_(p, len, MPOL_BIND, mask_of(other_node()), 0)) {
 		sh->why[R_THP] = "madvise/mbind failed";

@@ -50,6 +50,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "thp.h"
+
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
@@ -874,7 +876,7 @@ static void la_target(void *arg)
 	char *a = mmap(NULL, LA_LEN, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (a == MAP_FAILED || madvise(a, LA_LEN, MADV_NOHUGEPAGE)) {
+	if (a == MAP_FAILED || no_thp(a, LA_LEN)) {
 		sh->ready = -1;
 		_exit(1);
 	}
@@ -1064,7 +1066,7 @@ static pid_t ex_target(void)
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (a == MAP_FAILED || madvise(a, EX_LEN, MADV_NOHUGEPAGE))
+		if (a == MAP_FAILED || no_thp(a, EX_LEN))
 			_exit(1);
 		for (size_t i = 0; i < EX_LEN; i += PG)
 			a[i] = 1;
@@ -1264,7 +1266,7 @@ static void st_target(void *arg)
 	char *a = mmap(NULL, ST_LEN, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
-	if (a == MAP_FAILED || madvise(a, ST_LEN, MADV_NOHUGEPAGE)) {
+	if (a == MAP_FAILED || no_thp(a, ST_LEN)) {
 		sh->ready = -1;
 		_exit(1);
 	}
