@@ -3,7 +3,8 @@
 # the deb6.12 kernel:
 #  - a warning (an unused static function added to module/frag_math.c)
 #    is printed but not fatal in the build DKMS runs (make -C KDIR M=DIR
-#    modules), and fatal with MMLENS_WERROR=1, as the project builds;
+#    modules), and fatal with MMLENS_WERROR=1, as the project builds
+#    (there and through the top-level "make MMLENS_WERROR=1");
 #  - a second build of the same tree recompiles nothing (the generated
 #    module/mmlens_features.h is not rewritten);
 #  - the top-level "make" for a kernel release without headers, and
@@ -65,18 +66,30 @@ else
 	tail -n 20 "$log" | sed 's/^/#   /'
 fi
 
+# The same through the top-level Makefile, as README documents it.
+log=$work/top-werror.log
+if make -C "$tree" KDIR="$kdir" MMLENS_WERROR=1 module > "$log" 2>&1; then
+	result fail "make MMLENS_WERROR=1 module for $name fails on the warning"
+	tail -n 20 "$log" | sed 's/^/#   /'
+elif grep -q "frag_math.c:.*error: [^ ]*${fn}[^ ]* defined but not used \[-Werror=unused-function\]" "$log"; then
+	result ok "make MMLENS_WERROR=1 module for $name fails on the warning"
+else
+	result fail "make MMLENS_WERROR=1 module for $name fails on the warning (not on it)"
+	tail -n 20 "$log" | sed 's/^/#   /'
+fi
+
 # expect_one_line WHAT EXPECTED MAKE-ARGS...: the top-level make fails,
 # its stderr is exactly one line, and that line contains EXPECTED.
 expect_one_line() {
 	local what=$1 expected=$2 err=$work/err
 	shift 2
 	if make -C "$tree" "$@" > /dev/null 2> "$err"; then
-		result fail "$what: make $* fails"
+		result fail "$what: make${*:+ $*} fails"
 	elif [ "$(wc -l < "$err")" -eq 1 ] && grep -qF "$expected" "$err"; then
-		result ok "$what: make $* fails with one line"
+		result ok "$what: make${*:+ $*} fails with one line"
 		sed 's/^/#   /' "$err"
 	else
-		result fail "$what: make $* fails with one line containing: $expected"
+		result fail "$what: make${*:+ $*} fails with one line containing: $expected"
 		sed 's/^/#   /' "$err"
 	fi
 }
@@ -84,8 +97,13 @@ expect_one_line() {
 none=0.0.0-mmlens-no-headers
 expect_one_line "no headers for the kernel" \
 	"install linux-headers-$none" KVER="$none" module
-expect_one_line "no headers for the kernel (make)" \
-	"install linux-headers-$none" KVER="$none"
+# Plain "make", KVER from uname -r: a uname first in PATH names a
+# running kernel that has no headers.
+mkdir -p "$work/bin"
+printf '#!/bin/sh\necho %s\n' "$none" > "$work/bin/uname"
+chmod +x "$work/bin/uname"
+PATH=$work/bin:$PATH expect_one_line "no headers for the running kernel" \
+	"no headers for the running kernel $none (/lib/modules/$none/build missing): install linux-headers-$none"
 expect_one_line "missing KDIR" "KDIR=/nonexistent/mmlens-kdir: " \
 	KDIR=/nonexistent/mmlens-kdir module
 
