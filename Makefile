@@ -1,6 +1,7 @@
 # mmlens: top-level build. See README.md.
 #   make                 module for KDIR (default: the running kernel) + tool
 #   make KDIR=/lib/modules/<release>/build   another kernel
+#   make MMLENS_WERROR=1 warnings are errors (as make check builds)
 #   make check           everything: deps, builds, sparse, checkpatch, dkms,
 #                        the QEMU matrix; ends with "N passed, N failed"
 #   make demo            boot the default kernel in QEMU, show the reports
@@ -13,7 +14,10 @@
 #   make install         modules_install (extra/) + the tool + the systemd
 #                        units (install-systemd; not enabled)
 #   make deb [OUT=DIR]   packages mmlens-dkms and mmlens in .build/deb (DIR)
-KDIR ?= /lib/modules/$(shell uname -r)/build
+# KVER: the kernel release whose headers "make" builds against (the
+# running one; scripts/userbuild-test.sh sets one that has none).
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
 PREFIX ?= /usr/local
 # systemd reads units from /usr/local/lib/systemd/system too; the Debian
 # package (scripts/deb/) sets /lib/systemd/system, bookworm's place.
@@ -24,7 +28,18 @@ SYSTEMD_UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 all: module tool
 
+# One line saying what is missing, not kbuild's errors from a missing
+# tree: the headers of the running kernel (Debian's package name), or the
+# KDIR given. Expanded only when a target needs the kernel tree.
+ifeq ($(origin KDIR),file)
+kdir-missing = no headers for $(if $(filter file,$(origin KVER)),the running kernel )$(KVER) ($(KDIR) missing): install linux-headers-$(KVER)
+else
+kdir-missing = KDIR=$(KDIR): no kernel build tree there ($(KDIR)/Makefile missing)
+endif
+need-kdir = $(if $(wildcard $(KDIR)/Makefile),,$(error $(kdir-missing)))
+
 module:
+	$(need-kdir)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 
 tool:

@@ -19,7 +19,9 @@
  */
 #include <linux/module.h>
 
-/* 6.12 spelling; 6.13 made the namespace a string literal. */
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+#include "../module/compat.h"
+
+/* MMLENS_KUNIT_NS: the spelling this kernel's MODULE_IMPORT_NS() takes */
+MODULE_IMPORT_NS(MMLENS_KUNIT_NS);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for mmlens.ko");

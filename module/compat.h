@@ -5,9 +5,17 @@
  * Everything that differs between the kernels we build for (Debian 6.1 and
  * Debian 6.12, plus our 6.12 debug kernel) is wrapped here, so the rest of
  * the module reads as if there were one kernel.
+ *
+ * What a kernel has is decided by content, never by LINUX_VERSION_CODE:
+ * module/features.sh greps the kernel's headers at build time (Kbuild) and
+ * writes mmlens_features.h, one MMLENS_HAVE_* per probe, next to this
+ * file; this file alone maps those to code. Kernel config (CONFIG_*) is
+ * read directly.
  */
 #ifndef MMLENS_COMPAT_H
 #define MMLENS_COMPAT_H
+
+#include "mmlens_features.h"
 
 #include <linux/mm.h>
 #include <linux/mmzone.h>
@@ -19,7 +27,7 @@
  * NR_PAGE_ORDERS; before 6.4 MAX_ORDER was that count. 6.4..6.7 redefined
  * MAX_ORDER as the largest order: refuse those rather than be off by one.
  */
-#ifdef NR_PAGE_ORDERS
+#ifdef MMLENS_HAVE_NR_PAGE_ORDERS
 #define MMLENS_NR_ORDERS NR_PAGE_ORDERS
 #elif MAX_ORDER_NR_PAGES == (1 << (MAX_ORDER - 1))
 #define MMLENS_NR_ORDERS MAX_ORDER
@@ -98,8 +106,8 @@ static inline unsigned int mmlens_pageblock_migratetype(unsigned long pfn)
  * The highatomic pages __zone_watermark_ok() withholds from a caller
  * without reserve rights: 6.1 withholds the whole reserve
  * (nr_reserved_highatomic), 6.12 only the reserve's free pages
- * (nr_free_highatomic, a field 6.1 lacks). Kbuild probes the header for
- * the field and defines MMLENS_HAVE_NR_FREE_HIGHATOMIC.
+ * (nr_free_highatomic, a field 6.1 lacks): features.sh probes struct zone
+ * for the field.
  */
 static inline unsigned long mmlens_zone_highatomic(const struct zone *zone)
 {
@@ -114,13 +122,12 @@ static inline unsigned long mmlens_zone_highatomic(const struct zone *zone)
  * 6.3 made vma->vm_flags read-only and added vm_flags_set(), which also
  * write-locks the VMA for the per-VMA-lock page fault path; before it,
  * drivers set the bits directly (mmap_lock held for write in ->mmap).
- * The same series replaced VM_LOCKED_CLEAR_MASK by VM_LOCKED_MASK, the
- * header-visible sign of the wrappers (a static inline cannot be probed).
+ * features.sh probes <linux/mm.h> for the static inline itself.
  */
 static inline void mmlens_vm_flags_set(struct vm_area_struct *vma,
 				       vm_flags_t flags)
 {
-#ifdef VM_LOCKED_MASK
+#ifdef MMLENS_HAVE_VM_FLAGS_SET
 	vm_flags_set(vma, flags);
 #else
 	vma->vm_flags |= flags;
@@ -135,6 +142,18 @@ static inline void mmlens_vm_flags_set(struct vm_area_struct *vma,
  * 6.1 and 6.12 ship <kunit/visibility.h>.
  */
 #include <kunit/visibility.h>
+
+/*
+ * The namespace mmlens_kunit.ko imports, as MODULE_IMPORT_NS() takes it:
+ * up to 6.12 a bare token it stringifies, from 6.13 a string literal.
+ * __stringify() expands its argument first, so the macro name works in
+ * both spellings: MODULE_IMPORT_NS(MMLENS_KUNIT_NS).
+ */
+#ifdef MMLENS_HAVE_IMPORT_NS_STRINGIFY
+#define MMLENS_KUNIT_NS EXPORTED_FOR_KUNIT_TESTING
+#else
+#define MMLENS_KUNIT_NS "EXPORTED_FOR_KUNIT_TESTING"
+#endif
 
 /* ---- NUMA memory policies and page nodes (numa report, walk.c) ---- */
 
@@ -161,8 +180,7 @@ static inline void mmlens_mpol_copy(const struct mempolicy *pol,
  * /proc/PID/numa_maps (that function is not exported): vm_ops->get_policy
  * when the VMA has one (shmem, SysV shm: the file's shared policy at
  * @addr), else vma->vm_policy. 6.7 added the interleave-index argument to
- * get_policy, in the series that added NO_INTERLEAVE_INDEX to the same
- * header. Called with mmap_lock held (read), which keeps vm_policy
+ * get_policy (features.sh probes its declaration). Called with mmap_lock held (read), which keeps vm_policy
  * alive: mbind replaces it under the write lock. A policy with
  * MPOL_F_SHARED comes with a reference of its own, dropped here once
  * copied; mpol_cond_put() cannot be used, __mpol_put() is not exported:
@@ -184,7 +202,7 @@ static inline bool mmlens_vma_policy(struct vm_area_struct *vma,
 	struct mempolicy *pol;
 
 	if (vma->vm_ops && vma->vm_ops->get_policy) {
-#ifdef NO_INTERLEAVE_INDEX
+#ifdef MMLENS_HAVE_GET_POLICY_ILX
 		pgoff_t ilx;
 
 		pol = vma->vm_ops->get_policy(vma, addr, &ilx);
@@ -250,5 +268,14 @@ static inline bool mmlens_pmd_special(u64 raw)
 	return false;
 #endif
 }
+
+/*
+ * _PAGE_SAVED_DIRTY (6.6, x86 shadow stacks): the software bit that holds
+ * a read-only PTE's dirtiness in place of _PAGE_DIRTY. entry.c names it
+ * when MMLENS_PAGE_SAVED_DIRTY is defined.
+ */
+#ifdef MMLENS_HAVE_PAGE_SAVED_DIRTY
+#define MMLENS_PAGE_SAVED_DIRTY _PAGE_SAVED_DIRTY
+#endif
 
 #endif /* MMLENS_COMPAT_H */

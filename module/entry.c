@@ -47,8 +47,8 @@ static const struct flag_name flag_names[] = {
 	{ _PAGE_UFFD_WP, "uffd-wp", FL_PTE | FL_HUGE },
 	{ _PAGE_SOFT_DIRTY, "soft-dirty", FL_PTE | FL_HUGE },
 	{ _PAGE_DEVMAP, "devmap", FL_PTE | FL_HUGE },
-#ifdef _PAGE_SAVED_DIRTY
-	{ _PAGE_SAVED_DIRTY, "saved-dirty", FL_PTE | FL_HUGE },
+#ifdef MMLENS_PAGE_SAVED_DIRTY
+	{ MMLENS_PAGE_SAVED_DIRTY, "saved-dirty", FL_PTE | FL_HUGE },
 #endif
 	{ _PAGE_NX, "nx", FL_ALL },
 };

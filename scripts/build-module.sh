@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build mmlens.ko for one kernel in its own directory, so builds for
-# several kernels never overwrite each other's objects.
+# several kernels never overwrite each other's objects, with -Werror.
 #   build-module.sh KDIR OUTDIR [extra make args...]
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -14,4 +14,6 @@ rm -rf "$out/module" "$out/kunit"
 cp -r "$MMLENS_TOP/module" "$MMLENS_TOP/kunit" "$MMLENS_TOP/Kbuild" "$out/"
 find "$out/module" "$out/kunit" \( -name '*.o' -o -name '*.cmd' -o -name '*.ko' \
 	-o -name '*.mod*' \) -delete
-make -C "$kdir" M="$out" W=1 "$@" modules
+# W=1 and -Werror (Kbuild's MMLENS_WERROR=1): the project's own builds
+# fail on any warning; users' builds (make, DKMS) only print them.
+make -C "$kdir" M="$out" W=1 MMLENS_WERROR=1 "$@" modules

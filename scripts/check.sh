@@ -79,6 +79,7 @@ bash "$MMLENS_TOP/scripts/install-test.sh"
 bash "$MMLENS_TOP/scripts/sparse.sh"
 bash "$MMLENS_TOP/scripts/checkpatch.sh"
 bash "$MMLENS_TOP/scripts/dkms-test.sh"
+bash "$MMLENS_TOP/scripts/userbuild-test.sh"
 # mmlens export through node_exporter and Prometheus, on 127.0.0.1
 bash "$MMLENS_TOP/scripts/prom-test.sh"
 
