@@ -180,10 +180,11 @@ static inline void mmlens_mpol_copy(const struct mempolicy *pol,
  * /proc/PID/numa_maps (that function is not exported): vm_ops->get_policy
  * when the VMA has one (shmem, SysV shm: the file's shared policy at
  * @addr), else vma->vm_policy. 6.7 added the interleave-index argument to
- * get_policy (features.sh probes its declaration). Called with mmap_lock held (read), which keeps vm_policy
- * alive: mbind replaces it under the write lock. A policy with
- * MPOL_F_SHARED comes with a reference of its own, dropped here once
- * copied; mpol_cond_put() cannot be used, __mpol_put() is not exported:
+ * get_policy (features.sh probes its declaration). Called with mmap_lock
+ * held (read), which keeps vm_policy alive: mbind replaces it under the
+ * write lock. A policy with MPOL_F_SHARED comes with a reference of its
+ * own, dropped here once copied; mpol_cond_put() cannot be used,
+ * __mpol_put() is not exported:
  * when ours is the last reference (the shared range was replaced meanwhile
  * by another process mapping the file: the tree lives in the inode, not
  * under our mmap_lock) the policy is freed with kfree(), which with SLUB,
