@@ -16,4 +16,5 @@ find "$out/module" "$out/kunit" \( -name '*.o' -o -name '*.cmd' -o -name '*.ko' 
 	-o -name '*.mod*' \) -delete
 # W=1 and -Werror (Kbuild's MMLENS_WERROR=1): the project's own builds
 # fail on any warning; users' builds (make, DKMS) only print them.
-make -C "$kdir" M="$out" W=1 MMLENS_WERROR=1 "$@" modules
+# -j: make check builds (and sparse-checks) for seven kernels.
+make -C "$kdir" M="$out" -j"$(nproc)" W=1 MMLENS_WERROR=1 "$@" modules

@@ -25,10 +25,10 @@ deb6.12-1node-4lvl deb6.12 1node 4 kbuild frag vbuf walk numa cli race lockdown
 deb6.12-2node-5lvl deb6.12 2node 5 kbuild frag vbuf walk numa cli race hotremove
 deb6.12-movable-4lvl deb6.12 movable 4 kbuild frag vbuf walk numa cli race
 deb6.1-cloud-1node-4lvl deb6.1-cloud 1node 4 kbuild frag vbuf walk numa cli
-deb6.12-cloud-2node-5lvl deb6.12-cloud 2node 5 kbuild frag vbuf walk numa cli
+deb6.12-cloud-1node-5lvl deb6.12-cloud 1node 5 kbuild frag vbuf walk numa cli
 deb6.12-rt-1node-5lvl deb6.12-rt 1node 5 kbuild frag vbuf walk numa cli race
 debug6.12-2node-5lvl debug6.12 2node2g 5 kbuild ALL kunit faultinject kmemleak
-debug6.12-rt-2node-5lvl debug6.12-rt 2node2g 5 kbuild frag vbuf walk numa cli race kunit
+debug6.12-rt-2node-5lvl debug6.12-rt 2node2g 5 kbuild frag vbuf walk race kunit
 deb6.1-dkms deb6.1 1node 5 dkms -
 deb6.12-dkms deb6.12 1node 4 dkms -
 deb6.1-debpkg deb6.1 1node 5 debpkg pkg

@@ -8,12 +8,18 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 rc=0
-names=$(all_kernel_names)
-for name in "$MMLENS_DEBUG_KERNEL" "$MMLENS_DEBUG_RT_KERNEL"; do
-	if [ -f "$(kernel_debug_dir "$name")/.done" ]; then
-		names="$names $name"
-	fi
-done
+# sparse.sh [NAME...]: those kernels (check.sh does the debug kernels
+# once their background build is done); by default every one, debug
+# kernels as far as they are built.
+names=$*
+if [ -z "$names" ]; then
+	names=$(all_kernel_names)
+	for name in "$MMLENS_DEBUG_KERNEL" "$MMLENS_DEBUG_RT_KERNEL"; do
+		if [ -f "$(kernel_debug_dir "$name")/.done" ]; then
+			names="$names $name"
+		fi
+	done
+fi
 for name in $names; do
 	kernel_release "$name" > /dev/null || die "no headers for $name"
 	out=$(mktemp -d)

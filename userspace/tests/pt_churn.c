@@ -355,12 +355,41 @@ static long kill_readers(pid_t t, double deadline)
 
 /*
  * Bind an fd to a child, let the child exit and be reaped, then fork
- * until a new process gets the same number (the shell lowered
- * kernel.pid_max so this comes soon): the old fd must answer ESRCH.
- * The wrap takes about pid_max forks; under lockdep on PREEMPT_RT in TCG
- * a fork can take tens of ms, so the search is bounded in time too.
+ * until a new process gets the same number: the old fd must answer
+ * ESRCH. First by asking for the number (kernel.ns_last_pid, written as
+ * CRIU does: the next fork gets the number after it, unless another
+ * fork took it first); where that file is missing (no
+ * CONFIG_CHECKPOINT_RESTORE) by forking until the numbers wrap (the
+ * shell lowered kernel.pid_max so this comes soon). The wrap takes about
+ * pid_max forks; under lockdep on PREEMPT_RT in TCG a fork can take
+ * several ms, so that search is bounded in time too.
  */
 #define PID_REUSE_SECS 40
+
+/* A child numbered @want, by kernel.ns_last_pid; -1 if none came. */
+static pid_t fork_numbered(pid_t want)
+{
+	for (int i = 0; i < 20; i++) {
+		FILE *f = fopen("/proc/sys/kernel/ns_last_pid", "w");
+		pid_t n;
+
+		if (!f)
+			return -1;
+		fprintf(f, "%d", want - 1);
+		if (fclose(f))
+			return -1;
+		n = fork();
+		if (n == 0) {
+			pause();
+			_exit(0);
+		}
+		if (n < 0 || n == want)
+			return n;
+		kill(n, SIGKILL);
+		waitpid(n, NULL, 0);
+	}
+	return -1;
+}
 
 static void pid_reuse(void)
 {
@@ -377,7 +406,8 @@ static void pid_reuse(void)
 	fd = open_bound("vmas", c, "");
 	kill(c, SIGKILL);
 	waitpid(c, NULL, 0);
-	for (tries = 0; tries < 100000 && fd >= 0; tries++) {
+	n = fd >= 0 ? fork_numbered(c) : -1;
+	for (tries = 0; n != c && tries < 100000 && fd >= 0; tries++) {
 		if (!(tries % 64) && now() > deadline)
 			break;
 		n = fork();
@@ -397,8 +427,9 @@ static void pid_reuse(void)
 		return;
 	}
 	e = read_all(fd, &buf, &cap, &complete);
-	printf("# race: churn: pid %d reused after %d forks; the old fd read: %s\n",
-	       c, tries, e ? strerror(e) : "a report");
+	printf("# race: churn: pid %d reused (%s, then %d forks); the old fd read: %s\n",
+	       c, tries ? "ns_last_pid missed" : "asked for by ns_last_pid",
+	       tries, e ? strerror(e) : "a report");
 	result(e == ESRCH, "a held pid whose number was reused reads ESRCH, never the new process");
 	kill(n, SIGKILL);
 	waitpid(n, NULL, 0);
