@@ -54,29 +54,27 @@ else
 	tail -n 20 "$log" | sed 's/^/#   /'
 fi
 
-# (b) as the project builds: -Werror.
-log=$work/werror.log
-if make -C "$kdir" M="$tree" MMLENS_WERROR=1 modules > "$log" 2>&1; then
-	result fail "build for $name with MMLENS_WERROR=1 fails on the warning"
-	tail -n 20 "$log" | sed 's/^/#   /'
-elif grep -q "frag_math.c:.*error: [^ ]*${fn}[^ ]* defined but not used \[-Werror=unused-function\]" "$log"; then
-	result ok "build for $name with MMLENS_WERROR=1 fails on the warning"
-else
-	result fail "build for $name with MMLENS_WERROR=1 fails on the warning (not on it)"
-	tail -n 20 "$log" | sed 's/^/#   /'
-fi
+# expect_werror WHAT MAKE-ARGS...: make fails, and on our warning.
+expect_werror() {
+	local what=$1 log=$work/werror.log
+	shift
+	if make "$@" > "$log" 2>&1; then
+		result fail "$what"
+		tail -n 20 "$log" | sed 's/^/#   /'
+	elif grep -q "frag_math.c:.*error: [^ ]*${fn}[^ ]* defined but not used \[-Werror=unused-function\]" "$log"; then
+		result ok "$what"
+	else
+		result fail "$what (not on it)"
+		tail -n 20 "$log" | sed 's/^/#   /'
+	fi
+}
 
-# The same through the top-level Makefile, as README documents it.
-log=$work/top-werror.log
-if make -C "$tree" KDIR="$kdir" MMLENS_WERROR=1 module > "$log" 2>&1; then
-	result fail "make MMLENS_WERROR=1 module for $name fails on the warning"
-	tail -n 20 "$log" | sed 's/^/#   /'
-elif grep -q "frag_math.c:.*error: [^ ]*${fn}[^ ]* defined but not used \[-Werror=unused-function\]" "$log"; then
-	result ok "make MMLENS_WERROR=1 module for $name fails on the warning"
-else
-	result fail "make MMLENS_WERROR=1 module for $name fails on the warning (not on it)"
-	tail -n 20 "$log" | sed 's/^/#   /'
-fi
+# (b) as the project builds: -Werror; and the same through the
+# top-level Makefile, as README documents it.
+expect_werror "build for $name with MMLENS_WERROR=1 fails on the warning" \
+	-C "$kdir" M="$tree" MMLENS_WERROR=1 modules
+expect_werror "make MMLENS_WERROR=1 module for $name fails on the warning" \
+	-C "$tree" KDIR="$kdir" MMLENS_WERROR=1 module
 
 # expect_one_line WHAT EXPECTED MAKE-ARGS...: the top-level make fails,
 # its stderr is exactly one line, and that line contains EXPECTED.
