@@ -69,7 +69,9 @@ wait_until() {
 
 # Transparent huge pages: absent on a kernel built without them (6.12's
 # PREEMPT_RT excludes THP: mm/Kconfig). The THP checks skip, saying so.
+# shellcheck disable=SC2034 # read by init and the t_*.sh files
 THP_DIR=/sys/kernel/mm/transparent_hugepage
+# shellcheck disable=SC2034
 NO_THP_WHY="kernel without THP (CONFIG_TRANSPARENT_HUGEPAGE=n; PREEMPT_RT excludes it)"
 
 # zram_load: /dev/zram0 from the kernel image's modules (copied by
