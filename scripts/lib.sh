@@ -55,29 +55,30 @@ kernel_meta() {
 	return 1
 }
 
-kernel_names() {
-	local pair
-	for pair in $MMLENS_KERNELS; do
-		printf '%s\n' "${pair%%:*}"
+# pair_field name|pkg PAIR...: the names or the packages of NAME:PKG pairs.
+pair_field() {
+	local field=$1 pair
+	shift
+	for pair in "$@"; do
+		if [ "$field" = name ]; then
+			printf '%s\n' "${pair%%:*}"
+		else
+			printf '%s\n' "${pair#*:}"
+		fi
 	done
 }
+
+# shellcheck disable=SC2086 # the lists are words
+kernel_names() { pair_field name $MMLENS_KERNELS; }
 
 # all_kernel_names: the generic kernels, then the other flavours: what
 # the module is built, checked (sparse, modinfo, dkms) and booted for.
-all_kernel_names() {
-	local pair
-	for pair in $MMLENS_KERNELS $MMLENS_FLAVOURS; do
-		printf '%s\n' "${pair%%:*}"
-	done
-}
+# shellcheck disable=SC2086
+all_kernel_names() { pair_field name $MMLENS_KERNELS $MMLENS_FLAVOURS; }
 
 # kernel_headers_pkgs: every headers metapackage (scripts/deps.sh).
-kernel_headers_pkgs() {
-	local pair
-	for pair in $MMLENS_KERNELS $MMLENS_FLAVOURS; do
-		printf '%s\n' "${pair#*:}"
-	done
-}
+# shellcheck disable=SC2086
+kernel_headers_pkgs() { pair_field pkg $MMLENS_KERNELS $MMLENS_FLAVOURS; }
 
 # The kernels we build ourselves (scripts/debug-kernel.sh): debug6.12 with
 # KASAN, lockdep, kmemleak, fault injection, KUnit; debug6.12-rt, the
