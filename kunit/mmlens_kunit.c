@@ -16,6 +16,8 @@
  *   mmlens_input  walk_test.c: pid/address parsers, per-level indices
  *   mmlens_walk   walk_test.c: the walker over a real user mm
  *                 (kunit_vm_mmap), against get_user_pages_remote()
+ *   mmlens_memmap memmap_test.c: struct page reads that survive
+ *                 hot-remove (module/memmap.h)
  */
 #include <linux/module.h>
 

@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 
 #include "compat.h"
+#include "memmap.h"
 #include "numa_report.h"
 #include "walk.h"
 
@@ -129,21 +130,27 @@ static int numa_enter(void *priv, const struct mmlens_vma_info *vi)
  * can_gather_numa_stats() after vm_normal_page() found a page: not
  * ZONE_DEVICE (checked for ptes only, as the kernel does), not
  * PageReserved (the vDSO's pages, for one), on a node with memory.
- * The struct page is read without the page-table lock numa_maps holds:
- * the frame was mapped when the entry was read, and its memmap is always
- * valid memory; a page freed and reused meanwhile counts where it is now.
+ * The struct page is read without the page-table lock numa_maps holds,
+ * after the walker copied the entries: a page freed and reused meanwhile
+ * counts where it is now, and one whose memory was hot-removed meanwhile
+ * (its memmap freed) is not counted. Only the flags word is read, through
+ * memmap.h, so that window cannot fault.
  */
 static void numa_count_page(struct numa_state *s, unsigned long pfn,
 			    bool pte, unsigned long nr)
 {
-	struct page *page = pfn_to_page(pfn);
+	unsigned long flags;
 	int nid;
 
-	if (pte && is_zone_device_page(page))
+	if (!mmlens_memmap_flags(pfn, &flags))
 		return;
-	if (PageReserved(page))
+#ifdef CONFIG_ZONE_DEVICE
+	if (pte && mmlens_flags_zonenum(flags) == ZONE_DEVICE)
 		return;
-	nid = page_to_nid(page);
+#endif
+	if (test_bit(PG_reserved, &flags))
+		return;
+	nid = mmlens_flags_nid(flags);
 	if (!node_state(nid, N_MEMORY))
 		return;
 	s->pages[nid] += nr;
@@ -210,10 +217,16 @@ static void numa_hugetlb(struct numa_state *s, const struct mmlens_leaf *leaf)
 	unsigned long pfn = leaf->level == MMLENS_PUD ?
 			    pud_pfn(__pud(leaf->raw)) :
 			    pmd_pfn(__pmd(leaf->raw));
+	unsigned long flags;
+	int nid;
 
-	if (!pte_present(__pte(leaf->raw)) || !pfn_valid(pfn))
+	if (!pte_present(__pte(leaf->raw)) || !pfn_valid(pfn) ||
+	    !mmlens_memmap_flags(pfn, &flags))
 		return;
-	s->pages[page_to_nid(pfn_to_page(pfn))]++;
+	/* A memmap freed and reused (memmap.h) may hold any node number. */
+	nid = mmlens_flags_nid(flags);
+	if (nid < nr_node_ids)
+		s->pages[nid]++;
 }
 
 static int numa_leaf(void *priv, const struct mmlens_leaf *leaf)

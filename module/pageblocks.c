@@ -21,13 +21,13 @@
  * between its PageBuddy and order updates) skip a few pages; an order
  * read out of range is ignored.
  *
- * Hot-remove: a block is checked online (pfn_to_online_page()) just
- * before its struct pages are scanned, and the scan of one block never
- * sleeps (a preemptible kernel, preempt=full or PREEMPT_RT, may still
- * preempt it, which widens the window); the memory hotplug lock that
- * would pin the memmap is not exported, so a section removed in that
- * window is the same race the kernel's own pfn walkers (kpageflags,
- * pagetypeinfo) accept. The type bits are read RCU-safely (compat.h).
+ * Hot-remove: a block is checked online (pfn_to_online_page()) before
+ * its struct pages are scanned, but nothing exported keeps it online, so
+ * the scan reads the memmap through memmap.h: a chunk of struct pages is
+ * copied with copy_from_kernel_nofault() and the copy is inspected. A
+ * section removed meanwhile ends the block's scan and the block is left
+ * out, as pagetypeinfo leaves out an offline one. The type bits are read
+ * RCU-safely (compat.h).
  *
  * seq_file records: a zone's header, then one run per record. The
  * position encodes (node, zone, first block of the run), so a read that
@@ -35,7 +35,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/nodemask.h>
 #include <linux/proc_fs.h>
@@ -43,14 +42,19 @@
 #include <linux/seq_file.h>
 
 #include "compat.h"
+#include "memmap.h"
 #include "mmlens.h"
 
 #define POS_ZONE_SHIFT 40
+
+/* Struct pages copied per copy_from_kernel_nofault(): 4 KiB. */
+#define PB_CHUNK 64
 
 struct pb_cursor {
 	struct zone *zone;
 	unsigned long blk;	 /* the record's first block in its zone */
 	unsigned long next_blk;	 /* set by show: the block after the run */
+	struct page memmap[PB_CHUNK];	/* the copy count_free() reads */
 };
 
 struct pb_info {
@@ -103,32 +107,33 @@ static bool cursor_seek(struct pb_cursor *cur, loff_t pos)
  * A free buddy larger than a pageblock covers the blocks after its head
  * block, whose own pages show no PageBuddy head: find it, as the kernel's
  * is_free_buddy_page() looks for the head of a page's free block.
+ * PageBuddy() and the order are read from a copy (memmap.h); the order is
+ * racy by design (header comment), as buddy_order_unsafe() reads it.
  */
-static int covering_order(struct zone *zone, unsigned long pfn)
+static int covering_order(struct pb_cursor *cur, unsigned long pfn)
 {
+	struct page *copy = &cur->memmap[0];
 	unsigned int order;
 
 	for (order = pageblock_order + 1; order < MMLENS_NR_ORDERS; order++) {
 		unsigned long head = pfn & ~((1UL << order) - 1);
-		struct page *page;
-		unsigned int found;
 
-		if (head == pfn)
+		if (head == pfn || !pfn_to_online_page(head) ||
+		    !mmlens_memmap_copy(copy, head, 1) || !PageBuddy(copy))
 			continue;
-		page = pfn_to_online_page(head);
-		if (!page || !PageBuddy(page))
-			continue;
-		/* Racy by design (header comment): buddy_order_unsafe(). */
-		found = data_race(READ_ONCE(page->private));
-		if (found >= order && found < MMLENS_NR_ORDERS &&
-		    page_zone(page) == zone)
-			return found;
+		if (copy->private >= order &&
+		    copy->private < MMLENS_NR_ORDERS &&
+		    mmlens_flags_in_zone(copy->flags, cur->zone))
+			return copy->private;
 	}
 	return -1;
 }
 
-/* Free pages of [start, end), one pageblock or less; never sleeps. */
-static void count_free(struct zone *zone, unsigned long start,
+/*
+ * Free pages of [start, end), one pageblock or less, scanned in copies
+ * of PB_CHUNK struct pages; never sleeps. False if the memmap went away.
+ */
+static bool count_free(struct pb_cursor *cur, unsigned long start,
 		       unsigned long end, struct pb_info *bi)
 {
 	unsigned long pfn = start;
@@ -136,55 +141,56 @@ static void count_free(struct zone *zone, unsigned long start,
 	bi->free = 0;
 	bi->largest = -1;
 	if (IS_ALIGNED(start, pageblock_nr_pages)) {
-		int order = covering_order(zone, start);
+		int order = covering_order(cur, start);
 
 		if (order >= 0) {
 			bi->free = end - start;
 			bi->largest = order;
-			return;
+			return true;
 		}
 	}
 	while (pfn < end) {
-		struct page *page = pfn_to_page(pfn);
-		unsigned int order;
+		unsigned int n = min_t(unsigned long, end - pfn, PB_CHUNK);
+		unsigned long i = 0;
 
-		if (!PageBuddy(page)) {
-			pfn++;
-			continue;
+		if (!mmlens_memmap_copy(cur->memmap, pfn, n))
+			return false;
+		while (i < n) {
+			struct page *copy = &cur->memmap[i];
+			unsigned long order = copy->private;
+
+			if (!PageBuddy(copy) || order >= MMLENS_NR_ORDERS ||
+			    !mmlens_flags_in_zone(copy->flags, cur->zone)) {
+				i++;
+				continue;
+			}
+			bi->free += min(1UL << order, end - (pfn + i));
+			bi->largest = max_t(int, bi->largest, order);
+			i += 1UL << order;
 		}
-		/* Racy by design (header comment): buddy_order_unsafe(). */
-		order = data_race(READ_ONCE(page->private));
-		if (order >= MMLENS_NR_ORDERS || page_zone(page) != zone) {
-			pfn++;
-			continue;
-		}
-		bi->free += min(1UL << order, end - pfn);
-		bi->largest = max_t(int, bi->largest, order);
-		pfn += 1UL << order;
+		pfn += i;	/* past the chunk when a buddy crosses its end */
 	}
+	return true;
 }
 
-/* Block @blk of @zone as pagetypeinfo counts it; false if it doesn't. */
-static bool block_info(struct zone *zone, unsigned long blk,
+/* Block @blk of the zone as pagetypeinfo counts it; false if it doesn't. */
+static bool block_info(struct pb_cursor *cur, unsigned long blk,
 		       struct pb_info *bi)
 {
+	struct zone *zone = cur->zone;
 	unsigned long zstart = READ_ONCE(zone->zone_start_pfn);
 	unsigned long zend = zstart + READ_ONCE(zone->spanned_pages);
 	unsigned long probe = zstart + blk * pageblock_nr_pages;
 	unsigned long first = ALIGN_DOWN(probe, pageblock_nr_pages);
-	struct page *page;
 
-	if (probe >= zend)
-		return false;
-	page = pfn_to_online_page(probe);
-	if (!page || page_zone(page) != zone)
+	if (probe >= zend || !mmlens_pfn_in_zone(probe, zone))
 		return false;
 	bi->type = mmlens_pageblock_migratetype(probe);
 	if (bi->type >= MIGRATE_TYPES)
 		return false;
 	bi->pfn = max(first, zstart);
-	count_free(zone, bi->pfn, min(first + pageblock_nr_pages, zend), bi);
-	return true;
+	return count_free(cur, bi->pfn,
+			  min(first + pageblock_nr_pages, zend), bi);
 }
 
 static bool same_run(const struct pb_info *a, const struct pb_info *b)
@@ -206,7 +212,7 @@ static int pageblocks_show(struct seq_file *m, void *v)
 			   zone->name);
 
 	/* Blocks pagetypeinfo does not count start no run. */
-	while (blk < nblocks && !block_info(zone, blk, &run)) {
+	while (blk < nblocks && !block_info(cur, blk, &run)) {
 		blk++;
 		cond_resched();
 	}
@@ -218,7 +224,7 @@ static int pageblocks_show(struct seq_file *m, void *v)
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		cond_resched();
-		if (!block_info(zone, blk, &bi) || !same_run(&run, &bi))
+		if (!block_info(cur, blk, &bi) || !same_run(&run, &bi))
 			break;
 	}
 	cur->next_blk = blk;

@@ -19,11 +19,11 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/nodemask.h>
 #include <linux/sched.h>
 
+#include "memmap.h"
 #include "zones.h"
 
 /*
@@ -139,6 +139,8 @@ unsigned long mmlens_count_free_list(struct zone *zone, unsigned int order,
  * zone->lock, but the bits are written without it (set_pfnblock_flags_mask
  * uses cmpxchg) so the lock buys nothing; we read them unlocked and
  * reschedule now and then, which keeps a huge zone from stalling the CPU.
+ * Hot-remove can free a block's memmap at any point of the loop: the
+ * zone test reads it through memmap.h, and the type through compat.h.
  */
 void mmlens_count_pageblocks(struct zone *zone,
 			     unsigned long count[MIGRATE_TYPES])
@@ -151,11 +153,9 @@ void mmlens_count_pageblocks(struct zone *zone,
 
 	for (pfn = zone->zone_start_pfn; pfn < end_pfn;
 	     pfn += pageblock_nr_pages) {
-		struct page *page = pfn_to_online_page(pfn);
-
 		if (!(pfn & (PAGES_PER_SECTION - 1)))
 			cond_resched();
-		if (!page || page_zone(page) != zone)
+		if (!mmlens_pfn_in_zone(pfn, zone))
 			continue;
 		mt = mmlens_pageblock_migratetype(pfn);
 		if (mt < MIGRATE_TYPES)
