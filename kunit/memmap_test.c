@@ -15,6 +15,7 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "../module/memmap.h"
 
@@ -41,12 +42,27 @@ static struct zone *next_populated(struct zone *zone)
 #define each_zone(zone) \
 	for (zone = next_populated(NULL); zone; zone = next_populated(zone))
 
+/* page_type through mmlens_memmap_load(), as the pageblocks scan reads it. */
+static bool load_type(struct page *page, unsigned int *type)
+{
+	unsigned int v;
+
+	pagefault_disable();
+	mmlens_memmap_load(v, page->page_type, gone);
+	pagefault_enable();
+	*type = v;
+	return true;
+gone:
+	pagefault_enable();
+	return false;
+}
+
 static void memmap_live_page(struct kunit *test)
 {
 	struct page *page = alloc_page(GFP_KERNEL);
 	struct zone *zone, *other;
 	unsigned long pfn, flags = 0;
-	struct page copy;
+	unsigned int type = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	pfn = page_to_pfn(page);
@@ -69,10 +85,29 @@ static void memmap_live_page(struct kunit *test)
 		KUNIT_EXPECT_FALSE(test, mmlens_pfn_in_zone(pfn, other));
 	}
 
-	KUNIT_EXPECT_TRUE(test, mmlens_memmap_copy(&copy, pfn, 1));
-	KUNIT_EXPECT_EQ(test, copy.flags, page->flags);
-	KUNIT_EXPECT_EQ(test, copy.private, page->private);
+	KUNIT_EXPECT_TRUE(test, load_type(page, &type));
+	KUNIT_EXPECT_EQ(test, type, READ_ONCE(page->page_type));
+	KUNIT_EXPECT_FALSE(test, mmlens_type_is_buddy(type));
 	__free_page(page);
+}
+
+/*
+ * The buddy test on a bare page_type word, against the kernel's own
+ * setter and clearer on a page of our own: an allocated page's word
+ * (UINT_MAX in both 6.1 and 6.12) is not a buddy; __SetPageBuddy() makes
+ * it one, __ClearPageBuddy() undoes it.
+ */
+static void memmap_buddy_type(struct kunit *test)
+{
+	struct page probe;
+
+	memset(&probe, 0, sizeof(probe));
+	probe.page_type = UINT_MAX;
+	KUNIT_EXPECT_FALSE(test, mmlens_type_is_buddy(probe.page_type));
+	__SetPageBuddy(&probe);
+	KUNIT_EXPECT_TRUE(test, mmlens_type_is_buddy(probe.page_type));
+	__ClearPageBuddy(&probe);
+	KUNIT_EXPECT_FALSE(test, mmlens_type_is_buddy(probe.page_type));
 }
 
 /* The last section of the physical address space: never present here. */
@@ -89,17 +124,18 @@ static void memmap_unmapped_reads_gone(struct kunit *test)
 {
 	unsigned long pfn = absent_section_pfn(test);
 	unsigned long flags = 0;
-	struct page copy;
+	unsigned int type = 0;
 	struct zone *zone;
 
 	KUNIT_EXPECT_FALSE(test, mmlens_memmap_flags(pfn, &flags));
-	KUNIT_EXPECT_FALSE(test, mmlens_memmap_copy(&copy, pfn, 1));
+	KUNIT_EXPECT_FALSE(test, load_type(pfn_to_page(pfn), &type));
 	each_zone(zone)
 		KUNIT_EXPECT_FALSE(test, mmlens_pfn_in_zone(pfn, zone));
 }
 
 static struct kunit_case memmap_cases[] = {
 	KUNIT_CASE(memmap_live_page),
+	KUNIT_CASE(memmap_buddy_type),
 	KUNIT_CASE(memmap_unmapped_reads_gone),
 	{}
 };

@@ -14,9 +14,10 @@
  * and can be preempted inside one (preempt=full, PREEMPT_RT). The cold
  * CI run of 4db242a faulted there, in the vmemmap of a removed DIMM.
  *
- * So these helpers read struct pages only through
- * copy_from_kernel_nofault(). A memmap that has been unmapped reads as
- * gone, and the caller skips the block, as it would skip an offline one.
+ * So these helpers read struct pages only through the exception-table
+ * loads copy_from_kernel_nofault() is built from (mm/maccess.c). A
+ * memmap that has been unmapped reads as gone, and the caller skips the
+ * block, as it would skip an offline one.
  * A memmap page that was freed and reused reads as garbage, which the
  * callers bound. Zone and node are worked out from the flags word by
  * arithmetic, never through NODE_DATA() or page_zone(), and orders are
@@ -56,28 +57,53 @@ static inline bool mmlens_flags_in_zone(unsigned long flags,
 }
 
 /*
- * Copy the struct pages of [@pfn, @pfn + @nr), a range inside one
- * pageblock and so inside one section's memmap; false if any of it is no
- * longer mapped. The caller has checked that @pfn is valid.
+ * One field of a struct page, or a jump to @gone if its memmap is not
+ * mapped: __get_kernel_nofault(), one load with an exception-table
+ * entry, as mm/maccess.c and arch/x86/kernel/alternative.c use it. The
+ * caller holds pagefault_disable() around a run of these (as
+ * copy_from_kernel_nofault() does) and has checked that the address is a
+ * memmap address, which is the check copy_from_kernel_nofault() would
+ * add. A scan of every struct page of a block pays one load per page, not
+ * a function call or a copy of the whole struct page.
  */
-static inline bool mmlens_memmap_copy(struct page *dst, unsigned long pfn,
-				      unsigned int nr)
+#define mmlens_memmap_load(dst, field, gone) \
+	__get_kernel_nofault(&(dst), &(field), typeof(dst), gone)
+
+/*
+ * PageBuddy() of a page_type word that was read with mmlens_memmap_load():
+ * the test itself differs between 6.1 (a cleared bit under
+ * PAGE_TYPE_BASE) and 6.12 (the top byte is PGTY_buddy). Both versions
+ * read nothing but page_type, so the kernel's own test is run on a probe
+ * that holds only that word.
+ */
+static inline bool mmlens_type_is_buddy(unsigned int page_type)
 {
-	return !copy_from_kernel_nofault(dst, pfn_to_page(pfn),
-					 nr * sizeof(*dst));
+	struct page probe;
+
+	probe.page_type = page_type;
+	return PageBuddy(&probe);
 }
 
 /* The flags word of a valid @pfn's struct page; false if it is gone. */
 static inline bool mmlens_memmap_flags(unsigned long pfn, unsigned long *flags)
 {
-	return !copy_from_kernel_nofault(flags, &pfn_to_page(pfn)->flags,
-					 sizeof(*flags));
+	struct page *page = pfn_to_page(pfn);
+	unsigned long v;
+
+	pagefault_disable();
+	mmlens_memmap_load(v, page->flags, gone);
+	pagefault_enable();
+	*flags = v;
+	return true;
+gone:
+	pagefault_enable();
+	return false;
 }
 
 /*
  * Whether @pfn is online memory of @zone: pagetypeinfo's test
- * (pfn_to_online_page(), then page_zone()), with the zone read from a
- * copy of the flags word.
+ * (pfn_to_online_page(), then page_zone()), with the zone worked out
+ * from a fault-safe read of the flags word.
  */
 static inline bool mmlens_pfn_in_zone(unsigned long pfn,
 				      struct zone *zone)

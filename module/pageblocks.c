@@ -23,8 +23,7 @@
  *
  * Hot-remove: a block is checked online (pfn_to_online_page()) before
  * its struct pages are scanned, but nothing exported keeps it online, so
- * the scan reads the memmap through memmap.h: a chunk of struct pages is
- * copied with copy_from_kernel_nofault() and the copy is inspected. A
+ * the scan reads the memmap only through memmap.h's fault-safe loads. A
  * section removed meanwhile ends the block's scan and the block is left
  * out, as pagetypeinfo leaves out an offline one. The type bits are read
  * RCU-safely (compat.h).
@@ -47,14 +46,10 @@
 
 #define POS_ZONE_SHIFT 40
 
-/* Struct pages copied per copy_from_kernel_nofault(): 4 KiB. */
-#define PB_CHUNK 64
-
 struct pb_cursor {
 	struct zone *zone;
 	unsigned long blk;	 /* the record's first block in its zone */
 	unsigned long next_blk;	 /* set by show: the block after the run */
-	struct page memmap[PB_CHUNK];	/* the copy count_free() reads */
 };
 
 struct pb_info {
@@ -104,80 +99,99 @@ static bool cursor_seek(struct pb_cursor *cur, loff_t pos)
 }
 
 /*
- * A free buddy larger than a pageblock covers the blocks after its head
- * block, whose own pages show no PageBuddy head: find it, as the kernel's
- * is_free_buddy_page() looks for the head of a page's free block.
- * PageBuddy() and the order are read from a copy (memmap.h); the order is
+ * The order of the free buddy whose head is @page, if @page is one in
+ * @zone; -1 if not; -EFAULT if its memmap is not mapped. The order is
  * racy by design (header comment), as buddy_order_unsafe() reads it.
+ * The caller holds pagefault_disable() (memmap.h).
  */
-static int covering_order(struct pb_cursor *cur, unsigned long pfn)
+static inline int buddy_head_order(struct page *page, struct zone *zone)
 {
-	struct page *copy = &cur->memmap[0];
-	unsigned int order;
+	unsigned long order, flags;
+	unsigned int type;
 
-	for (order = pageblock_order + 1; order < MMLENS_NR_ORDERS; order++) {
-		unsigned long head = pfn & ~((1UL << order) - 1);
-
-		if (head == pfn || !pfn_to_online_page(head) ||
-		    !mmlens_memmap_copy(copy, head, 1) || !PageBuddy(copy))
-			continue;
-		if (copy->private >= order &&
-		    copy->private < MMLENS_NR_ORDERS &&
-		    mmlens_flags_in_zone(copy->flags, cur->zone))
-			return copy->private;
-	}
-	return -1;
+	mmlens_memmap_load(type, page->page_type, gone);
+	if (!mmlens_type_is_buddy(type))
+		return -1;
+	mmlens_memmap_load(order, page->private, gone);
+	mmlens_memmap_load(flags, page->flags, gone);
+	if (order >= MMLENS_NR_ORDERS || !mmlens_flags_in_zone(flags, zone))
+		return -1;
+	return order;
+gone:
+	return -EFAULT;
 }
 
 /*
- * Free pages of [start, end), one pageblock or less, scanned in copies
- * of PB_CHUNK struct pages; never sleeps. False if the memmap went away.
+ * A free buddy larger than a pageblock covers the blocks after its head
+ * block, whose own pages show no PageBuddy head: find it, as the kernel's
+ * is_free_buddy_page() looks for the head of a page's free block.
  */
-static bool count_free(struct pb_cursor *cur, unsigned long start,
+static int covering_order(struct zone *zone, unsigned long pfn)
+{
+	unsigned int order;
+	int found = -1;
+
+	pagefault_disable();
+	for (order = pageblock_order + 1; order < MMLENS_NR_ORDERS; order++) {
+		unsigned long head = pfn & ~((1UL << order) - 1);
+		struct page *page;
+
+		if (head == pfn)
+			continue;
+		page = pfn_to_online_page(head);
+		if (!page)
+			continue;
+		found = buddy_head_order(page, zone);
+		if (found >= (int)order)
+			break;
+		found = -1;
+	}
+	pagefault_enable();
+	return found;
+}
+
+/*
+ * Free pages of [start, end), one pageblock or less (so in one section's
+ * memmap); never sleeps. False if the memmap went away during the scan.
+ */
+static bool count_free(struct zone *zone, unsigned long start,
 		       unsigned long end, struct pb_info *bi)
 {
-	unsigned long pfn = start;
+	struct page *page = pfn_to_page(start);
+	unsigned long i = 0, n = end - start;
+	int order = -1;
 
 	bi->free = 0;
 	bi->largest = -1;
 	if (IS_ALIGNED(start, pageblock_nr_pages)) {
-		int order = covering_order(cur, start);
-
+		order = covering_order(zone, start);
 		if (order >= 0) {
-			bi->free = end - start;
+			bi->free = n;
 			bi->largest = order;
 			return true;
 		}
 	}
-	while (pfn < end) {
-		unsigned int n = min_t(unsigned long, end - pfn, PB_CHUNK);
-		unsigned long i = 0;
-
-		if (!mmlens_memmap_copy(cur->memmap, pfn, n))
-			return false;
-		while (i < n) {
-			struct page *copy = &cur->memmap[i];
-			unsigned long order = copy->private;
-
-			if (!PageBuddy(copy) || order >= MMLENS_NR_ORDERS ||
-			    !mmlens_flags_in_zone(copy->flags, cur->zone)) {
-				i++;
-				continue;
-			}
-			bi->free += min(1UL << order, end - (pfn + i));
-			bi->largest = max_t(int, bi->largest, order);
-			i += 1UL << order;
+	pagefault_disable();
+	while (i < n) {
+		order = buddy_head_order(&page[i], zone);
+		if (order == -EFAULT)
+			break;
+		if (order < 0) {
+			i++;
+			continue;
 		}
-		pfn += i;	/* past the chunk when a buddy crosses its end */
+		bi->free += min(1UL << order, n - i);
+		bi->largest = max(bi->largest, order);
+		i += 1UL << order;
 	}
-	return true;
+	pagefault_enable();
+	return order != -EFAULT;
 }
 
-/* Block @blk of the zone as pagetypeinfo counts it; false if it doesn't. */
-static bool block_info(struct pb_cursor *cur, unsigned long blk,
+/* Block @blk of @zone as pagetypeinfo counts it; false if it doesn't. */
+static bool block_info(struct zone *zone, unsigned long blk,
 		       struct pb_info *bi)
 {
-	struct zone *zone = cur->zone;
 	unsigned long zstart = READ_ONCE(zone->zone_start_pfn);
 	unsigned long zend = zstart + READ_ONCE(zone->spanned_pages);
 	unsigned long probe = zstart + blk * pageblock_nr_pages;
@@ -189,7 +203,7 @@ static bool block_info(struct pb_cursor *cur, unsigned long blk,
 	if (bi->type >= MIGRATE_TYPES)
 		return false;
 	bi->pfn = max(first, zstart);
-	return count_free(cur, bi->pfn,
+	return count_free(zone, bi->pfn,
 			  min(first + pageblock_nr_pages, zend), bi);
 }
 
@@ -212,7 +226,7 @@ static int pageblocks_show(struct seq_file *m, void *v)
 			   zone->name);
 
 	/* Blocks pagetypeinfo does not count start no run. */
-	while (blk < nblocks && !block_info(cur, blk, &run)) {
+	while (blk < nblocks && !block_info(zone, blk, &run)) {
 		blk++;
 		cond_resched();
 	}
@@ -224,7 +238,7 @@ static int pageblocks_show(struct seq_file *m, void *v)
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		cond_resched();
-		if (!block_info(cur, blk, &bi) || !same_run(&run, &bi))
+		if (!block_info(zone, blk, &bi) || !same_run(&run, &bi))
 			break;
 	}
 	cur->next_blk = blk;
