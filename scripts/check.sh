@@ -89,6 +89,7 @@ bash "$MMLENS_TOP/scripts/sparse.sh" $(all_kernel_names)
 bash "$MMLENS_TOP/scripts/checkpatch.sh"
 bash "$MMLENS_TOP/scripts/dkms-test.sh"
 bash "$MMLENS_TOP/scripts/userbuild-test.sh"
+bash "$MMLENS_TOP/scripts/known-races-test.sh"
 # mmlens export through node_exporter and Prometheus, on 127.0.0.1
 bash "$MMLENS_TOP/scripts/prom-test.sh"
 

@@ -114,3 +114,10 @@ tap_program() {
 		nok "$_label: $_prog ran every case, exit 0 (exit $_rc)"
 	fi
 }
+
+# Kernel-log marks around t_vbuf.sh's unload churn; scripts/known-races.sh
+# matches the same two lines.
+# shellcheck disable=SC2034 # read by t_vbuf.sh
+KMSG_CHURN_BEGIN="mmlens-test: unload churn begins"
+# shellcheck disable=SC2034
+KMSG_CHURN_END="mmlens-test: unload churn ends"
