@@ -5,12 +5,14 @@
 set -uo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=scripts/vm/lib.sh
+. "$(dirname "$0")/vm/lib.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-begin='[   20.1] mmlens-test: unload churn begins'
-end='[   30.1] mmlens-test: unload churn ends'
+begin="[   20.1] $KMSG_CHURN_BEGIN"
+end="[   30.1] $KMSG_CHURN_END"
 race_block() {
 	printf '%s\n' '[   23.1] ------------[ cut here ]------------' \
 		'[   23.2] debugfs file owner did not clean up at exit: vbuf' \

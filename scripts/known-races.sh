@@ -16,17 +16,20 @@
 # "cut here" ... "end trace" block that names that message.
 # scripts/known-races-test.sh tests this filter.
 set -euo pipefail
+# The churn's marks, as the guest writes them.
+# shellcheck source=scripts/vm/lib.sh
+. "$(dirname "$0")/vm/lib.sh"
 
 out=${1:?usage: known-races.sh COUNTFILE < log > kept}
 : > "$out"
-awk -v out="$out" '
+awk -v out="$out" -v begin="$KMSG_CHURN_BEGIN" -v end="$KMSG_CHURN_END" '
 	function flush(i) {
 		for (i = 0; i < n; i++)
 			print buf[i]
 		n = 0; held = 0; race = 0
 	}
-	/mmlens-test: unload churn begins/ { churn = 1 }
-	/mmlens-test: unload churn ends/ { churn = 0 }
+	index($0, begin) { churn = 1 }
+	index($0, end) { churn = 0 }
 	/-+\[ cut here \]-+/ { if (held) flush(); held = 1 }
 	held {
 		buf[n++] = $0

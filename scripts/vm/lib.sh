@@ -116,8 +116,8 @@ tap_program() {
 }
 
 # Kernel-log marks around t_vbuf.sh's unload churn; scripts/known-races.sh
-# matches the same two lines.
-# shellcheck disable=SC2034 # read by t_vbuf.sh
+# (on the host) sources this file for them.
+# shellcheck disable=SC2034 # read by t_vbuf.sh and known-races.sh
 KMSG_CHURN_BEGIN="mmlens-test: unload churn begins"
 # shellcheck disable=SC2034
 KMSG_CHURN_END="mmlens-test: unload churn ends"
