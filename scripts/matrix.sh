@@ -217,6 +217,29 @@ run_cell() {
 	parse_log "$cell" "$log"
 }
 
+# cell_kind KERNEL MODULE-BUILD: distro (a Debian kernel, our build),
+# debug (a kernel of scripts/debug-kernel.sh) or pkg (what DKMS built, by
+# dkms-test.sh or in deb-test.sh's fresh root). make check runs the
+# distro cells while the debug kernels still build.
+cell_kind() {
+	if [ "$2" != kbuild ]; then
+		echo pkg
+	elif kernel_is_debug "$1"; then
+		echo debug
+	else
+		echo distro
+	fi
+}
+
+# --list KIND: the names of the cells of that kind, in matrix order.
+if [ "${1:-}" = --list ]; then
+	while read -r cell kernel topo paging ko tests; do
+		[ -n "$cell" ] && [ "$(cell_kind "$kernel" "$ko")" = "${2:-}" ] &&
+			echo "$cell"
+	done <<< "$CELLS"
+	exit 0
+fi
+
 want=" $* "
 while read -r cell kernel topo paging ko tests; do
 	[ -n "$cell" ] || continue
