@@ -136,31 +136,43 @@ wait "$debroot_pid"
 sed 's/^/# background: /' "$MMLENS_BUILD/debroot-bg.status" 2>/dev/null
 bash "$MMLENS_TOP/scripts/deb-test.sh"
 
-step "debug kernels: wait, build the module, sparse"
-wait "$debug_pid"
-debug_built=
-while read -r status name secs; do
-	if [ "$status" = ok ]; then
+# Each debug kernel's module, sparse and cells as soon as that kernel is
+# built: the KASAN cell runs while the PREEMPT_RT kernel still builds.
+# debug_kernel_ready NAME: waits for NAME's line in the status file.
+debug_kernel_ready() {
+	while ! grep -q "^[a-z]* $1 " "$debug_status" 2>/dev/null; do
+		kill -0 "$debug_pid" 2>/dev/null || break
+		sleep 5
+	done
+	grep -q "^ok $1 " "$debug_status" 2>/dev/null
+}
+
+for name in "$MMLENS_DEBUG_KERNEL" "$MMLENS_DEBUG_RT_KERNEL"; do
+	step "$name: wait for the kernel, build the module, sparse"
+	if debug_kernel_ready "$name"; then
+		secs=$(sed -n "s/^ok $name //p" "$debug_status")
 		what="KASAN, lockdep, kmemleak, fault injection, KUnit"
 		[ "$name" = "$MMLENS_DEBUG_RT_KERNEL" ] &&
 			what="PREEMPT_RT, lockdep, atomic-sleep checks, KUnit"
 		result ok "debug kernel $(kernel_release "$name"): $what ($secs s, in the background)"
 		build_module "$name"
-		debug_built="$debug_built $name"
+		# only the debug kernels compile kunit/
+		bash "$MMLENS_TOP/scripts/sparse.sh" "$name"
+		step "QEMU matrix: $name"
+		# shellcheck disable=SC2046 # cell names: words
+		bash "$MMLENS_TOP/scripts/matrix.sh" \
+			$(bash "$MMLENS_TOP/scripts/matrix.sh" --list debug "$name")
 	else
-		result fail "debug kernel $name built (scripts/debug-kernel.sh, $secs s)"
+		secs=$(sed -n "s/^[a-z]* $name //p" "$debug_status" 2>/dev/null)
+		result fail "debug kernel $name built (scripts/debug-kernel.sh, ${secs:-?} s)"
 		tail -n 30 "$MMLENS_BUILD/build-$name-kernel.log" | sed 's/^/#   /'
 	fi
-done < "$debug_status"
-[ -s "$debug_status" ] || result fail "debug kernels built (no status)"
-# only they compile kunit/
-# shellcheck disable=SC2086 # kernel names: words
-[ -n "$debug_built" ] && bash "$MMLENS_TOP/scripts/sparse.sh" $debug_built
+done
+wait "$debug_pid"
 
-step "QEMU matrix: the debug kernels, the DKMS and package builds"
+step "QEMU matrix: the DKMS and package builds"
 # shellcheck disable=SC2046 # cell names: words
-bash "$MMLENS_TOP/scripts/matrix.sh" $(bash "$MMLENS_TOP/scripts/matrix.sh" --list debug) \
-	$(bash "$MMLENS_TOP/scripts/matrix.sh" --list pkg)
+bash "$MMLENS_TOP/scripts/matrix.sh" $(bash "$MMLENS_TOP/scripts/matrix.sh" --list pkg)
 
 step "make bench, short, from a clean copy"
 bash "$MMLENS_TOP/scripts/bench-smoke.sh"

@@ -231,11 +231,12 @@ cell_kind() {
 	fi
 }
 
-# --list KIND: the names of the cells of that kind, in matrix order.
+# --list KIND [KERNEL]: the names of the cells of that kind (and on that
+# kernel), in matrix order.
 if [ "${1:-}" = --list ]; then
 	while read -r cell kernel topo paging ko tests; do
 		[ -n "$cell" ] && [ "$(cell_kind "$kernel" "$ko")" = "${2:-}" ] &&
-			echo "$cell"
+			[ "${3:-$kernel}" = "$kernel" ] && echo "$cell"
 	done <<< "$CELLS"
 	exit 0
 fi

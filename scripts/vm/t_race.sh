@@ -2,14 +2,17 @@
 # and vtop while shared hugetlb PMD tables are unshared and freed, THPs
 # split, MGLRU ages, the target dies mid-read; and measures how long the
 # target's own mmap_lock writers stall under a walk. Each mode is bounded:
-# 30 s on the debug kernel (KASAN and lockdep watch what the races touch),
-# 5 s elsewhere (MMLENS_VM_RACE_SECONDS overrides). The host fails the
-# cell on any kernel warning. Sourced by /init. See docs/walk-tests.md.
+# 15 s on the debug kernel (KASAN and lockdep watch what the races touch),
+# 5 s elsewhere; the churn soak 30 s on the debug kernel (issue 12 asks
+# for at least that), 5 s elsewhere. MMLENS_VM_RACE_SECONDS overrides
+# both. The host fails the cell on any kernel warning. Sourced by /init.
+# See docs/walk-tests.md.
 case $(uname -r) in
-*-mmlens-debug) RACE_SECS=30 ;;
-*) RACE_SECS=5 ;;
+*-mmlens-debug) RACE_SECS=15 CHURN_SECS=30 ;;
+*) RACE_SECS=5 CHURN_SECS=5 ;;
 esac
 RACE_SECS=${MMLENS_VM_RACE_SECONDS:-$RACE_SECS}
+CHURN_SECS=${MMLENS_VM_RACE_SECONDS:-$CHURN_SECS}
 RACE_HP=/sys/kernel/mm/hugepages/hugepages-2048kB
 RACE_HUGE=/tmp/huge
 
@@ -49,7 +52,7 @@ race_huge_off() {
 	[ -n "$RACE_OLD_HP" ] && echo "$RACE_OLD_HP" > $RACE_HP/nr_hugepages
 }
 
-diag "race: $RACE_SECS s per mode"
+diag "race: $RACE_SECS s per mode, $CHURN_SECS s of churn"
 if race_huge_on > /tmp/race.huge 2>&1; then
 	diag "race: $(tail -n 1 /tmp/race.huge)"
 	race_run hugetlb-share $RACE_HUGE
@@ -93,7 +96,7 @@ race_churn() {
 	_khs="khugepaged sleep 0"
 	[ -d $_kh ] || _khs="no khugepaged (no THP)"
 	diag "race: churn: pid_max $(cat /proc/sys/kernel/pid_max), $_khs, swap ${_swap:-off}"
-	timeout -s KILL $((RACE_SECS * 4 + 60)) pt_churn "$RACE_SECS" \
+	timeout -s KILL $((CHURN_SECS * 4 + 60)) pt_churn "$CHURN_SECS" \
 		> /tmp/race.out 2>&1
 	_rc=$?
 	sed 's/^/TAP /' /tmp/race.out
