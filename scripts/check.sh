@@ -128,14 +128,6 @@ step "QEMU matrix: the Debian kernels"
 # shellcheck disable=SC2046 # cell names: words
 bash "$MMLENS_TOP/scripts/matrix.sh" $(bash "$MMLENS_TOP/scripts/matrix.sh" --list distro)
 
-# make deb, lintian, install/purge in a fresh Debian 12 root (debootstrap
-# cached in $MMLENS_CACHE/debroot, built above in the background); leaves
-# the DKMS-built modules for the matrix's debpkg cells.
-step "Debian packages"
-wait "$debroot_pid"
-sed 's/^/# background: /' "$MMLENS_BUILD/debroot-bg.status" 2>/dev/null
-bash "$MMLENS_TOP/scripts/deb-test.sh"
-
 # Each debug kernel's module, sparse and cells as soon as that kernel is
 # built: the KASAN cell runs while the PREEMPT_RT kernel still builds.
 # debug_kernel_ready NAME: waits for NAME's line in the status file.
@@ -169,6 +161,15 @@ for name in "$MMLENS_DEBUG_KERNEL" "$MMLENS_DEBUG_RT_KERNEL"; do
 	fi
 done
 wait "$debug_pid"
+
+# make deb, lintian, install/purge in a fresh Debian 12 root (debootstrap
+# cached in $MMLENS_CACHE/debroot, built above in the background; it comes
+# this late so that a cold root, mostly single-threaded, is built by
+# then); leaves the DKMS-built modules for the matrix's debpkg cells.
+step "Debian packages"
+wait "$debroot_pid"
+sed 's/^/# background: /' "$MMLENS_BUILD/debroot-bg.status" 2>/dev/null
+bash "$MMLENS_TOP/scripts/deb-test.sh"
 
 step "QEMU matrix: the DKMS and package builds"
 # shellcheck disable=SC2046 # cell names: words
