@@ -123,10 +123,22 @@ else
 	tail -n 30 "$MMLENS_BUILD/fuzz.log" | sed 's/^/#   /'
 fi
 
+# run_cells KIND [KERNEL]: the matrix cells of that kind (matrix.sh
+# --list); none is a failure, never "all cells" (matrix.sh without names).
+run_cells() {
+	local cells
+	cells=$(bash "$MMLENS_TOP/scripts/matrix.sh" --list "$@")
+	if [ -z "$cells" ]; then
+		result fail "matrix cells of kind $*"
+		return
+	fi
+	# shellcheck disable=SC2086 # cell names: words
+	bash "$MMLENS_TOP/scripts/matrix.sh" $cells
+}
+
 # The cells on Debian's kernels need neither background job.
 step "QEMU matrix: the Debian kernels"
-# shellcheck disable=SC2046 # cell names: words
-bash "$MMLENS_TOP/scripts/matrix.sh" $(bash "$MMLENS_TOP/scripts/matrix.sh" --list distro)
+run_cells distro
 
 # Each debug kernel's module, sparse and cells as soon as that kernel is
 # built: the KASAN cell runs while the PREEMPT_RT kernel still builds.
@@ -151,9 +163,7 @@ for name in "$MMLENS_DEBUG_KERNEL" "$MMLENS_DEBUG_RT_KERNEL"; do
 		# only the debug kernels compile kunit/
 		bash "$MMLENS_TOP/scripts/sparse.sh" "$name"
 		step "QEMU matrix: $name"
-		# shellcheck disable=SC2046 # cell names: words
-		bash "$MMLENS_TOP/scripts/matrix.sh" \
-			$(bash "$MMLENS_TOP/scripts/matrix.sh" --list debug "$name")
+		run_cells debug "$name"
 	else
 		secs=$(sed -n "s/^[a-z]* $name //p" "$debug_status" 2>/dev/null)
 		result fail "debug kernel $name built (scripts/debug-kernel.sh, ${secs:-?} s)"
@@ -172,8 +182,7 @@ sed 's/^/# background: /' "$MMLENS_BUILD/debroot-bg.status" 2>/dev/null
 bash "$MMLENS_TOP/scripts/deb-test.sh"
 
 step "QEMU matrix: the DKMS and package builds"
-# shellcheck disable=SC2046 # cell names: words
-bash "$MMLENS_TOP/scripts/matrix.sh" $(bash "$MMLENS_TOP/scripts/matrix.sh" --list pkg)
+run_cells pkg
 
 step "make bench, short, from a clean copy"
 bash "$MMLENS_TOP/scripts/bench-smoke.sh"
