@@ -29,9 +29,9 @@ else
 fi
 
 # The slow preparations run in the background at nice 19, so that they
-# take only the CPU the foreground steps leave idle (a TCG guest idles a
-# third of the time; most host steps use one core) and never slow a timed
-# test: the debug kernels (cached under $MMLENS_CACHE; a cold build of
+# take mostly the CPU the foreground steps leave idle (a TCG guest idles a
+# third of the time; most host steps use one core); cold, the cells still
+# ran 5-25 % longer beside them (docs/check-time.md). They are the debug kernels (cached under $MMLENS_CACHE; a cold build of
 # each takes 5-10 minutes of both cores) and the fresh Debian root of
 # deb-test.sh (scripts/debroot.sh, cached; a cold debootstrap spends
 # minutes mostly waiting on the mirror). What needs them waits for them:
