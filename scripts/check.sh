@@ -29,13 +29,14 @@ else
 fi
 
 # The slow preparations run in the background at nice 19, so that they
-# take mostly the CPU the foreground steps leave idle (a TCG guest idles a
-# third of the time; most host steps use one core); cold, the cells still
-# ran 5-25 % longer beside them (docs/check-time.md). They are the debug kernels (cached under $MMLENS_CACHE; a cold build of
-# each takes 5-10 minutes of both cores) and the fresh Debian root of
-# deb-test.sh (scripts/debroot.sh, cached; a cold debootstrap spends
-# minutes mostly waiting on the mirror). What needs them waits for them:
-# the debug modules, sparse and cells; the package test.
+# take mostly the CPU the foreground steps leave idle (a TCG guest idles
+# a third of the time; most host steps use one core); cold, the cells
+# still ran 5-25 % longer beside them (docs/check-time.md). They are the
+# debug kernels (cached under $MMLENS_CACHE; a cold build of each takes
+# 5-10 minutes of both cores) and the fresh Debian root of deb-test.sh
+# (scripts/debroot.sh, cached; a cold one took 650 s at nice 0, 1960 s
+# at nice 19). What needs them waits for them: the debug modules, sparse
+# and cells; the package test.
 step "debug kernels and the fresh Debian root (in the background, nice 19)"
 debug_status=$MMLENS_BUILD/debug-kernels.status
 build_debug_kernels() {
