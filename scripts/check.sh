@@ -143,19 +143,20 @@ run_cells distro
 
 # Each debug kernel's module, sparse and cells as soon as that kernel is
 # built: the KASAN cell runs while the PREEMPT_RT kernel still builds.
-# debug_kernel_ready NAME: waits for NAME's line in the status file.
-debug_kernel_ready() {
-	while ! grep -q "^[a-z]* $1 " "$debug_status" 2>/dev/null; do
-		kill -0 "$debug_pid" 2>/dev/null || break
+# debug_kernel_status NAME: waits for NAME's line in the status file and
+# prints "STATUS SECONDS" from it (nothing if the job ended without one).
+debug_kernel_status() {
+	while ! grep -q "^[a-z]* $1 " "$debug_status" 2>/dev/null &&
+		kill -0 "$debug_pid" 2>/dev/null; do
 		sleep 5
 	done
-	grep -q "^ok $1 " "$debug_status" 2>/dev/null
+	sed -n "s/^\([a-z]*\) $1 /\1 /p" "$debug_status" 2>/dev/null
 }
 
 for name in "$MMLENS_DEBUG_KERNEL" "$MMLENS_DEBUG_RT_KERNEL"; do
 	step "$name: wait for the kernel, build the module, sparse"
-	if debug_kernel_ready "$name"; then
-		secs=$(sed -n "s/^ok $name //p" "$debug_status")
+	read -r status secs <<< "$(debug_kernel_status "$name")"
+	if [ "$status" = ok ]; then
 		what="KASAN, lockdep, kmemleak, fault injection, KUnit"
 		[ "$name" = "$MMLENS_DEBUG_RT_KERNEL" ] &&
 			what="PREEMPT_RT, lockdep, atomic-sleep checks, KUnit"
@@ -166,7 +167,6 @@ for name in "$MMLENS_DEBUG_KERNEL" "$MMLENS_DEBUG_RT_KERNEL"; do
 		step "QEMU matrix: $name"
 		run_cells debug "$name"
 	else
-		secs=$(sed -n "s/^[a-z]* $name //p" "$debug_status" 2>/dev/null)
 		result fail "debug kernel $name built (scripts/debug-kernel.sh, ${secs:-?} s)"
 		tail -n 30 "$MMLENS_BUILD/build-$name-kernel.log" | sed 's/^/#   /'
 	fi
