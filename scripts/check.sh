@@ -9,6 +9,7 @@ set -uo pipefail
 
 export MMLENS_RESULTS=$MMLENS_BUILD/results.txt
 : > "$MMLENS_RESULTS"
+rm -f "$MMLENS_RESULTS.details"
 # Checks that ran before make check (.ci/run's make demo) count here too.
 if [ -n "${MMLENS_PRE_RESULTS:-}" ] && [ -f "$MMLENS_PRE_RESULTS" ]; then
 	cat "$MMLENS_PRE_RESULTS" >> "$MMLENS_RESULTS"
@@ -195,6 +196,10 @@ skip=$(grep -c '^skip' "$MMLENS_RESULTS")
 if [ "$fail" -gt 0 ]; then
 	echo "# failed:"
 	grep '^fail' "$MMLENS_RESULTS" | cut -f2 | sed 's/^/#   /'
+	if [ -s "$MMLENS_RESULTS.details" ]; then
+		echo "# what the failing cells' logs say (all of it in $MMLENS_BUILD/logs):"
+		head -n 24 "$MMLENS_RESULTS.details" | cut -c1-200 | sed 's/^/#   /'
+	fi
 fi
 echo "# total time $(($(date +%s) - start))s"
 # Skips are counted here and each is explained on its own line above;
