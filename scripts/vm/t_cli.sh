@@ -522,15 +522,23 @@ kernel_block_rows() {
 }
 
 # Every kernel row (type count or free pages) of KERNFILE must be in the
-# tool's rows.
+# tool's rows. With SLACK, a zone's free pages may be up to SLACK fewer in
+# the tool's rows than in the kernel's, never more.
 physmap_rows_match() {
 	physmap_json_rows /tmp/physmap.json > /tmp/pm.tool
-	awk 'NR == FNR {
+	awk -v slack="${2:-0}" 'NR == FNR {
 		if ($1 == "free") tool[$1 " " $2 " " $3] = $4
 		else for (i = 4; i < NF; i += 2) tool[$2 " " $3 " " $i] = $(i + 1)
 		next
 	}
-	$1 == "free" { k = $1 " " $2 " " $3; if (tool[k] != $4) { print k ": kernel " $4 " tool " tool[k]; bad = 1 }; next }
+	$1 == "free" {
+		k = $1 " " $2 " " $3
+		if (tool[k] == "" || tool[k] + 0 > $4 + 0 || $4 - tool[k] > slack + 0) {
+			print k ": kernel " $4 " tool " tool[k]
+			bad = 1
+		}
+		next
+	}
 	{
 		for (i = 4; i < NF; i += 2) {
 			k = $2 " " $3 " " $i
@@ -558,6 +566,19 @@ cli_physmap_json() {
 		n=$((n + 1))
 		sleep 0.5
 	done
+	# physmap's free pages are pageblocks' racy scan, made while the
+	# tool holds the buffers it reads into: the kernel's files read
+	# around it do not see those pages taken. CI saw a zone 24 pages
+	# short in all 30 tries (deb6.1-2node-4lvl, every type count
+	# equal). The blocks stay exact; t_frag compares pageblocks' free
+	# pages with buddyinfo exactly (fragdeep reads into static
+	# buffers, so it takes no pages while the module scans).
+	if physmap_rows_match /tmp/pm.kern 64 > /tmp/pm.diff64 ||
+		physmap_rows_match /tmp/pm.kern0 64 > /dev/null; then
+		echo "no exact match in $n tries; free within 64 pages below the kernel's:"
+		cat /tmp/pm.diff
+		return 0
+	fi
 	cat /tmp/pm.diff
 	return 1
 }
