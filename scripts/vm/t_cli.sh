@@ -573,8 +573,9 @@ cli_physmap_json() {
 	# equal). The blocks stay exact; t_frag compares pageblocks' free
 	# pages with buddyinfo exactly (fragdeep reads into static
 	# buffers, so it takes no pages while the module scans).
-	if physmap_rows_match /tmp/pm.kern 64 > /tmp/pm.diff64 ||
-		physmap_rows_match /tmp/pm.kern0 64 > /dev/null; then
+	if { physmap_rows_match /tmp/pm.kern 64 > /dev/null ||
+		physmap_rows_match /tmp/pm.kern0 64 > /dev/null; } &&
+		grep -q '^free ' /tmp/pm.kern && grep -q '^blocks ' /tmp/pm.kern; then
 		echo "no exact match in $n tries; free within 64 pages below the kernel's:"
 		cat /tmp/pm.diff
 		return 0
