@@ -568,9 +568,9 @@ cli_physmap_json() {
 	done
 	# physmap's free pages are pageblocks' racy scan, made while the
 	# tool holds the buffers it reads into: the kernel's files read
-	# around it do not see those pages taken. CI saw a zone 24 pages
-	# short in all 30 tries (deb6.1-2node-4lvl, every type count
-	# equal). The blocks stay exact; t_frag compares pageblocks' free
+	# around it do not see those pages taken. A clean-clone run of
+	# .ci/run saw a zone 24 pages short in all 30 tries
+	# (deb6.1-2node-4lvl, every type count equal). The blocks stay exact; t_frag compares pageblocks' free
 	# pages with buddyinfo exactly (fragdeep reads into static
 	# buffers, so it takes no pages while the module scans).
 	if { physmap_rows_match /tmp/pm.kern 64 > /dev/null ||
