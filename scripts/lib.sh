@@ -197,13 +197,17 @@ chroot_unmount() {
 # stdout and one line in $MMLENS_RESULTS, which check.sh totals.
 MMLENS_RESULTS=${MMLENS_RESULTS:-/dev/null}
 
-# result_detail LINE...: the evidence of a failure that only a cell's log
-# holds (the kernel's report, the console's last lines). check.sh repeats
-# these lines after its list of failures, at the end of its output, where
-# a CI that keeps only the tail still shows them.
+# result_detail HEADER < LINES: the evidence of a failure that only a
+# cell's log holds (the kernel's report, the console's last lines), under
+# HEADER, indented. check.sh repeats these lines after its list of
+# failures, at the end of its output, where a CI that keeps only the tail
+# still shows them.
 result_detail() {
-	[ "$MMLENS_RESULTS" = /dev/null ] && return 0
-	printf '%s\n' "$@" >> "$MMLENS_RESULTS.details"
+	if [ "$MMLENS_RESULTS" = /dev/null ]; then
+		cat > /dev/null
+		return 0
+	fi
+	{ printf '%s\n' "$1"; sed 's/^/  /'; } >> "$MMLENS_RESULTS.details"
 }
 result() {
 	local status=$1 name=$2 why=${3:-} n

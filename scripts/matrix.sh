@@ -107,7 +107,7 @@ topology_append() {
 # parse_log CELL LOG: turn the guest's TAP lines into results, then judge
 # the kernel log.
 parse_log() {
-	local cell=$1 log=$2 clean line lines
+	local cell=$1 log=$2 clean line
 	clean=$(mktemp)
 	tr -d '\r' < "$log" > "$clean"
 	while IFS= read -r line; do
@@ -124,9 +124,7 @@ parse_log() {
 	if ! grep -q MMLENS-DONE "$clean"; then
 		result fail "$cell: guest ran to completion"
 		tail -n 30 "$clean" | sed 's/^/#   /'
-		result_detail "$cell: the console's last lines:"
-		mapfile -t lines < <(tail -n 6 "$clean")
-		result_detail "${lines[@]/#/  }"
+		tail -n 6 "$clean" | result_detail "$cell: the console's last lines:"
 	fi
 	if grep -q '^MMLENS-KUNIT-BEGIN' "$clean"; then
 		bash "$MMLENS_TOP/scripts/kunit-parse.sh" "$cell" "$clean"
@@ -143,10 +141,9 @@ parse_log() {
 		head -n 40 "$clean.bad" | sed 's/^/#   /'
 		# The first report and the kernel lines after it: what it
 		# was and where.
-		result_detail "$cell: the kernel's first report:"
-		mapfile -t lines < <(grep -aFx -m1 -A30 "$(head -n 1 "$clean.bad")" \
-			"$clean.kept" | grep -aE '^\[ *[0-9]+\.[0-9]+\]' | head -n 10)
-		result_detail "${lines[@]/#/  }"
+		grep -aFx -m1 -A30 "$(head -n 1 "$clean.bad")" "$clean.kept" |
+			grep -aE '^\[ *[0-9]+\.[0-9]+\]' | head -n 10 |
+			result_detail "$cell: the kernel's first report:"
 	else
 		result ok "$cell: kernel log free of BUG/WARNING/Oops/KASAN/lockdep"
 	fi

@@ -548,6 +548,15 @@ physmap_rows_match() {
 	END { exit bad }' /tmp/pm.tool "$1"
 }
 
+# physmap_matches_around SLACK DIFF: the tool's rows match the kernel's
+# read just after it (DIFF says where not) or just before it, and the
+# kernel's read had both kinds of rows.
+physmap_matches_around() {
+	{ physmap_rows_match /tmp/pm.kern "$1" > "$2" ||
+		physmap_rows_match /tmp/pm.kern0 "$1" > /dev/null; } &&
+		grep -q '^free ' /tmp/pm.kern && grep -q '^blocks ' /tmp/pm.kern
+}
+
 cli_physmap_json() {
 	n=0
 	# The kernel's files read just before and just after: physmap must
@@ -557,9 +566,7 @@ cli_physmap_json() {
 		kernel_block_rows > /tmp/pm.kern0
 		$CLI physmap --json > /tmp/physmap.json || return 1
 		kernel_block_rows > /tmp/pm.kern
-		if { physmap_rows_match /tmp/pm.kern > /tmp/pm.diff ||
-			physmap_rows_match /tmp/pm.kern0 > /dev/null; } &&
-			grep -q '^free ' /tmp/pm.kern && grep -q '^blocks ' /tmp/pm.kern; then
+		if physmap_matches_around 0 /tmp/pm.diff; then
 			echo "$(grep -c '^blocks' /tmp/pm.kern) zones equal (try $((n + 1)))"
 			return 0
 		fi
@@ -570,12 +577,11 @@ cli_physmap_json() {
 	# tool holds the buffers it reads into: the kernel's files read
 	# around it do not see those pages taken. A clean-clone run of
 	# .ci/run saw a zone 24 pages short in all 30 tries
-	# (deb6.1-2node-4lvl, every type count equal). The blocks stay exact; t_frag compares pageblocks' free
-	# pages with buddyinfo exactly (fragdeep reads into static
-	# buffers, so it takes no pages while the module scans).
-	if { physmap_rows_match /tmp/pm.kern 64 > /dev/null ||
-		physmap_rows_match /tmp/pm.kern0 64 > /dev/null; } &&
-		grep -q '^free ' /tmp/pm.kern && grep -q '^blocks ' /tmp/pm.kern; then
+	# (deb6.1-2node-4lvl, every type count equal). The blocks stay
+	# exact; t_frag compares pageblocks' free pages with buddyinfo
+	# exactly (fragdeep reads into static buffers, so it takes no
+	# pages while the module scans).
+	if physmap_matches_around 64 /dev/null; then
 		echo "no exact match in $n tries; free within 64 pages below the kernel's:"
 		cat /tmp/pm.diff
 		return 0
