@@ -35,9 +35,9 @@ fi
 # still ran 5-25 % longer beside them (docs/check-time.md). They are the
 # debug kernels (cached under $MMLENS_CACHE; a cold build of each takes
 # 5-10 minutes of both cores) and the fresh Debian root of deb-test.sh
-# (scripts/debroot.sh, cached; a cold one took 650 s at nice 0, 1960 s
-# at nice 19). What needs them waits for them: the debug modules, sparse
-# and cells; the package test.
+# (scripts/debroot.sh, cached; a cold one took 516 s at nice 19 beside
+# the host steps). What needs them waits for them: the debug modules,
+# sparse and cells; the package test.
 step "debug kernels and the fresh Debian root (in the background, nice 19)"
 debug_status=$MMLENS_BUILD/debug-kernels.status
 build_debug_kernels() {
@@ -166,8 +166,8 @@ debug_kernel_status() {
 final_steps() {
 	# make deb, lintian, install/purge in a fresh Debian 12 root
 	# (debootstrap cached in $MMLENS_CACHE/debroot, built above in the
-	# background; a cold one, mostly single-threaded, takes half an hour
-	# at nice 19); leaves the DKMS-built modules for the debpkg cells.
+	# background, long done in a cold run); leaves the DKMS-built
+	# modules for the debpkg cells.
 	step "Debian packages"
 	while [ ! -f "$debroot_status" ] && kill -0 "$debroot_pid" 2>/dev/null; do
 		sleep 5

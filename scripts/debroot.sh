@@ -4,11 +4,12 @@
 # The images too, as on a real machine: 6.12's headers pull theirs in
 # anyway, and without one, dkms' depmod makes /lib/modules/<release>/
 # modules.* that the purge check would see as left behind. No initramfs:
-# the root never boots, and mkinitramfs for the two kernels cost about
-# 125 core-seconds of a cold make check (INITRD=No, which the kernel
-# packages' /etc/kernel/postinst.d/initramfs-tools hook honours).
+# the root never boots, and apt ran mkinitramfs three times (6.12 twice,
+# the second from its trigger), 57-67 s of a core each, on a cold make
+# check's critical path (INITRD=No, which the kernel packages'
+# /etc/kernel/postinst.d/initramfs-tools hook honours).
 # Cached under $MMLENS_CACHE/debroot/, keyed by what is in it (suite,
-# mirrors, package list), built once and never changed: the test works on
+# mirrors, package list, INITRD), built once and never changed: the test works on
 # an overlay of it. Prints the root's path; a cold build prints the time
 # it took on stderr.
 #   debroot.sh
