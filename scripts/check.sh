@@ -146,13 +146,17 @@ run_cells distro
 
 # Each debug kernel's module, sparse and cells as soon as that kernel is
 # built: the KASAN cell runs while the PREEMPT_RT kernel still builds.
+# await_line FILE PATTERN PID: until FILE has a line PATTERN (grep) or
+# the background job PID has ended (a background job's status file).
+await_line() {
+	while ! grep -q "$2" "$1" 2>/dev/null && kill -0 "$3" 2>/dev/null; do
+		sleep 5
+	done
+}
 # debug_kernel_status NAME: waits for NAME's line in the status file and
 # prints "STATUS SECONDS" from it (nothing if the job ended without one).
 debug_kernel_status() {
-	while ! grep -q "^[a-z]* $1 " "$debug_status" 2>/dev/null &&
-		kill -0 "$debug_pid" 2>/dev/null; do
-		sleep 5
-	done
+	await_line "$debug_status" "^[a-z]* $1 " "$debug_pid"
 	sed -n "s/^\([a-z]*\) $1 /\1 /p" "$debug_status" 2>/dev/null
 }
 
@@ -169,9 +173,7 @@ final_steps() {
 	# background, long done in a cold run); leaves the DKMS-built
 	# modules for the debpkg cells.
 	step "Debian packages"
-	while [ ! -f "$debroot_status" ] && kill -0 "$debroot_pid" 2>/dev/null; do
-		sleep 5
-	done
+	await_line "$debroot_status" '^debroot ' "$debroot_pid"
 	sed 's/^/# background: /' "$debroot_status" 2>/dev/null
 	bash "$MMLENS_TOP/scripts/deb-test.sh"
 
