@@ -284,19 +284,6 @@ static void first_deferred_order_rule(struct kunit *test)
 			-1);
 }
 
-/* fragmentation_score_wmark(): low = max(100 - p, 5), high = min(low + 10, 100) */
-static void score_wmark_rule(struct kunit *test)
-{
-	KUNIT_EXPECT_EQ(test, mmlens_score_wmark(20, true), 80U);
-	KUNIT_EXPECT_EQ(test, mmlens_score_wmark(20, false), 90U);
-	KUNIT_EXPECT_EQ(test, mmlens_score_wmark(0, true), 100U);
-	KUNIT_EXPECT_EQ(test, mmlens_score_wmark(0, false), 100U);
-	KUNIT_EXPECT_EQ(test, mmlens_score_wmark(100, true), 5U);
-	KUNIT_EXPECT_EQ(test, mmlens_score_wmark(100, false), 15U);
-	KUNIT_EXPECT_EQ(test, mmlens_score_wmark(95, true), 5U);
-	KUNIT_EXPECT_EQ(test, mmlens_score_wmark(92, false), 18U);
-}
-
 static struct kunit_case mmlens_frag_cases[] = {
 	KUNIT_CASE(contig_info_no_free_blocks),
 	KUNIT_CASE(contig_info_counts),
@@ -307,7 +294,6 @@ static struct kunit_case mmlens_frag_cases[] = {
 	KUNIT_CASE(extfrag_percent_values),
 	KUNIT_CASE(watermark_ok_rule),
 	KUNIT_CASE(first_deferred_order_rule),
-	KUNIT_CASE(score_wmark_rule),
 	{}
 };
 

@@ -6,12 +6,18 @@
  * Per zone, the deferred-compaction counters (compact_considered,
  * compact_defer_shift, compact_order_failed) and the first order that
  * compaction_deferred() would skip now; per node, the proactive-compaction
- * fragmentation score and its thresholds as mm/compaction.c computes them
- * (fragmentation_score_node(), fragmentation_score_wmark(),
- * should_proactive_compact_node(), the same in 6.1 and 6.12 but for 6.1
+ * fragmentation score as mm/compaction.c computes it
+ * (fragmentation_score_node(), the same in 6.1 and 6.12 but for 6.1
  * summing unpopulated zones too, whose weighted score is 0 anyway); then
  * /proc/vmstat's compact_* event counters, read the way /proc/vmstat reads
  * them (all_vm_events()).
+ *
+ * Only kernel state, nothing read from a file: the thresholds the score is
+ * compared with come from the vm.compaction_proactiveness sysctl, which
+ * user space reads itself (the tool: docs/frag.md). A module that opened
+ * that file for its readers would open whatever a reader's mount
+ * namespace put at the path (a FIFO that blocks the read, and rmmod
+ * behind it, in proc_remove()).
  *
  * The deferral fields are updated by compaction without a lock we could
  * take; we read each once (READ_ONCE), as a racing compaction would.
@@ -19,13 +25,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
-#include <linux/file.h>
-#include <linux/fs.h>
 #include <linux/huge_mm.h>
 #include <linux/hugetlb.h>
 #include <linux/memory_hotplug.h>
 #include <linux/proc_fs.h>
-#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmstat.h>
@@ -42,47 +45,6 @@
 #else
 #define MMLENS_COMPACTION_HPAGE_ORDER (PMD_SHIFT - PAGE_SHIFT)
 #endif
-
-#define PROACTIVENESS_PATH "sys/vm/compaction_proactiveness"
-
-/*
- * vm.compaction_proactiveness lives in a variable modules cannot see;
- * read the sysctl file instead, in the procfs instance the reader opened
- * this file through (so it works whatever the reader's root, and checks
- * the reader's own permission to read it). -1 when it cannot be read.
- */
-static int read_proactiveness(struct seq_file *m)
-{
-	char text[16] = "";
-	struct file *f;
-	unsigned int val;
-	loff_t pos = 0;
-	ssize_t n;
-
-	f = file_open_root_mnt(m->file->f_path.mnt, PROACTIVENESS_PATH,
-			       O_RDONLY, 0);
-	if (IS_ERR(f))
-		return -1;
-	n = kernel_read(f, text, sizeof(text) - 1, &pos);
-	fput(f);
-	if (n <= 0)
-		return -1;
-	text[n] = '\0';
-	if (kstrtouint(strim(text), 10, &val) || val > 100)
-		return -1;
-	return val;
-}
-
-/* mm/compaction.c kswapd_is_running() */
-static bool kswapd_running(pg_data_t *pgdat)
-{
-	bool running;
-
-	pgdat_kswapd_lock(pgdat);
-	running = pgdat->kswapd && task_is_running(pgdat->kswapd);
-	pgdat_kswapd_unlock(pgdat);
-	return running;
-}
 
 static void zone_deferral_print(struct seq_file *m, pg_data_t *pgdat,
 				struct zone *zone)
@@ -112,7 +74,6 @@ static void node_show(struct seq_file *m, pg_data_t *pgdat)
 	struct mmlens_contig_info info;
 	struct mmlens_zone_snap snap;
 	unsigned int score = 0;
-	int proactiveness;
 	struct zone *zone;
 
 	for (zone = pgdat->node_zones;
@@ -130,19 +91,7 @@ static void node_show(struct seq_file *m, pg_data_t *pgdat)
 				  node_present + 1);
 	}
 
-	seq_printf(m, "Node %d score=%u", pgdat->node_id, score);
-	proactiveness = read_proactiveness(m);
-	if (proactiveness < 0) {
-		seq_puts(m, " low=- high=- proactive=-\n");
-		return;
-	}
-	/* should_proactive_compact_node() */
-	seq_printf(m, " low=%u high=%u proactive=%s\n",
-		   mmlens_score_wmark(proactiveness, true),
-		   mmlens_score_wmark(proactiveness, false),
-		   proactiveness && !kswapd_running(pgdat) &&
-		   score > mmlens_score_wmark(proactiveness, false) ?
-		   "yes" : "no");
+	seq_printf(m, "Node %d score=%u\n", pgdat->node_id, score);
 }
 
 #if defined(CONFIG_VM_EVENT_COUNTERS) && defined(CONFIG_COMPACTION)

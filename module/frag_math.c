@@ -131,13 +131,3 @@ int mmlens_first_deferred_order(unsigned int considered,
 	return first;
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlens_first_deferred_order);
-
-unsigned int mmlens_score_wmark(unsigned int proactiveness, bool low)
-{
-	unsigned int wmark_low;
-
-	/* The kernel's unsigned subtraction: proactiveness is 0..100. */
-	wmark_low = max(100U - proactiveness, 5U);
-	return low ? wmark_low : min(wmark_low + 10, 100U);
-}
-EXPORT_SYMBOL_IF_KUNIT(mmlens_score_wmark);

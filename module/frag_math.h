@@ -58,7 +58,4 @@ int mmlens_first_deferred_order(unsigned int considered,
 				unsigned int defer_shift, int order_failed,
 				unsigned int nr_orders);
 
-/* Thresholds of the proactive-compaction score (fragmentation_score_wmark). */
-unsigned int mmlens_score_wmark(unsigned int proactiveness, bool low);
-
 #endif /* MMLENS_FRAG_MATH_H */

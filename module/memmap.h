@@ -101,6 +101,46 @@ gone:
 }
 
 /*
+ * The page->mapping word of a valid @pfn's struct page; false if it is
+ * gone. Only compared with PAGE_MAPPING_ANON, never followed.
+ */
+static inline bool mmlens_memmap_mapping(unsigned long pfn,
+					 unsigned long *mapping)
+{
+	struct page *page = pfn_to_page(pfn);
+	unsigned long v;
+
+	pagefault_disable();
+	mmlens_memmap_load(v, *(unsigned long *)&page->mapping, gone);
+	pagefault_enable();
+	*mapping = v;
+	return true;
+gone:
+	pagefault_enable();
+	return false;
+}
+
+/*
+ * pfn_to_online_page() inside an RCU read section: it reads the
+ * section's usage map (pfn_section_valid(): READ_ONCE(ms->usage), then
+ * its subsection bits), which section_deactivate() frees with
+ * kfree_rcu() (mm/sparse.c, 6.1 and 6.12). pfn_valid() holds
+ * rcu_read_lock_sched() around the same read for that reason;
+ * pfn_to_online_page() takes nothing and leaves it to its caller. The
+ * page pointer is not returned: it stays valid no longer than the
+ * section does, and every read of it goes through the loads above.
+ */
+static inline bool mmlens_pfn_online(unsigned long pfn)
+{
+	bool online;
+
+	rcu_read_lock();
+	online = pfn_to_online_page(pfn);
+	rcu_read_unlock();
+	return online;
+}
+
+/*
  * Whether @pfn is online memory of @zone: pagetypeinfo's test
  * (pfn_to_online_page(), then page_zone()), with the zone worked out
  * from a fault-safe read of the flags word.
@@ -110,7 +150,7 @@ static inline bool mmlens_pfn_in_zone(unsigned long pfn,
 {
 	unsigned long flags;
 
-	return pfn_to_online_page(pfn) && mmlens_memmap_flags(pfn, &flags) &&
+	return mmlens_pfn_online(pfn) && mmlens_memmap_flags(pfn, &flags) &&
 	       mmlens_flags_in_zone(flags, zone);
 }
 

@@ -21,12 +21,13 @@
  * between its PageBuddy and order updates) skip a few pages; an order
  * read out of range is ignored.
  *
- * Hot-remove: a block is checked online (pfn_to_online_page()) before
- * its struct pages are scanned, but nothing exported keeps it online, so
- * the scan reads the memmap only through memmap.h's fault-safe loads. A
- * section removed meanwhile ends the block's scan and the block is left
- * out, as pagetypeinfo leaves out an offline one. The type bits are read
- * RCU-safely (compat.h).
+ * Hot-remove: a block is checked online (memmap.h mmlens_pfn_online():
+ * pfn_to_online_page() inside RCU) before its struct pages are scanned,
+ * but nothing exported keeps it online, so the scan reads the memmap
+ * only through memmap.h's fault-safe loads. A section removed meanwhile
+ * ends the block's scan and the block is left out, as pagetypeinfo
+ * leaves out an offline one. The type bits are read RCU-safely
+ * (compat.h).
  *
  * seq_file records: a zone's header, then one run per record. The
  * position encodes (node, zone, first block of the run), so a read that
@@ -134,14 +135,10 @@ static int covering_order(struct zone *zone, unsigned long pfn)
 	pagefault_disable();
 	for (order = pageblock_order + 1; order < MMLENS_NR_ORDERS; order++) {
 		unsigned long head = pfn & ~((1UL << order) - 1);
-		struct page *page;
 
-		if (head == pfn)
+		if (head == pfn || !mmlens_pfn_online(head))
 			continue;
-		page = pfn_to_online_page(head);
-		if (!page)
-			continue;
-		found = buddy_head_order(page, zone);
+		found = buddy_head_order(pfn_to_page(head), zone);
 		if (found >= (int)order)
 			break;
 		found = -1;
@@ -285,11 +282,31 @@ static const struct seq_operations pageblocks_sops = {
 	.show = pageblocks_show,
 };
 
-/* 0400 like pagetypeinfo: the map says where the kernel's memory sits. */
+/*
+ * 0400 like pagetypeinfo, and the PFN rule at open (mmlens_pfn_access()):
+ * the map gives the physical frame of every block, which root without
+ * CAP_SYS_ADMIN must not see, as in pagemap.
+ */
+static int pageblocks_open(struct inode *inode, struct file *file)
+{
+	int ret = mmlens_pfn_access(file);
+
+	if (ret)
+		return ret;
+	return seq_open_private(file, &pageblocks_sops,
+				sizeof(struct pb_cursor));
+}
+
+static const struct proc_ops pageblocks_proc_ops = {
+	.proc_open = pageblocks_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_release = seq_release_private,
+};
+
 int mmlens_pageblocks_init(struct proc_dir_entry *dir)
 {
-	if (!proc_create_seq_private("pageblocks", 0400, dir, &pageblocks_sops,
-				     sizeof(struct pb_cursor), NULL))
+	if (!proc_create("pageblocks", 0400, dir, &pageblocks_proc_ops))
 		return -ENOMEM;
 	return 0;
 }

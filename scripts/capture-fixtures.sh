@@ -15,6 +15,10 @@
 #                                        buddyinfo, pagetypeinfo, watermarks,
 #                                        compaction, pageblocks) after the
 #                                        workload let go and compact_memory
+# Each snapshot also holds proc/sys/vm/compaction_proactiveness as it was
+# when compaction was read: the tool computes the proactive-compaction
+# thresholds from it (docs/frag.md). No kswapd state: a snapshot has no
+# processes, so the tool takes every kswapd as not running.
 # Two-node cells (e.g. deb6.12-2node-5lvl) capture the same and then, in
 # the same boot, the numa report with vmas and pagetable of numa_check's
 # workload (pages with every memory policy on both nodes), via
@@ -96,7 +100,20 @@ capture() {
 	done
 	rm -rf "${dest:?}/$cell" "${dest:?}/$cell-compacted"
 	extract "$log" "$cell"
+	check_sysctl "$cell"
+	check_sysctl "$cell-compacted"
 	log "capture: $cell -> $dest/$cell"
+}
+
+# check_sysctl SNAPSHOT: the guest (scripts/vm/t_cli.sh cli_frag_files)
+# puts vm.compaction_proactiveness beside compaction, read right after
+# it; without it every threshold in the golden outputs would turn
+# "unknown", so a capture that lacks it (or holds no 0..100) fails.
+check_sysctl() {
+	local f=$dest/$1/proc/sys/vm/compaction_proactiveness
+	[ -f "$dest/$1/proc/mmlens/compaction" ] || return 0
+	grep -qxE '[0-9]|[1-9][0-9]|100' "$f" 2> /dev/null ||
+		die "capture: $1 has no proc/sys/vm/compaction_proactiveness of 0..100 (the guest must cli_put it with compaction)"
 }
 
 for cell in "$@"; do

@@ -220,7 +220,19 @@ def watermarks(ex, d):
                        % (node, zone, o, v))
 
 
+def proactiveness(d):
+    """vm.compaction_proactiveness of the snapshot (d is its proc/mmlens/),
+    0..100, or None: the tool computes the thresholds from it."""
+    lines = read(d + "../sys/vm/compaction_proactiveness")
+    if lines is None or len(lines) != 1 or not lines[0].isdigit():
+        return None
+    p = int(lines[0])
+    return p if p <= 100 else None
+
+
 def compaction(ex, d):
+    p = proactiveness(d)
+    sysctl = "sys/vm/compaction_proactiveness: %s" % p
     for no, line in enumerate(read(d + "compaction"), 1):
         s = src("compaction", no, line)
         w = line.replace(",", " ", 1).split()
@@ -237,14 +249,22 @@ def compaction(ex, d):
             continue
         kv = dict(x.split("=", 1) for x in w[2:])
         ln = {"node": w[1]}
-        ex.put("mmlens_compaction_proactive_score", ln, int(kv["score"]), s)
-        for b in ("low", "high"):
-            if kv[b] != "-":
-                ex.put("mmlens_compaction_proactive_threshold",
-                       dict(ln, bound=b), int(kv[b]), s)
-        if kv["proactive"] != "-":
-            ex.put("mmlens_compaction_proactive_active", ln,
-                   kv["proactive"] == "yes", s)
+        score = int(kv["score"])
+        ex.put("mmlens_compaction_proactive_score", ln, score, s)
+        if p is None:
+            continue
+        # mm/compaction.c fragmentation_score_wmark() and
+        # should_proactive_compact_node(); a snapshot's kswapd is not
+        # running (it holds no processes)
+        low = max(100 - p, 5)
+        high = min(low + 10, 100)
+        s += "; " + sysctl
+        ex.put("mmlens_compaction_proactive_threshold",
+               dict(ln, bound="low"), low, s)
+        ex.put("mmlens_compaction_proactive_threshold",
+               dict(ln, bound="high"), high, s)
+        ex.put("mmlens_compaction_proactive_active", ln,
+               p != 0 and score > high, s)
 
 
 def expected(root, tool_version):

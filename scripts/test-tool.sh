@@ -295,7 +295,7 @@ mkroot badvmas && echo '1000-2000 r--p 0 present=x' > "$R/badvmas/$S/pids/4242/v
 # a module before issue 13: no watermarks, compaction, pageblocks
 mkroot old13 && rm -f "$R"/old13/proc/mmlens/{watermarks,compaction,pageblocks}
 mkroot badwm && echo 'Node 0, zone DMA order=0 min=ok low=ok high=ok' > "$R/badwm/proc/mmlens/watermarks"
-mkroot badci && echo 'Node 0 score=200 low=80 high=90 proactive=no' > "$R/badci/proc/mmlens/compaction"
+mkroot badci && echo 'Node 0 score=200' > "$R/badci/proc/mmlens/compaction"
 mkroot badpb && echo 'pfn=0x1000 blocks=1 type=Movable free=0 largest=-' > "$R/badpb/proc/mmlens/pageblocks"
 mkroot pbroot && echo 'EACCES open' > "$R/pbroot/proc/mmlens/pageblocks.errno"
 
@@ -569,6 +569,103 @@ if [ "$rc" = 0 ] && [ "$(grep -c 'not exported' "$OUT/old13.err")" = 4 ] &&
 else
 	flunk "export on a module without watermarks/compaction/pageblocks: the rest, exit 0" \
 		"exit $rc" "$(cat "$OUT/old13.err")"
+fi
+
+# ---- proactive compaction: the tool's half ----
+# The module prints the score; the tool computes kcompactd's thresholds
+# and verdict from vm.compaction_proactiveness and kswapd (docs/frag.md).
+# proactive_case NAME ROOT WANT: WANT is per node "score low high
+# proactive" as frag --json has them (None: null); frag's text and the
+# export must say the same.
+proactive_case() {
+	local name=$1 root=$2 want=$3 err
+	if ! "$TOOL" --root "$root" frag --json > "$OUT/pc.json" 2> "$OUT/pc.err" ||
+		! "$TOOL" --root "$root" frag > "$OUT/pc.txt" 2>> "$OUT/pc.err" ||
+		! "$TOOL" --root "$root" export > "$OUT/pc.prom" 2>> "$OUT/pc.err"; then
+		flunk "proactive: $name" "$(cat "$OUT/pc.err")"
+		return
+	fi
+	if err=$(python3 - "$OUT/pc.json" "$OUT/pc.txt" "$OUT/pc.prom" "$want" 2>&1 <<'EOF'
+import json, re, sys
+doc = json.load(open(sys.argv[1]))
+text = open(sys.argv[2]).read()
+prom = open(sys.argv[3]).read()
+got = ";".join("%s %s %s %s" % (n["compaction_score"], n["compaction_low"],
+                                n["compaction_high"], n["proactive_compaction"])
+               for n in doc["nodes"])
+assert got == sys.argv[4], "json: got %r, want %r" % (got, sys.argv[4])
+for n in doc["nodes"]:
+    m = re.search(r"^Node %d: proactive compaction: score (\d+) \((.*)\), (.*)$"
+                  % n["node"], text, re.M)
+    assert m, "no text line for node %d" % n["node"]
+    lo, hi = n["compaction_low"], n["compaction_high"]
+    pro = n["proactive_compaction"]
+    want = ("thresholds unknown" if lo is None
+            else "thresholds %d\u2013%d" % (lo, hi),
+            {None: "state unknown", True: "active", False: "idle"}[pro])
+    assert m.group(2, 3) == want, (m.group(0), want)
+    lab = 'node="%d"' % n["node"]
+    th = re.findall(r'^mmlens_compaction_proactive_threshold\{%s,bound="(\w+)"\} (\d+)$'
+                    % lab, prom, re.M)
+    assert th == ([] if lo is None else [("low", str(lo)), ("high", str(hi))]), th
+    ac = re.findall(r'^mmlens_compaction_proactive_active\{%s\} (\d)$' % lab,
+                    prom, re.M)
+    assert ac == ([] if pro is None else [str(int(pro))]), ac
+EOF
+	); then
+		pass "proactive: $name"
+	else
+		flunk "proactive: $name" "$err"
+	fi
+}
+# kthread ROOT PID COMM STATE [FLAGS]: a task in the snapshot's /proc
+# (FLAGS: a kernel thread's, PF_KTHREAD among them, unless given).
+kthread() {
+	local root=$1 pid=$2 comm=$3 state=$4 flags=${5:-2230336}
+	mkdir -p "$root/proc/$pid"
+	echo "$comm" > "$root/proc/$pid/comm"
+	echo "$pid ($comm) $state 2 0 0 0 -1 $flags 0 0 0 0 0 0 0 0 20 0 1 0 27" \
+		> "$root/proc/$pid/stat"
+}
+P=proc/sys/vm/compaction_proactiveness
+unknown="41 None None None;95 None None None"
+proactive_case "p=20 (the snapshot's): node 1 above high" "$FIX/spec" \
+	"41 80 90 False;95 80 90 True"
+mkroot p100 && echo 100 > "$R/p100/$P"
+proactive_case "p=100: 5-15" "$R/p100" "41 5 15 True;95 5 15 True"
+mkroot p0 && echo 0 > "$R/p0/$P"
+proactive_case "p=0: 100-100, never proactive" "$R/p0" \
+	"41 100 100 False;95 100 100 False"
+mkroot p92 && printf 92 > "$R/p92/$P"
+proactive_case "p=92 (no newline): 8-18" "$R/p92" "41 8 18 True;95 8 18 True"
+mkroot pnone && rm "$R/pnone/$P"
+proactive_case "sysctl missing: unknown" "$R/pnone" "$unknown"
+mkroot pbad && echo banana > "$R/pbad/$P"
+proactive_case "sysctl garbage: unknown" "$R/pbad" "$unknown"
+mkroot p101 && echo 101 > "$R/p101/$P"
+proactive_case "sysctl 101 (beyond its range): unknown" "$R/p101" "$unknown"
+mkroot pfifo && rm "$R/pfifo/$P" && mkfifo "$R/pfifo/$P"
+proactive_case "sysctl a FIFO: unknown, without blocking" "$R/pfifo" "$unknown"
+mkroot kswapd-r && kthread "$R/kswapd-r" 77 kswapd1 R
+proactive_case "kswapd1 running: node 1 not proactive" "$R/kswapd-r" \
+	"41 80 90 False;95 80 90 False"
+mkroot kswapd-s && kthread "$R/kswapd-s" 77 kswapd1 S
+proactive_case "kswapd1 sleeping: node 1 proactive" "$R/kswapd-s" \
+	"41 80 90 False;95 80 90 True"
+mkroot kswapd-user && kthread "$R/kswapd-user" 77 kswapd1 R 4194560
+proactive_case "a user process named kswapd1, running: not kswapd" \
+	"$R/kswapd-user" "41 80 90 False;95 80 90 True"
+# An older module's node lines (low, high, proactive after the score):
+# the same output, whatever values they held.
+mkroot oldci && sed -i 's/^\(Node [0-9]* score=[0-9]*\)$/\1 low=1 high=2 proactive=yes/' \
+	"$R/oldci/proc/mmlens/compaction"
+if grep -q ' proactive=yes$' "$R/oldci/proc/mmlens/compaction" &&
+	"$TOOL" --root "$R/oldci" frag --json > "$OUT/oldci.json" 2>&1 &&
+	cmp -s "$OUT/oldci.json" "$OUT/golden/spec.frag-json.stdout"; then
+	pass "proactive: an older module's compaction lines: their thresholds ignored"
+else
+	flunk "proactive: an older module's compaction lines: their thresholds ignored" \
+		"$(diff "$OUT/golden/spec.frag-json.stdout" "$OUT/oldci.json" | head -n 10)"
 fi
 
 # ---- colour ----

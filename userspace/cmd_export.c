@@ -379,7 +379,7 @@ static void compaction_metrics(FILE *f, const struct compact_info *ci)
 		fprintf(f, "mmlens_compaction_proactive_score{node=\"%d\"} %d\n",
 			ci->nodes[i].node, ci->nodes[i].score);
 	family(f, "mmlens_compaction_proactive_threshold", "gauge",
-	       "kcompactd's proactive-compaction thresholds from vm.compaction_proactiveness (compaction low, high); absent when the module could not read them.");
+	       "kcompactd's proactive-compaction thresholds from vm.compaction_proactiveness (fragmentation_score_wmark(), computed by the tool); absent when the sysctl could not be read.");
 	for (i = 0; i < ci->nnodes; i++) {
 		n = &ci->nodes[i];
 		if (n->low >= 0)
@@ -390,7 +390,7 @@ static void compaction_metrics(FILE *f, const struct compact_info *ci)
 				n->node, n->high);
 	}
 	family(f, "mmlens_compaction_proactive_active", "gauge",
-	       "1 when kcompactd would compact the node proactively now (score above the high threshold), else 0 (compaction proactive); absent when unknown.");
+	       "1 when kcompactd would compact the node proactively now (score above the high threshold, the node's kswapd not running), else 0 (should_proactive_compact_node(), computed by the tool); absent when the sysctl could not be read.");
 	for (i = 0; i < ci->nnodes; i++)
 		if (ci->nodes[i].proactive >= 0)
 			fprintf(f, "mmlens_compaction_proactive_active{node=\"%d\"} %d\n",
@@ -487,6 +487,8 @@ static int load(struct ctx *c, struct export_data *d)
 				    "%s line %u: %s", path, pe.line, pe.msg);
 		d->have[s] = 1;
 	}
+	if (d->have[SRC_CI])
+		load_proactive(c, &d->ci);
 	return 0;
 }
 

@@ -405,6 +405,8 @@ static int load(struct ctx *c, struct frag_data *d)
 				   parse_ci, free_ci, &d->have_ci);
 	if (rc)
 		frag_data_free(d);
+	else if (d->have_ci)
+		load_proactive(c, &d->ci);
 	return rc;
 }
 

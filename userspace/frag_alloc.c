@@ -3,8 +3,9 @@
  * frag_alloc.c - the part of mmlens frag that says what the allocator
  * would decide: per zone the watermarks and a verdict per order
  * (/proc/mmlens/watermarks), the deferred-compaction state and per node
- * the proactive-compaction score (/proc/mmlens/compaction), and the
- * compaction event counters. docs/cli.md gives the kernel reasoning.
+ * the proactive-compaction score (/proc/mmlens/compaction) with the
+ * thresholds and verdict kcompactd derives from it, and the compaction
+ * event counters. docs/cli.md gives the kernel reasoning.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,39 @@ const struct compact_node *compact_node_find(const struct compact_info *ci,
 		if (ci->nodes[i].node == node)
 			return &ci->nodes[i];
 	return NULL;
+}
+
+/*
+ * kcompactd's decision as mm/compaction.c makes it (6.1:
+ * fragmentation_score_wmark() lines 2036-2047,
+ * should_proactive_compact_node() 2049-2058; 6.12: 2249-2260 and
+ * 2262-2271): low = max(100 - p, 5), high = min(low + 10, 100), in the
+ * kernel's unsigned arithmetic (p is 0..100, so 100 - p never wraps);
+ * proactive when p is not 0, the node's kswapd is not running and the
+ * score is above high. The module cannot see the sysctl's variable and
+ * must not open its file (docs/frag.md), so this runs in the tool.
+ */
+void compact_proactive(struct compact_info *ci, int p,
+		       const unsigned char *kswapd_running)
+{
+	struct compact_node *n;
+	unsigned int low;
+	size_t i;
+
+	for (i = 0; i < ci->nnodes; i++) {
+		n = &ci->nodes[i];
+		if (p < 0 || p > 100) {
+			n->low = n->high = n->proactive = -1;
+			continue;
+		}
+		low = 100U - (unsigned int)p;
+		if (low < 5U)
+			low = 5U;
+		n->low = (int)low;
+		n->high = (int)(low + 10 < 100U ? low + 10 : 100U);
+		n->proactive = p && !(kswapd_running && kswapd_running[i]) &&
+			       n->score > n->high;
+	}
 }
 
 static void wmark_text(const struct ctx *c, FILE *f,

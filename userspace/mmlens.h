@@ -84,6 +84,23 @@ int read_pid_file(struct ctx *c, const char *name, int pid,
 void path_in_root(const struct ctx *c, const char *path, char *out,
 		  size_t size);
 
+/*
+ * Which of CAP_SYS_ADMIN and CAP_SYS_PTRACE the CapEff line of a
+ * /proc/PID/status text lacks (both when there is no such line); the
+ * permission messages of source.c name them.
+ */
+enum { LACK_SYS_ADMIN = 1, LACK_SYS_PTRACE = 2 };
+unsigned int caps_lacking(const char *status);
+
+/*
+ * The thresholds and proactive-compaction verdict of every node of ci
+ * (compact_proactive()), from vm.compaction_proactiveness and the kswapd
+ * threads under ctx->root; unknown (-1) when the sysctl cannot be read.
+ * mmlens frag and export call it after parsing compaction.
+ */
+struct compact_info;
+void load_proactive(const struct ctx *c, struct compact_info *ci);
+
 #define PROC_DIR "/proc/mmlens"
 #define DEBUG_DIR "/sys/kernel/debug/mmlens"
 #define VBUF_DEV "/dev/mmlens"

@@ -1229,53 +1229,52 @@ static int small_or_dash(const char *v, int max, int *out)
 	return 0;
 }
 
+/*
+ * "Node <n> score=<s>". Older modules went on with " low=<n|-> high=<n|->
+ * proactive=<yes|no|->", from the sysctl they read for their readers
+ * (docs/frag.md says why no more); a snapshot of one still parses (all
+ * three or none, each in its old form) but their values are dropped:
+ * the tool computes them (compact_proactive()) for old and new alike.
+ */
+enum { CN_SCORE, CN_LOW, CN_HIGH, CN_PROACTIVE, CN_N };
+#define CN_OLD_KEYS (1u << CN_LOW | 1u << CN_HIGH | 1u << CN_PROACTIVE)
+
 static int compact_node_line(char *cur, unsigned int no, int node,
 			     struct compact_node *n, struct parse_err *e)
 {
-	static const char *const keys[] = {
+	static const char *const keys[CN_N] = {
 		"score", "low", "high", "proactive",
 	};
 	unsigned int seen = 0;
 	char *t, *k, *v;
-	int i, bad;
+	int i, bad, dropped;
 
 	n->node = node;
+	n->low = n->high = n->proactive = -1;
 	while ((t = tok(&cur))) {
 		if (split_kv(t, &k, &v))
 			return perr(e, no, "expected key=value, got '%.40s'", t);
-		i = key_index(keys, 4, k);
-		if (i == 4)
+		i = key_index(keys, CN_N, k);
+		if (i == CN_N)
 			continue;
 		if (seen & (1u << i))
 			return perr(e, no, "%s given twice", k);
 		seen |= 1u << i;
-		switch (i) {
-		case 0:
+		if (i == CN_SCORE)
 			bad = small_or_dash(v, 100, &n->score) || n->score < 0;
-			break;
-		case 1:
-			bad = small_or_dash(v, 100, &n->low);
-			break;
-		case 2:
-			bad = small_or_dash(v, 100, &n->high);
-			break;
-		default:
-			bad = 0;
-			if (!strcmp(v, "yes"))
-				n->proactive = 1;
-			else if (!strcmp(v, "no"))
-				n->proactive = 0;
-			else if (!strcmp(v, "-"))
-				n->proactive = -1;
-			else
-				bad = 1;
-		}
+		else if (i == CN_PROACTIVE)
+			bad = strcmp(v, "yes") && strcmp(v, "no") &&
+			      strcmp(v, "-");
+		else
+			bad = small_or_dash(v, 100, &dropped);
 		if (bad)
 			return perr(e, no, "bad value for %s: '%.40s'", k, v);
 	}
-	for (i = 0; i < 4; i++)
-		if (!(seen & (1u << i)))
-			return perr(e, no, "%s missing", keys[i]);
+	if (!(seen & (1u << CN_SCORE)))
+		return perr(e, no, "score missing");
+	if ((seen & CN_OLD_KEYS) && (seen & CN_OLD_KEYS) != CN_OLD_KEYS)
+		return perr(e, no,
+			    "low, high and proactive: all three or none");
 	return 0;
 }
 

@@ -181,7 +181,8 @@ void wmark_info_free(struct wmark_info *wi);
 /*
  * /proc/mmlens/compaction: per zone the deferred-compaction state, per
  * node the proactive-compaction score, then /proc/vmstat's compact_*
- * counters.
+ * counters. The parser leaves each node's low, high and proactive -1;
+ * compact_proactive() (render.h) fills them from the sysctl and kswapd.
  */
 struct compact_zone {
 	int node;
@@ -193,8 +194,8 @@ struct compact_zone {
 struct compact_node {
 	int node;
 	int score;		/* 0..100 */
-	int low, high;		/* thresholds; -1 when the module gave '-' */
-	int proactive;		/* 1 yes, 0 no, -1 '-' */
+	int low, high;		/* kcompactd's thresholds; -1: unknown */
+	int proactive;		/* 1 yes, 0 no, -1 unknown */
 };
 
 struct compact_counter {

@@ -128,6 +128,14 @@ const struct compact_zone *compact_zone_find(const struct compact_info *ci,
 					     int node, const char *name);
 const struct compact_node *compact_node_find(const struct compact_info *ci,
 					     int node);
+/*
+ * Fills low, high and proactive of every node of ci as kcompactd decides
+ * them, from p = vm.compaction_proactiveness (outside 0..100: unknown,
+ * all -1) and kswapd_running[i], whether ci->nodes[i]'s kswapd runs
+ * (NULL: none does).
+ */
+void compact_proactive(struct compact_info *ci, int p,
+		       const unsigned char *kswapd_running);
 /* The zone's watermarks, verdict lines and compaction state. */
 void alloc_zone_text(const struct ctx *c, FILE *f, const struct frag_data *d,
 		     int node, const char *name, unsigned int orders);

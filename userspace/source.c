@@ -12,7 +12,13 @@
  * DIR/sys/kernel/debug/mmlens/pids/PID/NAME (vtop: vtop-ADDR); a file
  * NAME.errno beside one, holding e.g. "ESRCH read", replays an error of
  * that stage (open, write, read) so tests can exercise every exit code.
+ *
+ * Beside the module's files, two of the kernel's under the same root
+ * complete what compaction's score means (load_proactive()): the sysctl
+ * vm.compaction_proactiveness and the kswapd threads in /proc.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -24,6 +30,7 @@
 
 #include "mmlens.h"
 #include "parse.h"
+#include "render.h"
 
 #define DEBUGFS_MAGIC_NR 0x64626720
 /* Larger than any report of a real process; stops a runaway read. */
@@ -83,6 +90,36 @@ static int read_all(int fd, struct buf *b)
 	}
 	b->data[b->len] = '\0';
 	return 0;
+}
+
+/*
+ * A small file of the kernel's (a sysctl, /proc/PID/comm, stat) into
+ * text, NUL-terminated, in one read as procfs hands them out: its
+ * length, or -1. Regular files only, opened without blocking: whatever a
+ * mount namespace or a snapshot put at the path (a FIFO, a device)
+ * never holds the tool.
+ */
+static ssize_t read_small(const char *path, char *text, size_t size)
+{
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	do
+		n = read(fd, text, size - 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n < 0)
+		return -1;
+	text[n] = '\0';
+	return n;
 }
 
 static int errno_by_name(const char *s)
@@ -158,12 +195,97 @@ static const char *lockdown_level(void)
 }
 
 /*
+ * The page-table reports (target, vmas, pagetable, vtop, numa, in
+ * /proc/mmlens or debugfs) show another process's address space: the
+ * module wants CAP_SYS_PTRACE for them besides CAP_SYS_ADMIN.
+ */
+static int needs_ptrace(const char *path)
+{
+	static const char *const reports[] = {
+		"target", "vmas", "pagetable", "vtop", "numa",
+	};
+	const char *name = strrchr(path, '/');
+	size_t i, dir;
+
+	if (!name)
+		return 0;
+	dir = (size_t)(name - path);
+	if (!((dir == strlen(PROC_DIR) && !strncmp(path, PROC_DIR, dir)) ||
+	      (dir == strlen(DEBUG_DIR) && !strncmp(path, DEBUG_DIR, dir))))
+		return 0;
+	for (i = 0; i < sizeof(reports) / sizeof(reports[0]); i++)
+		if (!strcmp(name + 1, reports[i]))
+			return 1;
+	return 0;
+}
+
+unsigned int caps_lacking(const char *status)
+{
+	const char *p = status ? strstr(status, "\nCapEff:") : NULL;
+	unsigned long long eff;
+	unsigned int lack = 0;
+	char *end;
+
+	if (!p)
+		return LACK_SYS_ADMIN | LACK_SYS_PTRACE;
+	p += strlen("\nCapEff:");
+	while (*p == ' ' || *p == '\t')
+		p++;
+	errno = 0;
+	eff = strtoull(p, &end, 16);
+	if (errno || end == p || (*end && *end != '\n'))
+		return LACK_SYS_ADMIN | LACK_SYS_PTRACE;
+	if (!(eff & 1ULL << 21))	/* CAP_SYS_ADMIN */
+		lack |= LACK_SYS_ADMIN;
+	if (!(eff & 1ULL << 19))	/* CAP_SYS_PTRACE */
+		lack |= LACK_SYS_PTRACE;
+	return lack;
+}
+
+/*
+ * Which of the two this process lacks, from its own effective set (not
+ * the snapshot's: it is this process the module refused). Both when the
+ * set cannot be read, and when it holds both: then they are held in a
+ * user namespace only, and the module checks the initial one.
+ */
+static unsigned int report_caps_lacking(void)
+{
+	char text[4096];
+	unsigned int lack;
+
+	if (read_small("/proc/self/status", text, sizeof(text)) <= 0)
+		return LACK_SYS_ADMIN | LACK_SYS_PTRACE;
+	lack = caps_lacking(text);
+	return lack ? lack : LACK_SYS_ADMIN | LACK_SYS_PTRACE;
+}
+
+/* Root refused with EPERM: the capabilities in lack (LACK_*) named. */
+static int caps_error(const char *path, unsigned int lack)
+{
+	static const char *const names[] = {
+		[LACK_SYS_ADMIN] = "CAP_SYS_ADMIN",
+		[LACK_SYS_PTRACE] = "CAP_SYS_PTRACE",
+		[LACK_SYS_ADMIN | LACK_SYS_PTRACE] =
+			"CAP_SYS_ADMIN and CAP_SYS_PTRACE",
+	};
+	int both = lack == (LACK_SYS_ADMIN | LACK_SYS_PTRACE);
+	char hint[128];
+
+	snprintf(hint, sizeof(hint), "run it with %s (not in a container without %s)",
+		 names[lack], both ? "them" : "it");
+	return fail(EXIT_PERM, hint, "%s needs %s, which this process lacks: %s",
+		    path, names[lack], strerror(EPERM));
+}
+
+/*
  * EACCES/EPERM opening PATH: kernel lockdown (debugfs refuses files with
- * a write bit, whoever asks), or not root / no CAP_SYS_ADMIN.
+ * a write bit, whoever asks), or not root / root without CAP_SYS_ADMIN
+ * (and for the page-table reports CAP_SYS_PTRACE).
  */
 static int perm_error_errno(const char *path, int err)
 {
 	const char *level = lockdown_level();
+	int ptrace = needs_ptrace(path);
 
 	if (err == EPERM && level && strstr(path, DEBUG_DIR))
 		return fail(EXIT_PERM,
@@ -171,13 +293,12 @@ static int perm_error_errno(const char *path, int err)
 			    "%s is refused by kernel lockdown (%s): debugfs opens no writable file under lockdown",
 			    path, level);
 	if (err == EPERM && !geteuid())
-		return fail(EXIT_PERM,
-			    "run it with CAP_SYS_ADMIN (not in a container without it)",
-			    "%s needs CAP_SYS_ADMIN, which this process lacks: %s",
-			    path, strerror(EPERM));
+		return caps_error(path, ptrace ? report_caps_lacking() :
+				  LACK_SYS_ADMIN);
 	return fail(EXIT_PERM, "run it as root, e.g. sudo mmlens ...",
-		    "%s needs root (CAP_SYS_ADMIN): %s", path,
-		    strerror(EACCES));
+		    "%s needs root (%s): %s", path,
+		    ptrace ? "CAP_SYS_ADMIN and CAP_SYS_PTRACE" :
+		    "CAP_SYS_ADMIN", strerror(EACCES));
 }
 
 static int perm_error(const char *path)
@@ -282,6 +403,121 @@ int read_module_file_errno(struct ctx *c, const char *path, struct buf *b)
 	err = read_all(fd, b);
 	close(fd);
 	return err;
+}
+
+/* ---- kcompactd's inputs besides the module's score ---- */
+
+/* include/linux/sched.h, the same in 6.1 and 6.12 */
+#define PF_KTHREAD 0x00200000
+
+/*
+ * vm.compaction_proactiveness under the root: 0..100 (the sysctl's own
+ * range), or -1 when it is missing or holds anything but "<n>\n".
+ */
+static int read_proactiveness(const struct ctx *c)
+{
+	char path[PATH_MAX], text[32], *end;
+	unsigned long v;
+
+	path_in_root(c, "/proc/sys/vm/compaction_proactiveness", path,
+		     sizeof(path));
+	if (read_small(path, text, sizeof(text)) <= 0 ||
+	    !isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || v > 100 || (*end && strcmp(end, "\n")))
+		return -1;
+	return (int)v;
+}
+
+/* The index in ci->nodes of "kswapd<node>\n" (a comm file), or -1. */
+static int kswapd_node(const struct compact_info *ci, const char *comm)
+{
+	unsigned long node;
+	char *end;
+	size_t i;
+
+	if (strncmp(comm, "kswapd", 6) || !isdigit((unsigned char)comm[6]))
+		return -1;
+	node = strtoul(comm + 6, &end, 10);
+	if (strcmp(end, "\n"))
+		return -1;
+	for (i = 0; i < ci->nnodes; i++)
+		if ((unsigned long)ci->nodes[i].node == node)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * running[i]: whether node ci->nodes[i]'s kswapd runs, as
+ * kswapd_is_running() asks (task_is_running(): /proc/PID/stat's state R):
+ * the kernel thread kswapd_run() names "kswapd<node>" (mm/vmscan.c), told
+ * from a user process that took the name by PF_KTHREAD in stat's flags.
+ * Not found or unreadable counts as not running: so it is in a snapshot
+ * (it holds no processes) and in a pid namespace that cannot see kernel
+ * threads.
+ */
+static void read_kswapd(const struct ctx *c, const struct compact_info *ci,
+			unsigned char *running)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 300], text[1024], *p, state;
+	unsigned long flags;
+	struct dirent *de;
+	DIR *d;
+	int i;
+
+	path_in_root(c, "/proc", dir, sizeof(dir));
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/comm", dir, de->d_name);
+		if (read_small(path, text, sizeof(text)) <= 0)
+			continue;
+		i = kswapd_node(ci, text);
+		if (i < 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/stat", dir, de->d_name);
+		if (read_small(path, text, sizeof(text)) <= 0)
+			continue;
+		/* after "pid (comm)": state ppid pgrp session tty_nr tpgid flags */
+		p = strrchr(text, ')');
+		if (p && sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state,
+				&flags) == 2 && (flags & PF_KTHREAD))
+			running[i] = state == 'R';
+	}
+	closedir(d);
+}
+
+void load_proactive(const struct ctx *c, struct compact_info *ci)
+{
+	unsigned char *running;
+	int p = read_proactiveness(c);
+	size_t i;
+
+	compact_proactive(ci, p, NULL);
+	/*
+	 * kswapd only turns a "yes" into a "no": look for it (a pass over
+	 * every process) only when some node would compact.
+	 */
+	for (i = 0; i < ci->nnodes && ci->nodes[i].proactive <= 0; i++)
+		;
+	if (i == ci->nnodes)
+		return;
+	running = calloc(ci->nnodes, 1);
+	if (!running) {
+		/* a "yes" not checked against kswapd is no verdict */
+		for (i = 0; i < ci->nnodes; i++)
+			if (ci->nodes[i].proactive > 0)
+				ci->nodes[i].proactive = -1;
+		return;
+	}
+	read_kswapd(c, ci, running);
+	compact_proactive(ci, p, running);
+	free(running);
 }
 
 /* The version, and whether this tool understands its file formats. */

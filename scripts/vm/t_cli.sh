@@ -832,6 +832,10 @@ cli_frag_files() {
 	for f in /tmp/snap/*; do
 		cli_put "$1/proc/mmlens/${f##*/}" "$f"
 	done
+	# beside compaction, read right after it: the tool computes the
+	# proactive thresholds from it (docs/frag.md)
+	cli_put "$1/proc/sys/vm/compaction_proactiveness" \
+		/proc/sys/vm/compaction_proactiveness
 }
 
 # The reports of memshape (small, every kind of mapping), the frag files

@@ -25,7 +25,7 @@ frag_deep_all() {
 	check "watermarks verdicts == __zone_watermark_ok() over pagetypeinfo's lists$1" \
 		fragdeep verdicts
 	check "compaction counters == /proc/vmstat compact_*$1" fragdeep vmstat
-	check "compaction score and thresholds from buddyinfo, zoneinfo, sysctl$1" \
+	check "compaction score from buddyinfo, zoneinfo$1" \
 		fragdeep score
 	check "pageblocks: blocks per type == pagetypeinfo, free == buddyinfo$1" \
 		fragdeep pageblocks
@@ -89,16 +89,102 @@ verdict_then_allocate() {
 		test "$_bad" = 0
 }
 
-# The thresholds follow vm.compaction_proactiveness (score recomputed
-# at three settings).
+# frag_json_nodes: "node low high proactive" per node of mmlens frag
+# --json (the tool computes the thresholds from the sysctl, the module
+# gives only the score: docs/frag.md).
+frag_json_nodes() {
+	mmlens frag --json | tr -d ' \n' | grep -o '"node":[0-9]*,"compaction_score":[0-9]*,"compaction_low":[0-9a-z]*,"compaction_high":[0-9a-z]*,"proactive_compaction":[a-z]*' |
+		sed 's/"[a-z_]*"://g; s/,/ /g' | awk '{ print $1, $3, $4, $5 }'
+}
+
+# The score recomputed, and the tool's thresholds as
+# fragmentation_score_wmark() derives them, at three settings.
 proactiveness_settings() {
 	_p=/proc/sys/vm/compaction_proactiveness
 	_old=$(cat $_p)
 	for _v in 0 100 "$_old"; do
 		echo "$_v" > $_p
 		grep "^Node 0 score" $M/compaction
-		fragdeep score || { echo "$_old" > $_p; return 1; }
+		_low=$((100 - _v))
+		[ $_low -lt 5 ] && _low=5
+		_high=$((_low + 10))
+		[ $_high -gt 100 ] && _high=100
+		frag_json_nodes > /tmp/fjn
+		echo "p=$_v: $(tr '\n' ';' < /tmp/fjn) want low=$_low high=$_high"
+		if ! fragdeep score || [ ! -s /tmp/fjn ] ||
+			awk -v l=$_low -v h=$_high '$2 != l || $3 != h { bad = 1 }
+				END { exit !bad }' /tmp/fjn; then
+			echo "$_old" > $_p
+			return 1
+		fi
 	done
+}
+
+# A hostile reader (uid 65534 in a user and mount namespace of its own)
+# bind-mounts something over the sysctl the thresholds come from, in
+# the hope that the module opens it (it once did): a file of 0, a FIFO
+# that blocks whoever opens it, the compaction file itself. Each read
+# returns at once (nsread gives up after 5 s) with what an ordinary read
+# gives, just before or just after it. The sysctl is the kernel's
+# default (20) meanwhile, not the 0 the tests run with, so that a module
+# that read the attacker's "0" would print something else.
+HOSTILE_OVER=/proc/sys/vm/compaction_proactiveness
+hostile_read() {
+	_hr_old=$(cat $HOSTILE_OVER)
+	echo 20 > $HOSTILE_OVER
+	hostile_read_at_20 "$1"
+	_hr_rc=$?
+	echo "$_hr_old" > $HOSTILE_OVER
+	return $_hr_rc
+}
+hostile_read_at_20() {
+	for _try in 1 2 3 4 5; do
+		cat $M/compaction > /tmp/hr.before
+		if ! nsread "$1" $HOSTILE_OVER $M/compaction > /tmp/hr.out \
+			2> /tmp/hr.err; then
+			cat /tmp/hr.err
+			return 1
+		fi
+		cat $M/compaction > /tmp/hr.after
+		if cmp -s /tmp/hr.out /tmp/hr.before ||
+			cmp -s /tmp/hr.out /tmp/hr.after; then
+			return 0
+		fi
+	done
+	diff /tmp/hr.before /tmp/hr.out
+	return 1
+}
+
+# With the hostile reader's FIFO in place and its reads going on, root's
+# rmmod finishes at once (it waits for reads in progress: a read blocked
+# in the FIFO held it until the reader let go). The module is loaded
+# again for the tests after this one.
+hostile_rmmod() {
+	nsread fifo $HOSTILE_OVER $M/compaction hold > /dev/null 2> /tmp/hr.err &
+	_hp=$!
+	# without the reader in place (it failed to set up) there is
+	# nothing to prove: fail rather than time an ordinary rmmod. It
+	# says "holding" once its bind mount is there, then reads; a module
+	# that opened the FIFO would block rmmod until the reader's 10 s
+	# are up.
+	if ! wait_until $_hp 50 0.1 grep -q holding /tmp/hr.err; then
+		kill $_hp 2>/dev/null
+		wait $_hp 2>/dev/null
+		cat /tmp/hr.err
+		echo "the FIFO reader never held the file"
+		return 1
+	fi
+	sleep 0.3	# its reads under way (or blocked)
+	_t0=$(cut -d' ' -f1 /proc/uptime)
+	rmmod mmlens
+	_rc=$?
+	_t1=$(cut -d' ' -f1 /proc/uptime)
+	kill $_hp 2>/dev/null
+	wait $_hp 2>/dev/null
+	cat /tmp/hr.err
+	echo "rmmod: exit $_rc after $(echo "$_t0 $_t1" | awk '{ print $2 - $1 }') s"
+	[ -e $M ] || insmod /mmlens/mmlens.ko || return 1
+	[ $_rc = 0 ] && echo "$_t0 $_t1" | awk '{ exit !($2 - $1 < 2) }'
 }
 
 file_modes() {
@@ -117,7 +203,9 @@ unprivileged() {
 	done
 	expect_probe EACCES runas 65534 ioprobe read $KPT || return 1
 	expect_probe EACCES runas 65534 ioprobe read $M/pagetypeinfo || return 1
-	expect_probe EACCES runas 65534 ioprobe read $M/pageblocks
+	expect_probe EACCES runas 65534 ioprobe read $M/pageblocks || return 1
+	# physical frame numbers: root without CAP_SYS_ADMIN gets none
+	expect_probe EPERM runas -c 21 ioprobe read $M/pageblocks
 }
 
 writes_refused() {
@@ -234,7 +322,7 @@ proactive_compaction() {
 	# 32 s later, or failed (likely what happened once at 16 against 15).
 	_scan=$(awk '$1 == "compact_migrate_scanned" { print $2 }' $M/compaction)
 	echo 100 > $_p
-	_line=$(grep '^Node [0-9]* score=' $M/compaction | grep 'proactive=yes' | head -n 1)
+	_line=$(frag_json_nodes | awk '$4 == "true"' | head -n 1)
 	if [ -z "$(compact_stall)" ]; then
 		skip "proactive=yes: kcompactd compacts" \
 			"no compaction counters (kernel without CONFIG_VM_EVENT_COUNTERS)"
@@ -242,7 +330,7 @@ proactive_compaction() {
 		skip "proactive=yes: kcompactd compacts" \
 			"no node above the high threshold: $(grep '^Node [0-9]* score=' $M/compaction | tr '\n' ';')"
 	else
-		diag "proactiveness 100: $_line; compact_migrate_scanned $_scan"
+		diag "proactiveness 100: node low high proactive: $_line; compact_migrate_scanned $_scan"
 		check "proactive=yes: kcompactd compacts in the background" \
 			wait_until $$ 80 0.5 sh -c "[ \$(awk '\$1 == \"compact_migrate_scanned\" { print \$2 }' $M/compaction) -gt $_scan ]"
 	fi
@@ -251,10 +339,15 @@ proactive_compaction() {
 
 frag_equal_all ""
 verdict_then_allocate "idle"
-check "compaction thresholds follow vm.compaction_proactiveness (0, 100, default)" \
+check "compaction score recomputed; the tool's thresholds follow vm.compaction_proactiveness (0, 100, default)" \
 	proactiveness_settings
+for _m in zero fifo self; do
+	check "compaction read by uid 65534 with a $_m bind-mounted over the sysctl: at once, as an ordinary read" \
+		hostile_read $_m
+done
+check "rmmod beside that reader's FIFO: done at once (< 2 s)" hostile_rmmod
 check "file modes 0444/0400 as the kernel's (pageblocks, pagetypeinfo 0400)" file_modes
-check "unprivileged: readable, pagetypeinfo and pageblocks EACCES" unprivileged
+check "unprivileged: readable, pagetypeinfo and pageblocks EACCES; pageblocks EPERM without CAP_SYS_ADMIN" unprivileged
 check "writes refused with EACCES/EIO" writes_refused
 frag_equal_all " (after refused writes)"
 frag_workload

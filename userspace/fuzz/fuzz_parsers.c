@@ -46,6 +46,9 @@ static void render_alloc(const char *d, size_t n, int which)
 		fd.have_wm = !parse_watermarks(d, n, &fd.wm, &e);
 	else
 		fd.have_ci = !parse_compaction(d, n, &fd.ci, &e);
+	/* the tool's half: any p (out of range too), the kswapd of none */
+	if (fd.have_ci)
+		compact_proactive(&fd.ci, (int)(n % 103) - 1, NULL);
 	for (i = 0; fd.have_wm && i < fd.wm.nzones; i++)
 		alloc_zone_text(&c, sink, &fd, fd.wm.zones[i].node,
 				fd.wm.zones[i].name, ~0u);

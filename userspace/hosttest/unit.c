@@ -264,9 +264,9 @@ static void t_compaction(void)
 	const char *good =
 		"Node 0, zone DMA32 considered=0 defer_shift=0 order_failed=0 deferred=-\n"
 		"Node 0, zone Normal considered=3 defer_shift=2 order_failed=4 deferred=4\n"
-		"Node 0 score=37 low=80 high=90 proactive=no\n"
+		"Node 0 score=37\n"
 		"Node 1, zone Normal considered=0 defer_shift=0 order_failed=11 deferred=-\n"
-		"Node 1 score=0 low=- high=- proactive=-\n"
+		"Node 1 score=0\n"
 		"compact_migrate_scanned 12\n"
 		"compact_stall 3\n";
 	struct compact_info ci;
@@ -279,23 +279,53 @@ static void t_compaction(void)
 		expect(ci.zones[0].deferred == -1 && ci.zones[1].deferred == 4 &&
 		       ci.zones[1].defer_shift == 2 &&
 		       ci.zones[2].order_failed == 11, "zones");
-		expect(ci.nodes[0].score == 37 && ci.nodes[0].low == 80 &&
-		       ci.nodes[0].high == 90 && ci.nodes[0].proactive == 0 &&
-		       ci.nodes[1].low == -1 && ci.nodes[1].proactive == -1,
+		expect(ci.nodes[0].score == 37 && ci.nodes[0].low == -1 &&
+		       ci.nodes[0].high == -1 && ci.nodes[0].proactive == -1 &&
+		       ci.nodes[1].node == 1 && ci.nodes[1].score == 0,
 		       "nodes");
 		expect(compact_counter(&ci, "compact_stall") &&
 		       compact_counter(&ci, "compact_stall")->value == 3 &&
 		       !compact_counter(&ci, "compact_fail"), "counters");
 	}
 	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=1 low=80 high=90 proactive=no\n"
-		     "compact_stall 1\nNode 1 score=1 low=80 high=90 proactive=no\n",
+	/* an older module's line: parses, its thresholds dropped */
+	expect(!PARSE(parse_compaction,
+		      "Node 0 score=94 low=80 high=90 proactive=yes\n"
+		      "Node 1 score=3 low=- high=- proactive=-\n", &ci, &e) &&
+	       ci.nnodes == 2 && ci.nodes[0].score == 94 &&
+	       ci.nodes[0].low == -1 && ci.nodes[0].high == -1 &&
+	       ci.nodes[0].proactive == -1 && ci.nodes[1].score == 3,
+	       "old line: %s", e.msg);
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction, "Node 0 score=1 low=80 high=90\n",
+		     &ci, &e) == -1 && strstr(e.msg, "all three"),
+	       "old line cut short: %s", e.msg);
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction, "Node 0 score=1 low=80 high=90 proactive=maybe\n",
+		     &ci, &e) == -1 && strstr(e.msg, "proactive"),
+	       "old line, proactive maybe");
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction, "Node 0 score=1 low=101 high=90 proactive=no\n",
+		     &ci, &e) == -1 && strstr(e.msg, "low"), "old line, low 101");
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction, "Node 0 score=1 score=2\n", &ci, &e) == -1 &&
+	       strstr(e.msg, "twice"), "score twice");
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction, "Node 0 low=80 high=90 proactive=no\n",
+		     &ci, &e) == -1 && strstr(e.msg, "score missing"),
+	       "no score: %s", e.msg);
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction, "Node 0 score=1 junk\n", &ci, &e) == -1 &&
+	       strstr(e.msg, "key=value"), "junk after the score");
+	compact_info_free(&ci);
+	expect(PARSE(parse_compaction, "Node 0 score=1\n"
+		     "compact_stall 1\nNode 1 score=1\n",
 		     &ci, &e) == -1 && e.line == 3 && strstr(e.msg, "after the counters"),
 	       "node after counters: %s", e.msg);
 	compact_info_free(&ci);
 	expect(PARSE(parse_compaction,
 		     "Node 0, zone DMA32 considered=0 defer_shift=0 order_failed=0 deferred=-\n"
-		     "Node 1 score=1 low=80 high=90 proactive=no\n", &ci, &e) == -1 &&
+		     "Node 1 score=1\n", &ci, &e) == -1 &&
 	       strstr(e.msg, "after zones of node 0"), "zone of another node");
 	compact_info_free(&ci);
 	expect(PARSE(parse_compaction,
@@ -303,34 +333,94 @@ static void t_compaction(void)
 		     &ci, &e) == -1 && strstr(e.msg, "without its node line"),
 	       "zone without node line");
 	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=101 low=80 high=90 proactive=no\n",
+	expect(PARSE(parse_compaction, "Node 0 score=101\n",
 		     &ci, &e) == -1 && strstr(e.msg, "score"), "score 101");
 	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=- low=80 high=90 proactive=no\n",
+	expect(PARSE(parse_compaction, "Node 0 score=-\n",
 		     &ci, &e) == -1, "score -");
-	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=1 low=80 high=90 proactive=maybe\n",
-		     &ci, &e) == -1, "proactive maybe");
 	compact_info_free(&ci);
 	expect(PARSE(parse_compaction,
 		     "Node 0, zone X considered=0 defer_shift=0 order_failed=0 deferred=32\n"
-		     "Node 0 score=1 low=80 high=90 proactive=no\n", &ci, &e) == -1 &&
+		     "Node 0 score=1\n", &ci, &e) == -1 &&
 	       strstr(e.msg, "deferred"), "deferred 32");
 	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=1 low=80 high=90 proactive=no\n"
+	expect(PARSE(parse_compaction, "Node 0 score=1\n"
 		     "compact_stall 1\ncompact_stall 2\n", &ci, &e) == -1 &&
 	       strstr(e.msg, "twice"), "counter twice");
 	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=1 low=80 high=90 proactive=no\n"
+	expect(PARSE(parse_compaction, "Node 0 score=1\n"
 		     "pgfault 1\n", &ci, &e) == -1 && strstr(e.msg, "expected"),
 	       "other vmstat line: %s", e.msg);
 	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=1 low=80 high=90 proactive=no\n"
+	expect(PARSE(parse_compaction, "Node 0 score=1\n"
 		     "compact_stall 1 2\n", &ci, &e) == -1, "two values");
 	compact_info_free(&ci);
 	expect(PARSE(parse_compaction, "compact_stall 1\n", &ci, &e) == -1 &&
 	       strstr(e.msg, "no nodes"), "counters only");
 	compact_info_free(&ci);
+}
+
+/* compact_proactive() over one node of score s: "low high proactive". */
+static void proactive_case(int p, int s, int kswapd, const char *want)
+{
+	struct compact_node n = { .node = 0, .score = s };
+	struct compact_info ci = { .nnodes = 1, .nodes = &n };
+	unsigned char running = (unsigned char)kswapd;
+	char got[48];
+
+	compact_proactive(&ci, p, &running);
+	snprintf(got, sizeof(got), "%d %d %d", n.low, n.high, n.proactive);
+	expect(!strcmp(got, want), "p=%d score=%d kswapd=%d: got '%s', want '%s'",
+	       p, s, kswapd, got, want);
+}
+
+/* fragmentation_score_wmark() and should_proactive_compact_node(). */
+static void t_proactive(void)
+{
+	struct compact_node two[2] = { { .node = 0, .score = 95 },
+				       { .node = 1, .score = 95 } };
+	struct compact_info ci = { .nnodes = 2, .nodes = two };
+	const unsigned char second[2] = { 0, 1 };
+
+	proactive_case(20, 90, 0, "80 90 0");	/* above high, not at it */
+	proactive_case(20, 91, 0, "80 90 1");
+	proactive_case(20, 91, 1, "80 90 0");	/* kswapd runs: no */
+	proactive_case(0, 100, 0, "100 100 0");	/* p 0: never */
+	proactive_case(0, 0, 0, "100 100 0");
+	proactive_case(100, 16, 0, "5 15 1");	/* low capped at 5 */
+	proactive_case(100, 15, 0, "5 15 0");
+	proactive_case(95, 16, 0, "5 15 1");
+	proactive_case(92, 18, 0, "8 18 0");
+	proactive_case(92, 19, 0, "8 18 1");
+	proactive_case(92, 19, 1, "8 18 0");
+	proactive_case(1, 100, 0, "99 100 0");	/* high capped at 100 */
+	proactive_case(-1, 100, 0, "-1 -1 -1");	/* sysctl unreadable */
+	proactive_case(101, 100, 0, "-1 -1 -1");
+	compact_proactive(&ci, 20, second);
+	expect(two[0].proactive == 1 && two[1].proactive == 0,
+	       "kswapd per node: %d %d", two[0].proactive, two[1].proactive);
+	compact_proactive(&ci, 20, NULL);
+	expect(two[0].proactive == 1 && two[1].proactive == 1,
+	       "no kswapd array: %d %d", two[0].proactive, two[1].proactive);
+}
+
+/* The CapEff line of /proc/PID/status: bit 21 CAP_SYS_ADMIN, 19 PTRACE. */
+static void t_caps(void)
+{
+	expect(caps_lacking("Name:\tx\nCapPrm:\t0\nCapEff:\t000001ffffffffff\n") == 0,
+	       "all");
+	expect(caps_lacking("Name:\tx\nCapEff:\t000001ffffdfffff\n") ==
+	       LACK_SYS_ADMIN, "without 21");
+	expect(caps_lacking("Name:\tx\nCapEff:\t000001fffff7ffff\n") ==
+	       LACK_SYS_PTRACE, "without 19");
+	expect(caps_lacking("Name:\tx\nCapEff:\t0000000000000000\nCapBnd:\t1\n") ==
+	       (LACK_SYS_ADMIN | LACK_SYS_PTRACE), "none");
+	expect(caps_lacking("Name:\tx\nCapPrm:\t000001ffffffffff\n") ==
+	       (LACK_SYS_ADMIN | LACK_SYS_PTRACE), "no CapEff line");
+	expect(caps_lacking("Name:\tx\nCapEff:\tzz\n") ==
+	       (LACK_SYS_ADMIN | LACK_SYS_PTRACE), "garbage");
+	expect(caps_lacking(NULL) == (LACK_SYS_ADMIN | LACK_SYS_PTRACE),
+	       "unreadable");
 }
 
 static void t_pageblocks(void)
@@ -934,6 +1024,9 @@ int main(void)
 	run("parse: fraginfo and its errors", t_fraginfo);
 	run("parse: watermarks and its errors", t_watermarks);
 	run("parse: compaction and its errors", t_compaction);
+	run("frag: proactive-compaction thresholds and verdict (kernel's rule)",
+	    t_proactive);
+	run("source: capabilities lacking, from CapEff", t_caps);
 	run("parse: pageblocks and its errors", t_pageblocks);
 	run("parse: pagetypeinfo (>100000, unknown types, mixed blocks)",
 	    t_pagetypeinfo);
