@@ -279,4 +279,70 @@ static inline bool mmlens_pmd_special(u64 raw)
 #define MMLENS_PAGE_SAVED_DIRTY _PAGE_SAVED_DIRTY
 #endif
 
+/* ---- VMA names, as /proc/PID/maps gives them (walk.c vma_name()) ---- */
+
+#include <linux/fs.h>
+
+/*
+ * The path maps prints for a mapped file: 6.8 made a backing file
+ * (overlayfs, fuse passthrough) hold the real path in f_path and the
+ * user's in backing_file_user_path(), which maps shows through
+ * file_user_path(); before, f_path was the user's path already
+ * (open_with_fake_path()).
+ */
+static inline const struct path *mmlens_file_user_path(struct file *file)
+{
+#ifdef MMLENS_HAVE_FILE_USER_PATH
+	return file_user_path(file);
+#else
+	return &file->f_path;
+#endif
+}
+
+/*
+ * maps' [heap]: 6.1 (show_map_vma()) takes a VMA that touches
+ * [start_brk, brk] at either end, 6.4+ (vma_is_initial_heap()) only one
+ * that overlaps it. [stack] is the same rule on both (is_stack(),
+ * vma_is_initial_stack()).
+ */
+static inline bool mmlens_vma_is_heap(const struct vm_area_struct *vma)
+{
+#ifdef MMLENS_HAVE_VMA_IS_INITIAL_HEAP
+	return vma_is_initial_heap(vma);
+#else
+	return vma->vm_start <= vma->vm_mm->brk &&
+	       vma->vm_end >= vma->vm_mm->start_brk;
+#endif
+}
+
+static inline bool mmlens_vma_is_stack(const struct vm_area_struct *vma)
+{
+	return vma->vm_start <= vma->vm_mm->start_stack &&
+	       vma->vm_end >= vma->vm_mm->start_stack;
+}
+
+/*
+ * The name prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME) gave the VMA, or NULL
+ * (CONFIG_ANON_VMA_NAME; Debian's kernels lack it, the debug kernels
+ * have it). anon_vma_name() is not exported; it reads vma->anon_name
+ * under mmap_lock, which the walker holds. Up to 6.1 the field shares a
+ * union with the file's interval-tree node (shared.rb) and means
+ * something only without a file, where anon_vma_name() looks; 6.2 gave
+ * it a field of its own, and shmem VMAs may be named too
+ * ([anon_shmem:NAME]). The offsets tell the two layouts apart.
+ */
+static inline const char *mmlens_vma_anon_name(struct vm_area_struct *vma)
+{
+#ifdef CONFIG_ANON_VMA_NAME
+	bool in_union = offsetof(struct vm_area_struct, anon_name) ==
+			offsetof(struct vm_area_struct, shared);
+
+	if (in_union && vma->vm_file)
+		return NULL;
+	return vma->anon_name ? vma->anon_name->name : NULL;
+#else
+	return NULL;
+#endif
+}
+
 #endif /* MMLENS_COMPAT_H */

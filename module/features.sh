@@ -77,5 +77,13 @@ probe IMPORT_NS_STRINGIFY include/linux/module.h \
 	'#define[[:space:]]+MODULE_IMPORT_NS\(ns\)[[:space:]]+MODULE_INFO\(import_ns,[[:space:]]*__stringify\(ns\)\)' \
 	'MODULE_IMPORT_NS(ns) stringifying a bare namespace token'
 
+probe FILE_USER_PATH include/linux/fs.h \
+	'static inline const struct path \*file_user_path\(' \
+	'static inline file_user_path(), the path maps shows for a backing file'
+
+probe VMA_IS_INITIAL_HEAP include/linux/mm.h \
+	'static inline bool vma_is_initial_heap\(' \
+	'static inline vma_is_initial_heap(), maps'"'"' [heap] rule'
+
 echo
 echo "#endif /* MMLENS_FEATURES_H */"

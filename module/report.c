@@ -12,15 +12,23 @@
  * down the open ones (calling our release) before the module goes, after
  * which they read as EIO.
  *
- * Access: every file here shows PFNs, so open requires CAP_SYS_ADMIN in
- * the initial user namespace, checked once against the opener's
- * credentials (file_ns_capable), like the PFN rule of /proc/PID/pagemap;
- * an fd opened with the capability keeps working wherever it is passed.
+ * Access: every file here shows PFNs and another process's address
+ * space, so open requires CAP_SYS_ADMIN (the PFN rule of
+ * /proc/PID/pagemap) and CAP_SYS_PTRACE, both in the initial user
+ * namespace, checked once against the opener's credentials
+ * (file_ns_capable); an fd opened with them keeps working wherever it is
+ * passed. pagemap asks ptrace_may_access() instead of CAP_SYS_PTRACE,
+ * which applies Yama and the LSMs' ptrace policy; it is not exported, so
+ * the capability it lets through is required outright: a container
+ * runtime that drops ptrace drops these files too (docs/security.md).
  *
  * Targets: a pid number is resolved once, in the writer's pid namespace,
  * to a struct pid reference; a reused number never redirects a report.
  * Each read from offset 0 resolves that pid to a task and takes a
- * reference on its mm (get_task_mm), not on the task, for the walk.
+ * reference on its mm (get_task_mm), not on the task, for the walk. A
+ * target the reader's pid namespace cannot see (the global target set
+ * from a parent namespace, an fd bound there and passed in) is ESRCH for
+ * that reader, as if it did not exist: its number there would be 0.
  *
  * Input: one write() carries one whole input (at most MMLENS_INPUT_MAX - 1
  * bytes, no NUL) and must start at file position 0; it moves the position
@@ -152,10 +160,19 @@ static struct pid *get_target(void)
 	return pid;
 }
 
-/* The PFN rule (mmlens.h): every file here shows PFNs. */
+/* The PFN rule (mmlens.h). */
 int mmlens_pfn_access(struct file *file)
 {
 	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+	return 0;
+}
+
+/* The rule of every file here (top of file): PFNs, and ptrace's right. */
+static int report_access(struct file *file)
+{
+	if (mmlens_pfn_access(file) ||
+	    !file_ns_capable(file, &init_user_ns, CAP_SYS_PTRACE))
 		return -EPERM;
 	return 0;
 }
@@ -176,6 +193,7 @@ static ssize_t target_read(struct file *file, char __user *ubuf,
 	char comm[TASK_COMM_LEN];
 	struct pid *pid;
 	char buf[64];
+	pid_t nr;
 	int len;
 
 	/* The first read after a write starts at 0 and ends its input. */
@@ -188,12 +206,17 @@ static ssize_t target_read(struct file *file, char __user *ubuf,
 	mutex_unlock(&t->lock);
 
 	pid = get_target();
+	/* 0: not in the reader's pid namespace (top of file) */
+	nr = pid ? pid_vnr(pid) : 0;
+	if (pid && !nr) {
+		put_pid(pid);
+		return -ESRCH;
+	}
 	if (pid)
 		task = get_pid_task(pid, PIDTYPE_PID);
 	if (task) {
 		get_task_comm(comm, task);
-		len = scnprintf(buf, sizeof(buf), "%d %s\n", pid_vnr(pid),
-				comm);
+		len = scnprintf(buf, sizeof(buf), "%d %s\n", nr, comm);
 		put_task_struct(task);
 	} else {
 		len = scnprintf(buf, sizeof(buf), "none\n");
@@ -263,7 +286,7 @@ static int target_open(struct inode *inode, struct file *file)
 	struct target_file *t;
 	int ret;
 
-	ret = mmlens_pfn_access(file);
+	ret = report_access(file);
 	if (ret)
 		return ret;
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
@@ -345,11 +368,17 @@ static int report_generate(struct report *r)
 	struct task_struct *task;
 	struct mm_struct *mm;
 	struct pid *pid;
+	pid_t nr;
 	int ret;
 
 	pid = r->pid ? get_pid(r->pid) : get_target();
 	if (!pid)
 		return -ESRCH;
+	nr = pid_vnr(pid);	/* 0: the reader cannot see it */
+	if (!nr) {
+		ret = -ESRCH;
+		goto out_pid;
+	}
 	if (r->kind == REPORT_VTOP && !r->have_addr) {
 		ret = -EINVAL;
 		goto out_pid;
@@ -375,7 +404,7 @@ static int report_generate(struct report *r)
 		ret = mmlens_report_vmas(mm, &r->out);
 		break;
 	case REPORT_PAGETABLE:
-		ret = mmlens_report_pagetable(mm, pid_vnr(pid), comm, &r->out);
+		ret = mmlens_report_pagetable(mm, nr, comm, &r->out);
 		break;
 	case REPORT_NUMA:
 		ret = mmlens_report_numa(mm, &task_policy, &r->out);
@@ -499,7 +528,7 @@ static int report_open(struct inode *inode, struct file *file,
 	struct report *r;
 	int ret;
 
-	ret = mmlens_pfn_access(file);
+	ret = report_access(file);
 	if (ret)
 		return ret;
 	r = kzalloc(sizeof(*r), GFP_KERNEL);

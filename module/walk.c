@@ -72,8 +72,11 @@
  *   walk checks for fatal signals, drops mmap_lock if a writer waits, the
  *   CPU is wanted or the visitor needs to work unlocked (grow its buffer),
  *   then retakes it (killable) and looks the VMA up again at the address
- *   where it stopped. A VMA that changed meanwhile is reported as it is
- *   found. Between drops the VMA tree is iterated, not searched per VMA:
+ *   where it stopped. Nothing read of the VMA before the drop is trusted
+ *   after it: the VMA found there is compared with the one entered
+ *   (start, end, flags, file, offset), and one that changed ends the
+ *   visitor's line at that address and is entered anew
+ *   (walk_find_vma(), walk.h). Between drops the VMA tree is iterated, not searched per VMA:
  *   the iterator and the VMA after the current one it returned are
  *   pointers into the tree, used only while the lock has been held since
  *   they were read (the tree and the VMAs' bounds change only under the
@@ -123,6 +126,7 @@
 #include <linux/slab.h>
 
 #include "compat.h"
+#include "memmap.h"
 #include "walk.h"
 
 /* What one step read, handed to the visitor after the RCU section. */
@@ -169,23 +173,54 @@ struct mmlens_walker {
 	/* last table start (+ 1) reported per level, once per VMA */
 	unsigned long last_table[MMLENS_NR_LEVELS];
 	struct walk_step step;
+	/*
+	 * The visitor's line: entered (vma_enter) and not yet left, with
+	 * what the VMA was when it was entered. cur holds the VMA itself,
+	 * unclipped, to recognise it after a lock drop; its file pointer
+	 * is compared, never followed (the file may be gone by then).
+	 */
+	bool in_line;
 	struct mmlens_vma_info vi;
+	struct {
+		unsigned long start, end, flags, pgoff;
+		const struct file *file;
+	} cur;
+	unsigned long line_end;		/* end of the last line left, or 0 */
+	unsigned long prev_end;		/* end of the last VMA walked to its end */
 };
+
+#ifdef CONFIG_DEBUG_VM
+/*
+ * Debug kernels only: drop and retake mmap_lock before every step, so
+ * that a test can make every resume path run (t_race.sh, vmareplace).
+ */
+static bool debug_drop_lock;
+module_param(debug_drop_lock, bool, 0644);
+MODULE_PARM_DESC(debug_drop_lock,
+		 "Debug kernels only: drop mmap_lock before every page-table walk step");
+#else
+#define debug_drop_lock false
+#endif
 
 /*
  * The huge zero page is not identifiable through exported symbols
  * (huge_zero_pfn/huge_zero_folio are private). In an anonymous VMA every
  * present PMD leaf maps either an anonymous THP (PageAnon) or the huge zero
- * page, which has no mapping; the page read is racy but always valid
- * memory, and a leaf that changes under us is reported as it was read.
+ * page, which has no mapping. A pmd leaf's frame is its folio's head, so
+ * the head's mapping word is what PageAnon() tests. It is read after the
+ * entry, without the pmd lock, so the THP may have been freed, or its
+ * memory hot-removed with its memmap, meanwhile: the word is read
+ * through memmap.h's fault-safe load, and a leaf that changes under us is
+ * reported as it was read.
  */
 static bool pmd_maps_huge_zero(bool anonymous, pmd_t pmd)
 {
-	unsigned long pfn = pmd_pfn(pmd);
+	unsigned long pfn = pmd_pfn(pmd), mapping;
 
-	if (!anonymous || !pmd_present(pmd) || !pfn_valid(pfn))
+	if (!anonymous || !pmd_present(pmd) || !pfn_valid(pfn) ||
+	    !mmlens_memmap_mapping(pfn, &mapping))
 		return false;
-	return !PageAnon(pfn_to_page(pfn));
+	return !(mapping & PAGE_MAPPING_ANON);
 }
 
 /*
@@ -454,15 +489,26 @@ static int walk_step(struct mmlens_walker *w, unsigned long addr,
 	return ret;
 }
 
-/* The name /proc/PID/maps gives a VMA (fs/proc/task_mmu.c show_map_vma). */
+/*
+ * The name /proc/PID/maps gives a VMA: fs/proc/task_mmu.c, 6.1
+ * show_map_vma(), 6.12 get_vma_name(), in their order: a file (or, 6.2+,
+ * a named shmem VMA), then vm_ops->name() unless it has none for this
+ * VMA, then heap, stack, a name set by prctl. (arch_vma_name() and the
+ * "[vdso]" of a VMA without an mm are nothing on x86 user VMAs.) Not
+ * escaped; "?" when d_path() fails.
+ */
 static void vma_name(struct vm_area_struct *vma, char *buf, size_t size)
 {
-	struct mm_struct *mm = vma->vm_mm;
+	const char *anon = mmlens_vma_anon_name(vma);
 	const char *name = NULL;
 
 	buf[0] = '\0';
+	if (vma->vm_file && anon) {
+		scnprintf(buf, size, "[anon_shmem:%s]", anon);
+		return;
+	}
 	if (vma->vm_file) {
-		char *p = d_path(&vma->vm_file->f_path, buf, size);
+		char *p = d_path(mmlens_file_user_path(vma->vm_file), buf, size);
 
 		if (IS_ERR(p))
 			strscpy(buf, "?", size);
@@ -472,13 +518,14 @@ static void vma_name(struct vm_area_struct *vma, char *buf, size_t size)
 	}
 	if (vma->vm_ops && vma->vm_ops->name)
 		name = vma->vm_ops->name(vma);
-	else if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk)
-		name = "[heap]";
-	else if (vma->vm_start <= mm->start_stack &&
-		 vma->vm_end >= mm->start_stack)
-		name = "[stack]";
 	if (name)
 		strscpy(buf, name, size);
+	else if (mmlens_vma_is_heap(vma))
+		strscpy(buf, "[heap]", size);
+	else if (mmlens_vma_is_stack(vma))
+		strscpy(buf, "[stack]", size);
+	else if (anon)
+		scnprintf(buf, size, "[anon:%s]", anon);
 }
 
 /*
@@ -493,13 +540,19 @@ static void vma_copy_policy(struct vm_area_struct *vma,
 				   &p->nodes);
 }
 
-static void vma_info(struct vm_area_struct *vma,
+/*
+ * The visitor's copy of @vma, whose line starts at @start: its first
+ * address, or later when the line before ended inside it (the VMA
+ * changed under a lock drop, walk_find_vma()); the file offset follows
+ * the start, as a maps line of the VMA's tail would give it.
+ */
+static void vma_info(struct vm_area_struct *vma, unsigned long start,
 		     const struct mmlens_walker *w, struct mmlens_vma_info *vi)
 {
-	vi->start = vma->vm_start;
+	vi->start = start;
 	vi->end = vma->vm_end;
 	vi->flags = vma->vm_flags;
-	vi->pgoff = vma->vm_pgoff;
+	vi->pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
 	vi->anonymous = vma_is_anonymous(vma);
 	vi->file = vma->vm_file;
 	vi->prev_end = w->own_start;
@@ -534,7 +587,8 @@ static int walk_yield(struct mmlens_walker *w, bool *dropped)
 	*dropped = false;
 	if (fatal_signal_pending(current))
 		return -EINTR;
-	if (!unlocked && !mmap_lock_is_contended(w->mm) && !need_resched())
+	if (!unlocked && !mmap_lock_is_contended(w->mm) && !need_resched() &&
+	    !debug_drop_lock)
 		return 0;
 	mmap_read_unlock(w->mm);
 	w->locked = false;
@@ -576,41 +630,84 @@ static struct vm_area_struct *walk_vma_at(struct mmlens_walker *w,
 	return vma;
 }
 
+/* @vma is still the VMA the open line was entered with. */
+static bool vma_is_current(const struct mmlens_walker *w,
+			   const struct vm_area_struct *vma)
+{
+	return vma->vm_start == w->cur.start && vma->vm_end == w->cur.end &&
+	       vma->vm_flags == w->cur.flags && vma->vm_pgoff == w->cur.pgoff &&
+	       vma->vm_file == w->cur.file;
+}
+
+/* Ends the visitor's open line at @addr if it reaches further. */
+static int walk_leave(struct mmlens_walker *w, unsigned long addr)
+{
+	w->in_line = false;
+	w->vi.end = min(w->vi.end, addr);
+	w->line_end = w->vi.end;
+	return w->ops->vma_leave ? w->ops->vma_leave(w->priv) : 0;
+}
+
+/* Opens the visitor's line for @vma, from @start (vma_info()). */
+static int walk_enter(struct mmlens_walker *w, struct vm_area_struct *vma,
+		      unsigned long start)
+{
+	w->in_line = true;
+	w->cur.start = vma->vm_start;
+	w->cur.end = vma->vm_end;
+	w->cur.flags = vma->vm_flags;
+	w->cur.pgoff = vma->vm_pgoff;
+	w->cur.file = vma->vm_file;
+	memset(w->last_table, 0, sizeof(w->last_table));
+	/* a line that starts inside its VMA owns no table before it */
+	w->own_start = start > vma->vm_start ? start : w->prev_end;
+	vma_info(vma, start, w, &w->vi);
+	return w->ops->vma_enter ? w->ops->vma_enter(w->priv, &w->vi) : 0;
+}
+
 /*
- * Finds the VMA at or after @addr and, the first time, tells the visitor
- * (leaving the one before). Returns 0 with *vmap NULL when no VMA starts
- * before @end.
+ * Finds the VMA at or after @addr, where the walk goes on, and keeps the
+ * visitor's line true to it. Returns 0 with *vmap NULL when no VMA
+ * starts before @end.
+ *
+ * Between VMAs this leaves the line of the one before and enters the
+ * next. After mmap_lock was dropped inside a VMA, whatever was read of
+ * it (bounds, flags, file, name, whether it is hugetlb) may be stale:
+ * munmap and mmap may have put another VMA at the same start, mprotect
+ * may have split it. So the VMA found at @addr is compared with the one
+ * entered (start, end, flags, file and offset), as m_start() in
+ * fs/proc/task_mmu.c looks the VMA up again at its last address rather
+ * than trust the one it had. The same: the walk goes on in it. Another:
+ * the line ends at @addr, where the walk stopped, so it holds nothing
+ * read after the change, and the VMA is entered as it now is, its line
+ * starting at @addr at the earliest. Lines stay sorted and disjoint.
  */
 static int walk_find_vma(struct mmlens_walker *w, unsigned long *addr,
-			 unsigned long end, unsigned long *entered,
-			 unsigned long prev_end, struct vm_area_struct **vmap)
+			 unsigned long end, struct vm_area_struct **vmap)
 {
-	const struct mmlens_walk_ops *ops = w->ops;
 	struct vm_area_struct *vma = walk_vma_at(w, *addr);
 	int ret;
 
 	*vmap = NULL;
-	if (!vma || vma->vm_start >= end)
+	if (w->in_line && vma && vma_is_current(w, vma)) {
+		/* a lock drop inside the VMA, which did not change */
+		*vmap = vma;
+		walk_vma_found(w, vma);
+		w->own_end = w->next_vma ? w->next_vma->vm_start : ~0UL;
 		return 0;
-	*addr = max(*addr, vma->vm_start);
-	walk_vma_found(w, vma);
-	*vmap = vma;
-	/* a VMA is entered once, even if we come back to it */
-	if (*entered && vma->vm_start == *entered - 1)
-		return 0;
-	if (*entered && ops->vma_leave) {
-		ret = ops->vma_leave(w->priv);
+	}
+	if (w->in_line) {
+		ret = walk_leave(w, *addr);
 		if (ret)
 			return ret;
 	}
-	*entered = vma->vm_start + 1;
-	memset(w->last_table, 0, sizeof(w->last_table));
-	w->own_start = prev_end;
-	w->own_end = w->next_vma ? w->next_vma->vm_start : ~0UL;
-	if (!ops->vma_enter)
+	if (!vma || vma->vm_start >= end)
 		return 0;
-	vma_info(vma, w, &w->vi);
-	return ops->vma_enter(w->priv, &w->vi);
+	*addr = max3(*addr, vma->vm_start, w->line_end);
+	walk_vma_found(w, vma);
+	w->own_end = w->next_vma ? w->next_vma->vm_start : ~0UL;
+	*vmap = vma;
+	return walk_enter(w, vma, max(vma->vm_start, w->line_end));
 }
 
 /**
@@ -626,7 +723,7 @@ static int walk_find_vma(struct mmlens_walker *w, unsigned long *addr,
 int mmlens_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 		const struct mmlens_walk_ops *ops, void *priv)
 {
-	unsigned long addr = start & PAGE_MASK, next, entered = 0, prev_end = 0;
+	unsigned long addr = start & PAGE_MASK, next;
 	struct vm_area_struct *vma = NULL;
 	struct mmlens_walker *w;
 	bool dropped;
@@ -657,8 +754,7 @@ int mmlens_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 		if (dropped)
 			vma = NULL;
 		if (!vma) {
-			ret = walk_find_vma(w, &addr, end, &entered, prev_end,
-					    &vma);
+			ret = walk_find_vma(w, &addr, end, &vma);
 			if (ret || !vma)
 				break;
 		}
@@ -673,12 +769,12 @@ int mmlens_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 			break;
 		addr = next;
 		if (addr >= vma->vm_end) {
-			prev_end = vma->vm_end;
+			w->prev_end = vma->vm_end;
 			vma = NULL;
 		}
 	}
-	if (!ret && entered && ops->vma_leave)
-		ret = ops->vma_leave(priv);
+	if (!ret && w->in_line)
+		ret = walk_leave(w, ~0UL);
 	if (w->locked)
 		mmap_read_unlock(mm);
 out_free:

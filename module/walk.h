@@ -29,7 +29,12 @@ struct mmlens_policy {
 	nodemask_t nodes;
 };
 
-/* A VMA as it was when the walk entered it (copied: the lock may drop). */
+/*
+ * A VMA as it was when the walk entered it (copied: the lock may drop).
+ * [@start, @end) is the visitor's line: the VMA's bounds, but for a line
+ * cut short or begun late where the VMA changed under a lock drop
+ * (@vma_enter in struct mmlens_walk_ops); @pgoff follows @start.
+ */
 struct mmlens_vma_info {
 	unsigned long start, end;
 	unsigned long flags;		/* vm_flags */
@@ -55,9 +60,17 @@ struct mmlens_leaf {
 /**
  * struct mmlens_walk_ops - what a visitor of mmlens_walk() is told
  * @vma_enter: the walk enters a VMA: once per VMA, even when the walk
- *	dropped mmap_lock inside it and found it again afterwards.
+ *	dropped mmap_lock inside it and found it unchanged afterwards. A
+ *	VMA found changed (start, end, flags, file or offset) after a drop
+ *	is entered again as it now is, and the line of the old one was
+ *	left first, cut at the address where the walk stopped; the new
+ *	line starts there or at the VMA's start, whichever is later. So
+ *	the lines are sorted and disjoint, and everything counted in one
+ *	was read while it was the VMA its @vma_enter described.
  * @vma_leave: the walk leaves the VMA last entered (after its last entry,
  *	before the next @vma_enter); also called at the end of the walk.
+ *	The mmlens_vma_info given to @vma_enter is valid until it returns,
+ *	and its @end may have been cut since @vma_enter (above).
  * @upper: an entry of the pgd, p4d (5-level paging only), pud or pmd level
  *	that points to a table of the next level: @raw is the entry as read,
  *	@addr the address being walked.

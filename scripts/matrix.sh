@@ -76,14 +76,16 @@ initrd_append() {
 	rm -rf "$stage"
 }
 
-# Kernel modules the in-VM tests load (zram swap for t_walk.sh; the debug
-# kernel's deliberate leaker for t_kmemleak.sh), in load order, as far as
-# the kernel has them as modules: 6.1 builds zsmalloc as a module; 6.12
-# builds it in, but its zram needs the lz4 modules; 6.1's cloud flavour
-# has zram's default compressor, lzo-rle, as a module.
+# Kernel modules the in-VM tests load (zram swap and overlayfs for
+# t_walk.sh; the debug kernel's deliberate leaker for t_kmemleak.sh), in
+# load order, as far as the kernel has them as modules: 6.1 builds
+# zsmalloc as a module; 6.12 builds it in, but its zram needs the lz4
+# modules; 6.1's cloud flavour has zram's default compressor, lzo-rle, as
+# a module; overlayfs is a module in every Debian flavour.
 VM_MODULES="kernel/lib/lz4/lz4_compress.ko kernel/lib/lz4/lz4hc_compress.ko
 kernel/crypto/lzo-rle.ko
 kernel/mm/zsmalloc.ko kernel/drivers/block/zram/zram.ko
+kernel/fs/overlayfs/overlay.ko
 kernel/samples/kmemleak/kmemleak-test.ko"
 
 vm_modules() {

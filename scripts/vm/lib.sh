@@ -90,6 +90,15 @@ zram_load() {
 	[ -e /sys/block/zram0 ] || { echo "no zram0 (zram.ko missing?)"; return 1; }
 }
 
+# overlay_load: overlayfs from the kernel image's modules (Debian builds
+# it as one), or built in (the debug kernels).
+overlay_load() {
+	grep -qw overlay /proc/filesystems && { echo "overlay built in or loaded"; return 0; }
+	_f=$(find /lib/modules -name overlay.ko 2>/dev/null | head -n 1)
+	[ -n "$_f" ] || { echo "no overlay.ko"; return 1; }
+	insmod "$_f" && echo "loaded $_f"
+}
+
 zram_unload() {
 	echo 1 > /sys/block/zram0/reset 2>/dev/null
 	for _m in zram zsmalloc lzo-rle lz4hc_compress lz4_compress; do

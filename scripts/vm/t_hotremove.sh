@@ -2,7 +2,8 @@
 # mmlens reads pageblock flags through mem_section; section_deactivate()
 # frees a removed section's usage map (kfree_rcu) and clears the pointer.
 # Readers of /proc/mmlens/{pagetypeinfo,pageblocks,buddyinfo} (and the
-# kernel's /proc/pagetypeinfo, for comparison) loop while a DIMM is
+# kernel's /proc/pagetypeinfo, for comparison), and of vmas, numa and
+# pagetable of a target whose THPs live in the DIMM, loop while a DIMM is
 # hot-added, onlined, offlined and removed several times through the
 # QEMU monitor. The cell's kernel-log scan (matrix.sh BAD_LOG) is the
 # "0 reports" half; this checks that the memory really came and went and
@@ -143,6 +144,27 @@ hr_run() {
 		skip "hotremove: pageblocks readers" \
 			"no /proc/mmlens/pageblocks in this module (issue 13 adds it)"
 	fi
+	# The walker's reports of a target whose THPs are allocated anew
+	# every second on the DIMM's node: while the DIMM is online they
+	# land in its zone Movable, and offlining migrates them out under
+	# the readers (the walker reads the huge leaves' struct pages).
+	hr_thp=
+	if [ -d "$THP_DIR" ] && [ -e /proc/mmlens/vmas ]; then
+		taskset "$(printf %x $((1 << hr_node)))" pt_scen thpchurn \
+			> /tmp/hr.thp 2>&1 &
+		hr_thp=$!
+		if wait_until $hr_thp 100 0.1 grep -q '^ready' /tmp/hr.thp &&
+			echo $hr_thp > /proc/mmlens/target; then
+			diag "hotremove: THP target $hr_thp: $(grep '^note' /tmp/hr.thp)"
+			_files="$_files
+/proc/mmlens/vmas /proc/mmlens/numa /proc/mmlens/pagetable"
+		else
+			nok "hotremove: THP target for the walker's readers started"
+			sed 's/^/TAP #   /' /tmp/hr.thp
+		fi
+	else
+		skip "hotremove: walker readers on a THP target" "$NO_THP_WHY"
+	fi
 	_id=0
 	_pids=
 	for _f in $_files; do
@@ -205,6 +227,29 @@ hr_run() {
 				/^Node / { z = ($2 == n && $4 == "Movable") }
 				z && $1 == "pages" && $2 == "free" { print $3; exit }' \
 				/proc/zoneinfo) of $((hr_mb * 256)) pages free"
+		# The walker's readers only prove something if the target's
+		# THPs sit in the DIMM when it goes: its PMD leaves' frames in
+		# the new blocks (block number times block size).
+		if [ -n "$hr_thp" ]; then
+			_in=$(hr_new_blocks | sed 's/^memory//' | sort -n |
+				awk -v bs=$_bs 'NR == 1 { lo = $1 } { hi = $1 }
+				END { printf "%d %d\n", lo * bs / 4096, (hi + 1) * bs / 4096 }' |
+				{ read -r _lo _hi
+				  awk -v lo="$_lo" -v hi="$_hi" '$2 == "pmd" &&
+					match($0, / pfn=[0-9a-f]+/) {
+						p = substr($0, RSTART + 5, RLENGTH - 5)
+						v = 0
+						for (i = 1; i <= length(p); i++)
+							v = v * 16 + index("0123456789abcdef", substr(p, i, 1)) - 1
+						if (v >= lo && v < hi) n += $3
+					}
+					END { print n + 0 }' /proc/mmlens/pagetable; })
+			if [ "$_in" -gt 0 ]; then
+				ok "hotremove $_c: $_in of the THP target's huge pages in the DIMM"
+			else
+				nok "hotremove $_c: the THP target's huge pages in the DIMM (none there)"
+			fi
+		fi
 		# Cycle 1 offlines through sysfs first, the others leave it to
 		# the ACPI eject (acpi_scan_try_to_offline).
 		if [ $_c = 1 ]; then
@@ -259,11 +304,20 @@ hr_run() {
 			nok "hotremove: reader $_id of $_f read ${_r:-0} times, no error (${_e:-?} errors)"
 		fi
 		# The readers that list zones must have met the DIMM's zone;
-		# buddyinfo lists it too.
-		if [ "$_fail" = 0 ] && [ "$_m" != 1 ]; then
-			nok "hotremove: reader $_id of $_f saw node $hr_node zone Movable"
-		fi
+		# buddyinfo lists it too (the walker's reports list none).
+		case ${_f##*/} in
+		vmas | numa | pagetable) ;;
+		*)
+			if [ "$_fail" = 0 ] && [ "$_m" != 1 ]; then
+				nok "hotremove: reader $_id of $_f saw node $hr_node zone Movable"
+			fi
+			;;
+		esac
 	done
+	if [ -n "$hr_thp" ]; then
+		kill $hr_thp
+		wait $hr_thp 2>/dev/null
+	fi
 	echo "$hr_panic_on_oops" > /proc/sys/kernel/panic_on_oops
 	echo "$hr_proactiveness" > /proc/sys/vm/compaction_proactiveness
 	diag "hotremove: $_c cycles, $hr_seq monitor requests, $(($(date +%s) - _t0)) s"

@@ -14,11 +14,14 @@ numa_files() {
 	done
 }
 
-# numa_rules PID: CAP_SYS_ADMIN at open (EPERM without, debugfs EACCES
-# for a non-root user), a pid bound once per fd (EBUSY), ESRCH for none.
+# numa_rules PID: CAP_SYS_ADMIN and CAP_SYS_PTRACE at open (EPERM
+# without either, debugfs EACCES for a non-root user), a pid bound once
+# per fd (EBUSY), ESRCH for none.
 numa_rules() {
 	for f in $W/numa /proc/mmlens/numa; do
 		expect_line "EPERM open" runas -c 21 ioprobe rdwr "$f" "$1" ||
+			return 1
+		expect_line "EPERM open" runas -c 19 ioprobe rdwr "$f" "$1" ||
 			return 1
 		expect_line "fresh=EPERM passed=ok" pt_probe passfd "$f" "$1" ||
 			return 1
@@ -100,7 +103,7 @@ diag "numa: nodes with memory: $NODES"
 check "numa: files are 0600 in debugfs and /proc/mmlens" numa_files
 sleep 600 &
 numa_sp=$!
-check "numa: open needs CAP_SYS_ADMIN; bad pids EINVAL/ESRCH" numa_rules $numa_sp
+check "numa: open needs CAP_SYS_ADMIN and CAP_SYS_PTRACE; bad pids EINVAL/ESRCH" numa_rules $numa_sp
 kill $numa_sp
 wait $numa_sp 2>/dev/null
 

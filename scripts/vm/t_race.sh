@@ -109,3 +109,27 @@ race_churn() {
 	[ -n "$_old_pages" ] && echo "$_old_pages" > $_kh/pages_to_scan
 }
 race_churn
+
+# A VMA replaced and split under the walker (vmareplace): every report
+# holds together across lock drops. On the debug kernels the module drops
+# mmap_lock before every walk step (debug_drop_lock), so each resume path
+# runs; elsewhere the target's mmap calls contend the lock. Two free
+# 2 MiB huge pages for its hugetlb state.
+race_vmareplace() {
+	_knob=/sys/module/mmlens/parameters/debug_drop_lock
+	_hp_old=$(cat $RACE_HP/nr_hugepages)
+	echo $((_hp_old + 2)) > $RACE_HP/nr_hugepages
+	[ -e $_knob ] && echo Y > $_knob
+	diag "race: vmareplace: lock drop at every step: $(cat $_knob 2>/dev/null || echo 'no knob (not a debug kernel)')"
+	timeout -s KILL $((RACE_SECS * 4 + 60)) vmareplace "$RACE_SECS" \
+		> /tmp/race.out 2>&1
+	_rc=$?
+	[ -e $_knob ] && echo N > $_knob
+	echo "$_hp_old" > $RACE_HP/nr_hugepages
+	cat /tmp/race.out
+	if [ $_rc -gt 1 ] || ! tail -n 1 /tmp/race.out |
+		grep -q '^TAP # vmareplace: done$'; then
+		nok "race: vmareplace ran to the end (exit status $_rc)"
+	fi
+}
+race_vmareplace

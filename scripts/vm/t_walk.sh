@@ -202,15 +202,21 @@ walk_vtop_forms() {
 	grep -q '^pfn=' /tmp/v1 && cmp /tmp/v1 /tmp/v2 && cmp /tmp/v1 /tmp/v3
 }
 
+# Root without CAP_SYS_ADMIN (21) or without CAP_SYS_PTRACE (19): EPERM
+# at open, in both homes; another user: EACCES (the mode).
 walk_access() {
 	pid=$1
-	for f in target vmas pagetable vtop; do
-		expect_line "EPERM open" runas -c 21 ioprobe rdwr $W/$f "$pid" ||
-			return 1
-		expect_line "EACCES open" runas 65534 ioprobe rdwr $W/$f "$pid" ||
+	for f in $W/target $W/vmas $W/pagetable $W/vtop /proc/mmlens/target \
+		/proc/mmlens/vmas /proc/mmlens/pagetable /proc/mmlens/vtop; do
+		for cap in 21 19; do
+			expect_line "EPERM open" runas -c $cap ioprobe rdwr \
+				$f "$pid" || return 1
+		done
+		expect_line "EACCES open" runas 65534 ioprobe rdwr $f "$pid" ||
 			return 1
 	done
-	expect_line "EPERM open" runas -c 21 ioprobe read $W/target
+	expect_line "EPERM open" runas -c 21 ioprobe read $W/target &&
+		expect_line "EPERM open" runas -c 19 ioprobe read $W/target
 }
 
 walk_passfd() {
@@ -238,7 +244,17 @@ walk_pidns() {
 		skip "walk: pid namespace" "unshare -p -f does not work here"
 		return
 	fi
-	unshare -p -f pt_probe nsinit > /tmp/ns.out 2>&1
+	# The global target and an fd bound to it (fd 5), set out here,
+	# are a process the namespace cannot see.
+	sleep 600 &
+	_nsp=$!
+	echo $_nsp > $W/target
+	exec 5<> $W/vmas
+	echo $_nsp >&5
+	unshare -p -f pt_probe nsinit 5 > /tmp/ns.out 2>&1
+	exec 5>&-
+	kill $_nsp
+	wait $_nsp 2>/dev/null
 	sed 's/^/TAP /' /tmp/ns.out
 	grep -q '^ok walk: pid namespace: helper is pid 1' /tmp/ns.out ||
 		nok "walk: pid namespace: helper ran"
@@ -295,6 +311,13 @@ fi
 walk_scen resv "1 TiB PROT_NONE reservation"
 walk_scen softdirty "soft-dirty after clear_refs"
 walk_scen names "names: 300-byte file name and comm with a newline"
+if overlay_load > /tmp/ovl.out 2>&1; then
+	diag "walk: overlayfs: $(tail -n 1 /tmp/ovl.out)"
+else
+	sed 's/^/TAP #   /' /tmp/ovl.out
+fi
+walk_scen vmanames "names: a file through overlayfs, [anon:] and [anon_shmem:] VMAs"
+umount /tmp/ovl 2>/dev/null
 
 # 1 GiB pages: reserved at boot or, on a cell with room, now.
 OLD_1G=$(cat $H1G 2>/dev/null || echo 0)
@@ -340,7 +363,7 @@ check "walk: vtop fd whose pid exited: ESRCH on read" \
 	expect_line "ESRCH read" pt_probe exitread $W/vtop "%d 400000"
 check "walk: vtop ADDR forms (fd pid, global target, 0x)" \
 	walk_vtop_forms "$PPID_" "$PADDR"
-check "walk: without CAP_SYS_ADMIN EPERM, as nobody EACCES" \
+check "walk: without CAP_SYS_ADMIN or CAP_SYS_PTRACE EPERM, as nobody EACCES" \
 	walk_access "$PPID_"
 check "walk: fd opened with CAP_SYS_ADMIN works after dropping it" \
 	walk_passfd "$PPID_" "$PADDR"

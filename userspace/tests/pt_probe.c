@@ -19,8 +19,10 @@
  *   pt_probe vtop2 PID ADDR       on one vtop fd write "PID ADDR", read;
  *                                 write "ADDR", read: prints "same" when
  *                                 both answers are equal
- *   pt_probe nsinit               run as pid 1 of a new pid namespace
- *                                 (unshare -p -f): prints result lines
+ *   pt_probe nsinit [FD]          run as pid 1 of a new pid namespace
+ *                                 (unshare -p -f), with the global target
+ *                                 set outside it and FD a vmas fd bound
+ *                                 outside: prints result lines
  *                                 "ok NAME" / "not ok NAME" (tap.c)
  *
  * The module's reports are parsed by ../parse.c, as the tool parses them.
@@ -356,7 +358,60 @@ static int stack_range(const char *text, char *out, size_t len)
 	return 0;
 }
 
-static int do_nsinit(void)
+/* What one read of FD (from offset 0) gives: "ok" or the errno. */
+static int read_errno(int fd)
+{
+	char *out = NULL;
+	int e = read_all(fd, &out, NULL);
+
+	free(out);
+	return e;
+}
+
+static int open_read_errno(const char *file)
+{
+	int fd = open(file, O_RDONLY), e;
+
+	if (fd < 0)
+		return errno;
+	e = read_errno(fd);
+	close(fd);
+	return e;
+}
+
+/*
+ * Before nsinit writes a target of its own: the global target, set
+ * outside to a process this namespace cannot see, and @bound_fd (an fd
+ * bound outside to that process, inherited), read as if it did not
+ * exist, in both homes (docs/security.md, pid namespaces).
+ */
+static void nsinit_outside(int bound_fd)
+{
+	static const char *const files[] = {
+		DIR_ "target", "/proc/mmlens/target", DIR_ "vmas",
+		"/proc/mmlens/pagetable", DIR_ "numa",
+	};
+	char name[128], detail[64];
+	size_t i;
+	int e;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		e = open_read_errno(files[i]);
+		snprintf(name, sizeof(name),
+			 "%s with the global target outside is ESRCH",
+			 files[i]);
+		snprintf(detail, sizeof(detail), "read: %s", errname(e));
+		res(e == ESRCH, name, detail);
+	}
+	if (bound_fd < 0)
+		return;
+	e = read_errno(bound_fd);
+	snprintf(detail, sizeof(detail), "read: %s", errname(e));
+	res(e == ESRCH, "a vmas fd bound outside and passed in reads ESRCH",
+	    detail);
+}
+
+static int do_nsinit(int bound_fd)
 {
 	char *out = NULL, *maps = NULL, detail[512], a[64], b[64];
 	volatile char here = 1;
@@ -370,6 +425,7 @@ static int do_nsinit(void)
 
 	snprintf(detail, sizeof(detail), "getpid()=%d", getpid());
 	res(getpid() == 1, "helper is pid 1 of the namespace", detail);
+	nsinit_outside(bound_fd);
 	c = sleeper();
 	snprintf(detail, sizeof(detail), "child pid %d", c);
 	res(c == 2, "its child is pid 2", detail);
@@ -454,8 +510,8 @@ int main(int argc, char **argv)
 		return do_race(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "vtop2"))
 		return do_vtop2(argv[2], argv[3]);
-	if (argc == 2 && !strcmp(argv[1], "nsinit"))
-		return do_nsinit();
-	fprintf(stderr, "usage: pt_probe exitread|passfd FILE DATA | race FILE ROUNDS | vtop2 PID ADDR | nsinit\n");
+	if (argc >= 2 && argc <= 3 && !strcmp(argv[1], "nsinit"))
+		return do_nsinit(argc == 3 ? atoi(argv[2]) : -1);
+	fprintf(stderr, "usage: pt_probe exitread|passfd FILE DATA | race FILE ROUNDS | vtop2 PID ADDR | nsinit [FD]\n");
 	return 2;
 }

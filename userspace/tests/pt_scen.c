@@ -28,7 +28,8 @@
  * page PROT_NONE) hugetlb1g hugetlb1g-protnone swap resv softdirty big
  * (1 GiB touched, 1 GiB aligned) longread (many small VMAs and pages, for
  * reads racing with exit) names (a 300-byte file name with a newline, a
- * comm with one).
+ * comm with one) vmanames (a file through overlayfs, prctl-named VMAs)
+ * thpchurn (8 MiB of THPs unmapped and allocated again every second).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -455,6 +457,69 @@ static void sc_names(void)
 	exact(me, m, 4 * PG);
 }
 
+#ifndef PR_SET_VMA
+#define PR_SET_VMA 0x53564d41
+#define PR_SET_VMA_ANON_NAME 0
+#endif
+
+/*
+ * Names that come from elsewhere than the file's own path, each as
+ * /proc/PID/maps gives it: a file mapped through a read-only overlayfs
+ * (6.8+ maps names its user path, not the lower layer's), and VMAs named
+ * by prctl(PR_SET_VMA_ANON_NAME): anonymous ([anon:NAME]) and, from 6.2,
+ * shared anonymous ([anon_shmem:NAME]). A kernel that has neither says
+ * so in a skipcheck; pt_check compares every name with maps.
+ */
+static void sc_vmanames(void)
+{
+	static const char *const dirs[] = {
+		"/tmp/ovl-lower", "/tmp/ovl-upper", "/tmp/ovl",
+	};
+	char *a, *sh, *f;
+	int fd;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (mkdir(dirs[i], 0755) && errno != EEXIST)
+			die("mkdir");
+	fd = open("/tmp/ovl-lower/mapped", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || ftruncate(fd, 4 * PG))
+		die("create the overlay's lower file");
+	close(fd);
+	if (mount("overlay", "/tmp/ovl", "overlay", MS_RDONLY,
+		  "lowerdir=/tmp/ovl-upper:/tmp/ovl-lower")) {
+		printf("skipcheck overlay \"mount -t overlay: %s\"\n",
+		       strerror(errno));
+	} else {
+		fd = open("/tmp/ovl/mapped", O_RDONLY);
+		if (fd < 0)
+			die("open the overlay file");
+		f = map(4 * PG, PROT_READ, MAP_PRIVATE, fd, 0);
+		close(fd);
+		readp(f, 0, 2);
+		printf("note overlay file mapped at %p\n", f);
+	}
+
+	a = anon(8 * PG);
+	sh = map(4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		 -1, 0);
+	touch(a, 0, 8);
+	touch(sh, 0, 4);
+	if (prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, (unsigned long)a,
+		  4 * PG, (unsigned long)"mmlens-anon")) {
+		printf("skipcheck anon-name \"prctl PR_SET_VMA_ANON_NAME: %s (CONFIG_ANON_VMA_NAME off)\"\n",
+		       strerror(errno));
+	} else {
+		printf("note [anon:mmlens-anon] at %p\n", a);
+		if (prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, (unsigned long)sh,
+			  4 * PG, (unsigned long)"mmlens-shmem"))
+			printf("note shared anonymous VMA not named: %s (before 6.2)\n",
+			       strerror(errno));
+		else
+			printf("note [anon_shmem:mmlens-shmem] at %p\n", sh);
+	}
+	pages(a, 0, 8, "rw-dirty");
+}
+
 static void sc_swap(void)
 {
 	char *a = anon(64 * PG);
@@ -551,6 +616,30 @@ static void sc_longread(void)
 			die("mprotect");
 }
 
+/*
+ * THPs allocated anew every second (the hot-remove test: while a DIMM
+ * is online its zone Movable is where they go, and offlining must
+ * migrate them out under the walker's readers). Never returns; prints
+ * "ready" after the first round.
+ */
+static void sc_thpchurn(void)
+{
+	const struct timespec second = { 1, 0 };
+
+	for (int round = 0;; round++) {
+		char *t = anon_aligned(4 * MB2, MB2);
+
+		if (madvise(t, 4 * MB2, MADV_HUGEPAGE))
+			die("madvise MADV_HUGEPAGE");
+		touch(t, 0, (int)(4 * MB2 / PG));
+		if (!round)
+			printf("note AnonHugePages %ld kB of 8192\nready\n",
+			       self_anonhuge(t));
+		nanosleep(&second, NULL);
+		munmap(t, 4 * MB2);
+	}
+}
+
 static const struct {
 	const char *name;
 	void (*build)(void);
@@ -562,7 +651,8 @@ static const struct {
 	{ "hugetlb1g-protnone", sc_hugetlb1g_protnone }, { "names", sc_names },
 	{ "swap", sc_swap }, { "resv", sc_resv },
 	{ "softdirty", sc_softdirty }, { "big", sc_big },
-	{ "longread", sc_longread },
+	{ "longread", sc_longread }, { "vmanames", sc_vmanames },
+	{ "thpchurn", sc_thpchurn },
 };
 
 int main(int argc, char **argv)
