@@ -15,12 +15,34 @@ debs=$MMLENS_BUILD/deb
 pkgout=$MMLENS_BUILD/debpkg
 t0=$(date +%s)
 
-if bash "$MMLENS_TOP/scripts/deb.sh" "$debs" > "$MMLENS_BUILD/deb.log" 2>&1; then
-	result ok "make deb: $(cd "$debs" && echo ./*.deb)"
+# The packages tested here are made as distribution packaging would make
+# them: by make deb in an exported source tree (git archive: no .git),
+# of the work tree as it is (git stash create; HEAD when it is clean).
+export_tree=$MMLENS_BUILD/exported
+rm -rf "$export_tree"
+mkdir -p "$export_tree"
+commit=$(git -C "$MMLENS_TOP" stash create 2>/dev/null)
+commit=${commit:-HEAD}
+if git -C "$MMLENS_TOP" archive "$commit" | tar -x -C "$export_tree" &&
+	env -u MMLENS_BUILD make -C "$export_tree" deb OUT="$debs" \
+		> "$MMLENS_BUILD/deb.log" 2>&1; then
+	result ok "make deb in an exported tree (git archive, no .git): $(cd "$debs" && echo ./*.deb)"
 else
-	result fail "make deb"
+	result fail "make deb in an exported tree (git archive, no .git)"
 	tail -n 30 "$MMLENS_BUILD/deb.log" | sed 's/^/#   /'
 	exit 1
+fi
+rm -rf "$export_tree"
+hash=$(git -C "$MMLENS_TOP" log -1 --format=%h "$commit")
+want_ver=$(sed -n 's/^#define MMLENS_VERSION "\(.*\)"/\1/p' \
+	"$MMLENS_TOP/module/mmlens.h")
+if [ "$(dpkg-deb -f "$debs"/mmlens-dkms_*_all.deb Version)" = "$want_ver" ] &&
+	dpkg-deb --fsys-tarfile "$debs"/mmlens-dkms_*_all.deb |
+	tar -xO ./usr/share/doc/mmlens-dkms/changelog.gz 2>/dev/null | zcat |
+	grep -q "from an exported tree of git $hash\.$"; then
+	result ok "the exported tree's packages name their commit ($hash) and the module's version"
+else
+	result fail "the exported tree's packages name their commit ($hash) and the module's version"
 fi
 if [ ! -s "$debs/lintian.txt" ]; then
 	result ok "lintian (pedantic, info, experimental tags): none on either package"

@@ -6,7 +6,9 @@
 # $MMLENS_BUILD/deb), then lintian on both; docs/packaging.md.
 #   deb.sh [OUTDIR]
 # Maintainer and changelog name: DEBFULLNAME/DEBEMAIL, else git's user,
-# else the last commit's committer.
+# else the last commit's committer. The version is the module's
+# (MMLENS_VERSION); git is not needed: an exported tree carries its
+# commit in scripts/deb/source-commit.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -26,22 +28,41 @@ dkver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$MMLENS_TOP/dkms.conf")
 [ -f "$MMLENS_TOP/contrib/prometheus/mmlens-rules.yml" ] ||
 	die "contrib/prometheus/mmlens-rules.yml missing"
 
-name=${DEBFULLNAME:-$(git -C "$MMLENS_TOP" config user.name || true)}
-mail=${DEBEMAIL:-$(git -C "$MMLENS_TOP" config user.email || true)}
+# The commit the tree is: git's, or in an exported tree (git archive)
+# what git wrote into scripts/deb/source-commit (export-subst in
+# scripts/deb/.gitattributes); "name|mail|date|hash", or nothing.
+source_commit() {
+	local f=$MMLENS_TOP/scripts/deb/source-commit
+	if in_checkout; then
+		git -C "$MMLENS_TOP" log -1 --format='%cn|%ce|%cD|%h' 2>/dev/null
+	elif [ -f "$f" ] && ! grep -q 'Format:' "$f"; then
+		cat "$f"
+	fi
+}
+IFS='|' read -r c_name c_mail c_date c_hash <<< "$(source_commit)"
+
+git_config() {
+	in_checkout && git -C "$MMLENS_TOP" config "$1"
+}
+name=${DEBFULLNAME:-$(git_config user.name || true)}
+mail=${DEBEMAIL:-$(git_config user.email || true)}
 # A machine with neither (a fresh CI box): the last commit's committer
 # (lintian rejects made-up local addresses such as root@host).
 if [ -z "$name" ] || [ -z "$mail" ]; then
-	name=$(git -C "$MMLENS_TOP" log -1 --format=%cn 2>/dev/null || true)
-	mail=$(git -C "$MMLENS_TOP" log -1 --format=%ce 2>/dev/null || true)
+	name=$c_name mail=$c_mail
 fi
 if [ -z "$name" ] || [ -z "$mail" ]; then
 	die "set DEBFULLNAME and DEBEMAIL (no git identity or commit to use)"
 fi
 # The last commit's date, so two builds of one commit are the same.
-date=$(git -C "$MMLENS_TOP" log -1 --format=%cD 2>/dev/null ||
-	date -R)
-rev=$(git -C "$MMLENS_TOP" describe --always --dirty 2>/dev/null ||
-	echo unknown)
+date=${c_date:-$(date -R)}
+if in_checkout; then
+	rev="git $(git -C "$MMLENS_TOP" describe --always --dirty)"
+elif [ -n "$c_hash" ]; then
+	rev="an exported tree of git $c_hash"
+else
+	rev="a tree of unknown origin"
+fi
 
 work=$out/build
 src=$work/mmlens-$ver
@@ -56,7 +77,7 @@ sed -i "s|@MAINTAINER@|$name <$mail>|" "$src/debian/control"
 cat > "$src/debian/changelog" <<CHANGELOG
 mmlens ($ver) bookworm; urgency=medium
 
-  * Built by make deb from git $rev.
+  * Built by make deb from $rev.
 
  -- $name <$mail>  $date
 CHANGELOG

@@ -220,11 +220,27 @@ result() {
 	esac
 }
 
+# in_checkout: the tree is a git checkout of its own (not an exported
+# tree, which may sit inside some other repository).
+in_checkout() {
+	[ "$(git -C "$MMLENS_TOP" rev-parse --show-toplevel 2>/dev/null)" = \
+		"$(cd -P "$MMLENS_TOP" && pwd)" ]
+}
+
 # clean_copy DIR: the tree as a fresh clone of it would be (tracked and
 # new, not ignored, files as they are in the work tree; no .build, no
-# objects), so a test can run a README command "from nothing".
+# objects), so a test can run a README command "from nothing". A tree
+# that is no git checkout (an exported source tree, git archive's
+# output) is copied whole but for what .gitignore names (build output).
 clean_copy() {
 	mkdir -p "$1"
+	if ! in_checkout; then
+		# .gitignore's patterns, as tar's (trailing slash dropped)
+		sed -e '/^#/d' -e '/^$/d' -e 's|/$||' "$MMLENS_TOP/.gitignore" |
+			tar -C "$MMLENS_TOP" --exclude-from=- -cf - . |
+			tar -C "$1" -xf -
+		return
+	fi
 	(cd "$MMLENS_TOP" &&
 		git ls-files -z --cached --others --exclude-standard |
 		while IFS= read -r -d '' f; do
