@@ -50,6 +50,7 @@
 #include "../parse.h"
 #include "pt_oracle.h"
 #include "tap.h"
+#include "thp.h"
 
 #define LABEL "vmareplace"
 #define MB (1UL << 20)
@@ -109,7 +110,7 @@ static int put(enum kind k, int fd)
 	case K_ANON:
 		p = mmap(a, SPAN, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-		if (p == MAP_FAILED || madvise(p, SPAN, MADV_NOHUGEPAGE))
+		if (p == MAP_FAILED || no_thp(p, SPAN))
 			return -1;
 		touch(p, SPAN);
 		return 0;
@@ -466,6 +467,11 @@ int main(int argc, char **argv)
 	resultf(sh->rounds - rounds0 > 0, LABEL,
 		"the target replaced its VMA while the readers read",
 		"%lu rounds", sh->rounds - rounds0);
+	/* hugetlb may be missing (no huge page free); the others never */
+	resultf(sh->have[K_ANON] && sh->have[K_ANON_RO] && sh->have[K_FILE],
+		LABEL, "anonymous, split and file mappings each in the cycle",
+		"anon %d, split %d, file %d", sh->have[K_ANON],
+		sh->have[K_ANON_RO], sh->have[K_FILE]);
 	for (size_t i = 0; i < nr; i++) {
 		snprintf(name, sizeof(name),
 			 "%s: every report sorted, disjoint, true to the target's VMAs",
