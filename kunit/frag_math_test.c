@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * frag_math_test.c - KUnit suite mmlens_frag: the extfrag and unusable
- * indices of module/frag_math.c against tables computed by hand from the
+ * indices of module/zone/frag_math.c against tables computed by hand from the
  * formulas of mm/vmstat.c (__fragmentation_index, unusable_free_index).
  *
  * The tables carry their own nr_free[] arrays, so they do not depend on the
@@ -11,7 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
-#include "../module/frag_math.h"
+#include "zone/frag_math.h"
 
 #define ORDERS 11
 #define TOP (ORDERS - 1)

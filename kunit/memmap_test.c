@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memmap_test.c - KUnit suite mmlens_memmap: module/memmap.h, the struct
+ * memmap_test.c - KUnit suite mmlens_memmap: module/kernel/memmap.h, the struct
  * page reads that must not fault when hot-remove frees a memmap.
  *
  * A live page (one we allocate) must read back as the kernel's own
@@ -17,7 +17,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "../module/memmap.h"
+#include "kernel/memmap.h"
 
 /*
  * The next populated zone after @zone (NULL: the first), in node and

@@ -2,7 +2,7 @@
 /*
  * mmlens_kunit.ko - KUnit suites for mmlens.ko's pure logic, one suite per
  * area, named mmlens_<area>. The code under test stays in mmlens.ko and is
- * reached through EXPORT_SYMBOL_IF_KUNIT (see module/compat.h): building
+ * reached through EXPORT_SYMBOL_IF_KUNIT (see module/kernel/compat.h): building
  * the same object into both modules would draw kbuild's "object in two
  * modules" warning on 6.12, and would test a copy, not the module.
  *
@@ -17,11 +17,11 @@
  *   mmlens_walk   walk_test.c: the walker over a real user mm
  *                 (kunit_vm_mmap), against get_user_pages_remote()
  *   mmlens_memmap memmap_test.c: struct page reads that survive
- *                 hot-remove (module/memmap.h)
+ *                 hot-remove (module/kernel/memmap.h)
  */
 #include <linux/module.h>
 
-#include "../module/compat.h"
+#include "kernel/compat.h"
 
 /* MMLENS_KUNIT_NS: the spelling this kernel's MODULE_IMPORT_NS() takes */
 MODULE_IMPORT_NS(MMLENS_KUNIT_NS);

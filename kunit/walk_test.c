@@ -23,13 +23,13 @@
 #include <linux/swapops.h>
 #include <linux/uaccess.h>
 
-#include "../module/entry.h"
-#include "../module/input.h"
-#include "../module/level.h"
-#include "../module/textbuf.h"
-#include "../module/run.h"
-#include "../module/walk.h"
-#include "../module/walk_report.h"
+#include "pt/entry.h"
+#include "pt/level.h"
+#include "pt/run.h"
+#include "pt/walk.h"
+#include "reports/input.h"
+#include "reports/textbuf.h"
+#include "reports/walk_report.h"
 
 #define BIT_P		0x001ULL
 #define BIT_RW		0x002ULL

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * mmlens_uapi.h - what user space may rely on about /dev/mmlens and its
- * debugfs files. Included by vbuf.c and by the test programs, so the two
+ * debugfs files. Included by vbuf/device.c and by the test programs, so the two
  * cannot disagree about names, limits, ioctls or the initial page
  * contents.
  */

@@ -6,7 +6,7 @@ set -uo pipefail
 
 src=$(bash "$MMLENS_TOP/scripts/ksource.sh") || exit 1
 cd "$MMLENS_TOP" || exit 1
-files=$(ls module/*.[ch] kunit/*.[ch] 2>/dev/null)
+files=$(ls module/*.[ch] module/*/*.[ch] kunit/*.[ch] 2>/dev/null)
 # shellcheck disable=SC2086
 out=$(perl "$src/scripts/checkpatch.pl" --no-tree --terse -f $files 2>&1 |
 	grep -v '^total: 0 errors, 0 warnings\|has no obvious style problems')

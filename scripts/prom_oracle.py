@@ -274,7 +274,7 @@ def expected(root, tool_version):
     ex.put("mmlens_module_info", {"version": version}, 1,
            src("version", 1, version))
     ex.put("mmlens_tool_info", {"version": tool_version}, 1,
-           "module/mmlens.h MMLENS_VERSION")
+           "module/mmlens_vocab.h MMLENS_VERSION")
     if read(d + "buddyinfo") and read(d + "extfrag_index") is not None:
         buddyinfo(ex, d)
         per_order(ex, d, "extfrag_index", "mmlens_extfrag_index", float)
@@ -359,7 +359,7 @@ def from_prometheus(url):
 
 
 def tool_version(top):
-    for line in open(top + "/module/mmlens.h"):
+    for line in open(top + "/module/mmlens_vocab.h"):
         m = re.match(r'#define MMLENS_VERSION "(.*)"', line)
         if m:
             return m.group(1)

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds as a user's machine runs them, from a clean copy of the tree, for
 # the deb6.12 kernel:
-#  - a warning (an unused static function added to module/frag_math.c)
+#  - a warning (an unused static function added to module/zone/frag_math.c)
 #    is printed but not fatal in the build DKMS runs (make -C KDIR M=DIR
 #    modules), and fatal with MMLENS_WERROR=1, as the project builds
 #    (there and through the top-level "make MMLENS_WERROR=1");
 #  - a second build of the same tree recompiles nothing (the generated
-#    module/mmlens_features.h is not rewritten);
+#    module/kernel/mmlens_features.h is not rewritten);
 #  - the top-level "make" for a kernel release without headers, and
 #    "make KDIR=" with a missing directory, fail with one line on stderr
 #    saying what to install / which directory; "make tool" still builds.
@@ -28,7 +28,7 @@ fi
 # gcc quotes the name as the locale says (the kernel's Makefile
 # unexports LC_ALL): the greps below take any quote characters.
 fn=mmlens_userbuild_test_unused
-printf '\nstatic void %s(void)\n{\n}\n' "$fn" >> "$tree/module/frag_math.c"
+printf '\nstatic void %s(void)\n{\n}\n' "$fn" >> "$tree/module/zone/frag_math.c"
 
 # (a) as dkms.conf's MAKE runs it: no W=1, no MMLENS_WERROR.
 log=$work/plain.log
@@ -42,15 +42,15 @@ else
 fi
 
 # The same build again: filechk keeps the header, nothing is compiled.
-hdr=$tree/module/mmlens_features.h
+hdr=$tree/module/kernel/mmlens_features.h
 before=$(stat -c %Y "$hdr" 2>/dev/null)
 log=$work/again.log
 if env -u MMLENS_WERROR make -C "$kdir" M="$tree" modules > "$log" 2>&1 &&
 	[ -n "$before" ] && [ "$(stat -c %Y "$hdr")" = "$before" ] &&
 	! grep -q '^  CC ' "$log"; then
-	result ok "rebuild for $name: module/mmlens_features.h kept, nothing recompiled"
+	result ok "rebuild for $name: module/kernel/mmlens_features.h kept, nothing recompiled"
 else
-	result fail "rebuild for $name: module/mmlens_features.h kept, nothing recompiled"
+	result fail "rebuild for $name: module/kernel/mmlens_features.h kept, nothing recompiled"
 	tail -n 20 "$log" | sed 's/^/#   /'
 fi
 

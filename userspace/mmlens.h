@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Set by the Makefile from module/mmlens.h: tool and module ship together. */
+/* Set by the Makefile from module/mmlens_vocab.h: tool and module ship together. */
 #ifndef MMLENS_TOOL_VERSION
 #define MMLENS_TOOL_VERSION "0.0.0"
 #endif

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * entry.h - decoding raw x86-64 page-table entries: what kind of entry it
+ * is (present, swap, migration, ...), its frame or swap slot, and the
+ * names of its flag bits. Pure functions of the raw value (KUnit target).
+ */
+#ifndef MMLENS_ENTRY_H
+#define MMLENS_ENTRY_H
+
+#include <linux/types.h>
+
+#include "pt/level.h"
+
+enum mmlens_kind {
+	MMLENS_PRESENT,
+	MMLENS_SWAP,
+	MMLENS_MIGRATION,
+	MMLENS_MARKER,
+	MMLENS_DEVICE_PRIVATE,
+	MMLENS_DEVICE_EXCLUSIVE,
+	MMLENS_HWPOISON,
+	MMLENS_OTHER,
+};
+
+struct mmlens_entry {
+	enum mmlens_kind kind;
+	u64 value;		/* 4 KiB frame (present, migration, device,
+				 * hwpoison) or swap offset
+				 */
+	unsigned int type;	/* swap type */
+	u64 flags;		/* the named flag bits that are set */
+	bool zero;
+	const char *marker;	/* marker kind name */
+};
+
+void mmlens_decode_entry(u64 raw, enum mmlens_level level, bool zero,
+			 struct mmlens_entry *e);
+/* "rw,user,..." or "-": the flags of a leaf (or of a table entry). */
+int mmlens_format_flags(char *buf, size_t size, u64 raw,
+			enum mmlens_level level, bool leaf, bool zero);
+const char *mmlens_kind_name(enum mmlens_kind kind);
+/*
+ * The named flag bits of a pte with the present bit set: what
+ * mmlens_decode_entry() puts in e->flags for it is raw & this mask.
+ */
+u64 mmlens_pte_named_flags(void);
+
+#endif /* MMLENS_ENTRY_H */
