@@ -29,7 +29,7 @@
 #include "pt/walk.h"
 #include "reports/input.h"
 #include "reports/textbuf.h"
-#include "reports/walk_report.h"
+#include "reports/reports.h"
 
 #define BIT_P		0x001ULL
 #define BIT_RW		0x002ULL

@@ -34,8 +34,18 @@ static int version_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/* The parts' files in /proc/mmlens, in the order they are created. */
+static int (*const proc_parts[])(struct proc_dir_entry *dir) = {
+	mmlens_frag_init,
+	mmlens_watermarks_init,
+	mmlens_compaction_init,
+	mmlens_pageblocks_init,
+	mmlens_reports_proc_init,
+};
+
 static int __init mmlens_init(void)
 {
+	unsigned int i;
 	int err;
 
 	err = mmlens_vbuf_alloc();
@@ -51,11 +61,11 @@ static int __init mmlens_init(void)
 		err = -ENOMEM;
 		goto err_proc;
 	}
-	err = mmlens_frag_init(mmlens_proc);
-	if (!err)
-		err = mmlens_walk_proc_init(mmlens_proc);
-	if (err)
-		goto err_proc;
+	for (i = 0; i < ARRAY_SIZE(proc_parts); i++) {
+		err = proc_parts[i](mmlens_proc);
+		if (err)
+			goto err_proc;
+	}
 
 	err = mmlens_vbuf_register();
 	if (err)
@@ -63,7 +73,7 @@ static int __init mmlens_init(void)
 
 	/* debugfs return values are deliberately not checked. */
 	mmlens_debugfs = debugfs_create_dir("mmlens", NULL);
-	mmlens_walk_files_init(mmlens_debugfs);
+	mmlens_reports_debugfs_init(mmlens_debugfs);
 	mmlens_vbuf_files_init(mmlens_debugfs);
 
 	pr_info("loaded, version " MMLENS_VERSION "\n");
@@ -72,7 +82,7 @@ static int __init mmlens_init(void)
 err_proc:
 	proc_remove(mmlens_proc);
 	/* A target may have been set through /proc meanwhile. */
-	mmlens_walk_files_exit();
+	mmlens_reports_exit();
 err_vbuf:
 	mmlens_vbuf_free();
 	return err;
@@ -83,7 +93,7 @@ static void __exit mmlens_exit(void)
 	/* Files first: nothing may read state that is being freed. */
 	debugfs_remove(mmlens_debugfs);
 	proc_remove(mmlens_proc);
-	mmlens_walk_files_exit();
+	mmlens_reports_exit();
 	mmlens_vbuf_unregister();
 	mmlens_vbuf_free();
 }

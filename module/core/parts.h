@@ -7,30 +7,30 @@
 #define MMLENS_CORE_PARTS_H
 
 struct dentry;
-struct file;
 struct proc_dir_entry;
 
+/*
+ * zone/: the files the kernel also prints (frag.c: buddyinfo,
+ * pagetypeinfo, extfrag_index, unusable_index, fraginfo), and those that
+ * go beyond it (watermarks.c, compaction.c, pageblocks.c).
+ */
 int mmlens_frag_init(struct proc_dir_entry *dir);
-/* The files that go beyond what the kernel prints (frag.c calls them). */
 int mmlens_watermarks_init(struct proc_dir_entry *dir);
 int mmlens_compaction_init(struct proc_dir_entry *dir);
 int mmlens_pageblocks_init(struct proc_dir_entry *dir);
 
 /*
- * Who may open a file that shows PFNs (report.c): CAP_SYS_ADMIN in the
- * initial user namespace, checked against the opener's credentials like
- * pagemap's PFN rule. 0 or -EPERM.
+ * reports/: target and the walker's report files, in /proc/mmlens
+ * (files.c, target.c) and in debugfs; exit after both are removed.
  */
-int mmlens_pfn_access(struct file *file);
-
-/* target and the report files in /proc/mmlens and debugfs (report.c). */
-int mmlens_walk_proc_init(struct proc_dir_entry *dir);
-void mmlens_walk_files_init(struct dentry *dbg);
-void mmlens_walk_files_exit(void);
+int mmlens_reports_proc_init(struct proc_dir_entry *dir);
+void mmlens_reports_debugfs_init(struct dentry *dbg);
+void mmlens_reports_exit(void);
 
 /*
- * /dev/mmlens and debugfs vbuf, vbuf_pfns (vbuf/device.c): the buffer, then the
- * device (the last step of init that can fail), then the debugfs files.
+ * vbuf/: /dev/mmlens and debugfs vbuf, vbuf_pfns (device.c): the buffer,
+ * then the device (the last step of init that can fail), then the
+ * debugfs files.
  */
 int mmlens_vbuf_alloc(void);
 int mmlens_vbuf_register(void);

@@ -2,7 +2,7 @@
 /*
  * walk.h - the page-table walker: one walk over a user address range of an
  * mm, reporting VMAs, entries, holes and page-table pages to a visitor.
- * The walker never formats; the visitors (walk_report.c) never walk, and
+ * The walker never formats; the visitors (reports/) never walk, and
  * the walker (walk.c) is the only code that dereferences a page-table
  * pointer.
  */

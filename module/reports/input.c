@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * input.c - parse what is written to target, vmas, pagetable and vtop.
+ * input.c - what is written to target, vmas, pagetable, vtop and numa:
+ * parsed, copied in, resolved to a struct pid, undone.
  */
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "kernel/compat.h"
 #include "reports/input.h"
@@ -55,3 +60,52 @@ int mmlens_parse_vtop(char *str, char **pid_tok, unsigned long *addr)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlens_parse_vtop);
+
+/* ---- copied, resolved, undone: not pure ---- */
+
+int mmlens_input_copy(const char __user *ubuf, size_t count, char *buf,
+		      char **str)
+{
+	if (!count || count >= MMLENS_INPUT_MAX)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	if (memchr(buf, '\0', count))
+		return -EINVAL;
+	buf[count] = '\0';
+	*str = strim(buf);
+	return 0;
+}
+
+int mmlens_input_pid(const char *tok, struct pid **out)
+{
+	struct task_struct *task;
+	struct pid *pid;
+	bool kthread;
+	int nr;
+
+	if (mmlens_parse_pid(tok, &nr))
+		return -EINVAL;
+	pid = find_get_pid(nr);
+	if (!pid)
+		return -ESRCH;
+	task = get_pid_task(pid, PIDTYPE_PID);
+	if (!task) {
+		put_pid(pid);
+		return -ESRCH;
+	}
+	kthread = task->flags & PF_KTHREAD;
+	put_task_struct(task);
+	if (kthread) {
+		put_pid(pid);
+		return -EINVAL;
+	}
+	*out = pid;
+	return 0;
+}
+
+void mmlens_input_undo_drop(struct mmlens_input_undo *u)
+{
+	put_pid(u->pid);
+	memset(u, 0, sizeof(*u));
+}

@@ -15,10 +15,8 @@
 #include "kernel/compat.h"
 #include "kernel/memmap.h"
 #include "pt/walk.h"
-#include "reports/numa.h"
-
-/* Every user address: the walker itself only visits VMAs. */
-#define NUMA_USER_END TASK_SIZE_MAX
+#include "reports/reports.h"
+#include "reports/visit.h"
 
 /*
  * mpol_to_str()'s buffer in show_numa_map(): a policy whose text would be
@@ -333,7 +331,7 @@ int mmlens_report_numa(struct mm_struct *mm, const struct mmlens_policy *task,
 	s->out = out;
 	s->task = task;
 	s->room = NUMA_LINE_MAX(nr_node_ids);
-	ret = mmlens_walk(mm, 0, NUMA_USER_END, &numa_ops, s);
+	ret = mmlens_walk(mm, 0, MMLENS_USER_END, &numa_ops, s);
 out_free:
 	kfree(s->pages);
 	kfree(s);

@@ -29,6 +29,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
+#include "core/access.h"
 #include "core/parts.h"
 #include "kernel/compat.h"
 #include "mmlens_uapi.h"

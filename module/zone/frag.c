@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * frag.c - /proc/mmlens/{buddyinfo,pagetypeinfo,extfrag_index,
- * unusable_index,fraginfo}, and the init of the files that show what the
- * kernel decides with but does not print (watermarks.c, compaction.c,
- * pageblocks.c).
+ * unusable_index,fraginfo}: the fragmentation files the kernel also
+ * prints.
  *
  * The first four reproduce, byte for byte, /proc/buddyinfo,
  * /proc/pagetypeinfo and debugfs extfrag/{extfrag_index,unusable_index}:
@@ -206,6 +205,5 @@ int mmlens_frag_init(struct proc_dir_entry *dir)
 	    !proc_create_seq("unusable_index", 0444, dir, &unusable_sops) ||
 	    !proc_create_seq("fraginfo", 0444, dir, &fraginfo_sops))
 		return -ENOMEM;
-	return mmlens_watermarks_init(dir) ?: mmlens_compaction_init(dir) ?:
-	       mmlens_pageblocks_init(dir);
+	return 0;
 }

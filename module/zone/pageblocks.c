@@ -41,6 +41,7 @@
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 
+#include "core/access.h"
 #include "core/parts.h"
 #include "kernel/compat.h"
 #include "kernel/memmap.h"
