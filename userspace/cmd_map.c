@@ -103,7 +103,7 @@ static void map_text(const struct ctx *c, int pid, int width,
 
 		if (!strcmp(pt->r[k].kind, "present")) {
 			present += b;
-			if (pt->r[k].level >= PT_PMD)
+			if (pt->r[k].level <= MMLENS_PMD)
 				huge += b;
 		} else if (!strcmp(pt->r[k].kind, "swap")) {
 			swap += b;

@@ -21,36 +21,33 @@
 #define LINE_CAP (4 * 4096 + 1024)
 
 const char *const pt_flag_names[PTF_NFLAGS] = {
-	[PTF_RW] = "rw",
-	[PTF_USER] = "user",
-	[PTF_ACCESSED] = "accessed",
-	[PTF_DIRTY] = "dirty",
-	[PTF_NX] = "nx",
-	[PTF_GLOBAL] = "global",
-	[PTF_HUGE] = "huge",
-	[PTF_ZERO] = "zero",
-	[PTF_SPECIAL] = "special",
-	[PTF_SOFT_DIRTY] = "soft-dirty",
-	[PTF_UFFD_WP] = "uffd-wp",
-	[PTF_PAT] = "pat",
-	[PTF_PCD] = "pcd",
-	[PTF_PWT] = "pwt",
+	[PTF_RW] = MMLENS_FLAG_RW,
+	[PTF_USER] = MMLENS_FLAG_USER,
+	[PTF_ACCESSED] = MMLENS_FLAG_ACCESSED,
+	[PTF_DIRTY] = MMLENS_FLAG_DIRTY,
+	[PTF_NX] = MMLENS_FLAG_NX,
+	[PTF_GLOBAL] = MMLENS_FLAG_GLOBAL,
+	[PTF_HUGE] = MMLENS_FLAG_HUGE,
+	[PTF_ZERO] = MMLENS_FLAG_ZERO,
+	[PTF_SPECIAL] = MMLENS_FLAG_SPECIAL,
+	[PTF_SOFT_DIRTY] = MMLENS_FLAG_SOFT_DIRTY,
+	[PTF_UFFD_WP] = MMLENS_FLAG_UFFD_WP,
+	[PTF_PAT] = MMLENS_FLAG_PAT,
+	[PTF_PCD] = MMLENS_FLAG_PCD,
+	[PTF_PWT] = MMLENS_FLAG_PWT,
 };
 
-static const char *const level_names[PT_NLEVELS] = {
-	[PT_PTE] = "pte", [PT_PMD] = "pmd", [PT_PUD] = "pud",
-	[PT_P4D] = "p4d", [PT_PGD] = "pgd",
-};
+static const char *const level_names[MMLENS_NR_LEVELS] = MMLENS_LEVEL_NAMES;
 
-const char *pt_level_name(enum pt_level l)
+const char *pt_level_name(enum mmlens_level l)
 {
-	return l < PT_NLEVELS ? level_names[l] : "?";
+	return l < MMLENS_NR_LEVELS ? level_names[l] : "?";
 }
 
-uint64_t pt_level_bytes(enum pt_level l)
+uint64_t pt_level_bytes(enum mmlens_level l)
 {
 	/* 4 KiB, 2 MiB, 1 GiB, 512 GiB, 256 TiB */
-	return l < PT_NLEVELS ? 4096ULL << (9 * l) : 0;
+	return l < MMLENS_NR_LEVELS ? 4096ULL << (9 * (MMLENS_PTE - l)) : 0;
 }
 
 static int perr(struct parse_err *e, unsigned int line, const char *fmt, ...)
@@ -445,9 +442,7 @@ void frag_info_free(struct frag_info *fi)
 
 enum { VK_PRESENT, VK_SWAP, VK_PMD, VK_PUD, VK_DIRTY, VK_YOUNG, VK_RUNS,
 	VK_PTABLES, VK_N };
-static const char *const vma_keys[VK_N] = {
-	"present", "swap", "pmd", "pud", "dirty", "young", "runs", "ptables",
-};
+static const char *const vma_keys[VK_N] = { MMLENS_VMAS_KEYS };
 
 static int good_perms(const char *p)
 {
@@ -576,7 +571,7 @@ static int level_by_name(const char *s)
 {
 	int l;
 
-	for (l = 0; l < PT_NLEVELS; l++)
+	for (l = 0; l < MMLENS_NR_LEVELS; l++)
 		if (!strcmp(s, level_names[l]))
 			return l;
 	return -1;
@@ -674,7 +669,7 @@ static int pt_line(char *line, unsigned int no, struct pt_run *r,
 	l = t ? level_by_name(t) : -1;
 	if (l < 0)
 		return perr(e, no, "expected a level (pte, pmd, pud, ...)");
-	r->level = (enum pt_level)l;
+	r->level = (enum mmlens_level)l;
 	t = tok(&cur);
 	if (!t || dec_u64(t, &r->entries))
 		return perr(e, no, "expected a number of entries");
@@ -1401,9 +1396,10 @@ const struct compact_counter *compact_counter(const struct compact_info *ci,
 /* ---- pageblocks ---- */
 
 const char *const mt_names[MT_N] = {
-	[MT_UNMOVABLE] = "Unmovable", [MT_MOVABLE] = "Movable",
-	[MT_RECLAIMABLE] = "Reclaimable", [MT_HIGHATOMIC] = "HighAtomic",
-	[MT_CMA] = "CMA", [MT_ISOLATE] = "Isolate",
+	[MT_UNMOVABLE] = MMLENS_MT_UNMOVABLE, [MT_MOVABLE] = MMLENS_MT_MOVABLE,
+	[MT_RECLAIMABLE] = MMLENS_MT_RECLAIMABLE,
+	[MT_HIGHATOMIC] = MMLENS_MT_HIGHATOMIC, [MT_CMA] = MMLENS_MT_CMA,
+	[MT_ISOLATE] = MMLENS_MT_ISOLATE,
 };
 
 static int pb_fields(char *cur, unsigned int no, struct pb_run *r,

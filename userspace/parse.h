@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../module/mmlens_vocab.h"
+
 struct parse_err {
 	unsigned int line;	/* 1-based; 0 when not about one line */
 	char msg[160];
@@ -72,7 +74,7 @@ int parse_vmas(const char *buf, size_t len, struct vma_list *vl,
 void vma_list_free(struct vma_list *vl);
 
 /* debugfs pagetable: a "#" header, then one line per run of entries. */
-enum pt_level { PT_PTE, PT_PMD, PT_PUD, PT_P4D, PT_PGD, PT_NLEVELS };
+/* Its levels: enum mmlens_level, top down (mmlens_vocab.h, the module's). */
 
 /* Page-table entry flags, in the order the compact form shows them. */
 enum {
@@ -84,7 +86,7 @@ extern const char *const pt_flag_names[PTF_NFLAGS];
 
 struct pt_run {
 	uint64_t start, end;
-	enum pt_level level;
+	enum mmlens_level level;
 	uint64_t entries;
 	char kind[16];		/* present, swap, migration, ... */
 	unsigned int flags;	/* 1 << PTF_* */
@@ -106,9 +108,9 @@ struct pt_report {
 int parse_pagetable(const char *buf, size_t len, struct pt_report *pt,
 		    struct parse_err *e);
 void pt_report_free(struct pt_report *pt);
-const char *pt_level_name(enum pt_level l);
+const char *pt_level_name(enum mmlens_level l);
 /* Bytes one entry at that level maps (4 KiB pages, x86-64). */
-uint64_t pt_level_bytes(enum pt_level l);
+uint64_t pt_level_bytes(enum mmlens_level l);
 
 /* debugfs vtop: one line per level from pgd down, then the outcome. */
 #define VTOP_MAX_LEVELS 8

@@ -304,7 +304,7 @@ void map_cells(uint64_t start, uint64_t end, const struct pt_run *runs,
 			ov = (y < ce ? y : ce) - (x > cs ? x : cs);
 			if (!strcmp(r->kind, "present")) {
 				cells[i].present += ov;
-				if (r->level >= PT_PMD)
+				if (r->level <= MMLENS_PMD)
 					cells[i].huge += ov;
 			} else if (!strcmp(r->kind, "swap")) {
 				cells[i].swap += ov;

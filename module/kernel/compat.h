@@ -16,6 +16,7 @@
 #define MMLENS_COMPAT_H
 
 #include "kernel/mmlens_features.h"
+#include "mmlens_vocab.h"
 
 #include <linux/mm.h>
 #include <linux/mmzone.h>
@@ -44,20 +45,20 @@ static inline const char *mmlens_migratetype_name(unsigned int mt)
 {
 	switch (mt) {
 	case MIGRATE_UNMOVABLE:
-		return "Unmovable";
+		return MMLENS_MT_UNMOVABLE;
 	case MIGRATE_MOVABLE:
-		return "Movable";
+		return MMLENS_MT_MOVABLE;
 	case MIGRATE_RECLAIMABLE:
-		return "Reclaimable";
+		return MMLENS_MT_RECLAIMABLE;
 	case MIGRATE_HIGHATOMIC:
-		return "HighAtomic";
+		return MMLENS_MT_HIGHATOMIC;
 #ifdef CONFIG_CMA
 	case MIGRATE_CMA:
-		return "CMA";
+		return MMLENS_MT_CMA;
 #endif
 #ifdef CONFIG_MEMORY_ISOLATION
 	case MIGRATE_ISOLATE:
-		return "Isolate";
+		return MMLENS_MT_ISOLATE;
 #endif
 	default:
 		return "?";

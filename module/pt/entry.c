@@ -31,26 +31,26 @@ struct flag_name {
 #define FL_LEAF		(FL_PTE | FL_HUGE)
 
 static const struct flag_name flag_names[] = {
-	{ _PAGE_RW, "rw", FL_ALL },
-	{ _PAGE_USER, "user", FL_ALL },
-	{ _PAGE_PWT, "pwt", FL_ALL },
-	{ _PAGE_PCD, "pcd", FL_ALL },
-	{ _PAGE_ACCESSED, "accessed", FL_ALL },
-	{ _PAGE_DIRTY, "dirty", FL_PTE | FL_HUGE },
-	{ _PAGE_PSE, "huge", FL_HUGE },
-	{ _PAGE_PAT, "pat", FL_PTE },
-	{ _PAGE_PAT_LARGE, "pat", FL_HUGE },
+	{ _PAGE_RW, MMLENS_FLAG_RW, FL_ALL },
+	{ _PAGE_USER, MMLENS_FLAG_USER, FL_ALL },
+	{ _PAGE_PWT, MMLENS_FLAG_PWT, FL_ALL },
+	{ _PAGE_PCD, MMLENS_FLAG_PCD, FL_ALL },
+	{ _PAGE_ACCESSED, MMLENS_FLAG_ACCESSED, FL_ALL },
+	{ _PAGE_DIRTY, MMLENS_FLAG_DIRTY, FL_PTE | FL_HUGE },
+	{ _PAGE_PSE, MMLENS_FLAG_HUGE, FL_HUGE },
+	{ _PAGE_PAT, MMLENS_FLAG_PAT, FL_PTE },
+	{ _PAGE_PAT_LARGE, MMLENS_FLAG_PAT, FL_HUGE },
 	/* _PAGE_PROTNONE is _PAGE_GLOBAL on a leaf without _PAGE_PRESENT */
-	{ _PAGE_GLOBAL, "global", FL_LEAF },
-	{ _PAGE_PROTNONE, "protnone", FL_LEAF | FL_PROTNONE },
-	{ _PAGE_SPECIAL, "special", FL_PTE | FL_HUGE },
-	{ _PAGE_UFFD_WP, "uffd-wp", FL_PTE | FL_HUGE },
-	{ _PAGE_SOFT_DIRTY, "soft-dirty", FL_PTE | FL_HUGE },
-	{ _PAGE_DEVMAP, "devmap", FL_PTE | FL_HUGE },
+	{ _PAGE_GLOBAL, MMLENS_FLAG_GLOBAL, FL_LEAF },
+	{ _PAGE_PROTNONE, MMLENS_FLAG_PROTNONE, FL_LEAF | FL_PROTNONE },
+	{ _PAGE_SPECIAL, MMLENS_FLAG_SPECIAL, FL_PTE | FL_HUGE },
+	{ _PAGE_UFFD_WP, MMLENS_FLAG_UFFD_WP, FL_PTE | FL_HUGE },
+	{ _PAGE_SOFT_DIRTY, MMLENS_FLAG_SOFT_DIRTY, FL_PTE | FL_HUGE },
+	{ _PAGE_DEVMAP, MMLENS_FLAG_DEVMAP, FL_PTE | FL_HUGE },
 #ifdef MMLENS_PAGE_SAVED_DIRTY
-	{ MMLENS_PAGE_SAVED_DIRTY, "saved-dirty", FL_PTE | FL_HUGE },
+	{ MMLENS_PAGE_SAVED_DIRTY, MMLENS_FLAG_SAVED_DIRTY, FL_PTE | FL_HUGE },
 #endif
-	{ _PAGE_NX, "nx", FL_ALL },
+	{ _PAGE_NX, MMLENS_FLAG_NX, FL_ALL },
 };
 
 static unsigned int flag_where(u64 raw, enum mmlens_level level, bool leaf)
@@ -193,7 +193,7 @@ int mmlens_format_flags(char *buf, size_t size, u64 raw,
 				 len ? "," : "", flag_names[i].name);
 	}
 	if (zero)
-		len += scnprintf(buf + len, size - len, "%szero",
+		len += scnprintf(buf + len, size - len, "%s" MMLENS_FLAG_ZERO,
 				 len ? "," : "");
 	if (!len)
 		len = scnprintf(buf, size, "-");
@@ -203,16 +203,7 @@ EXPORT_SYMBOL_IF_KUNIT(mmlens_format_flags);
 
 const char *mmlens_kind_name(enum mmlens_kind kind)
 {
-	static const char * const names[] = {
-		[MMLENS_PRESENT] = "present",
-		[MMLENS_SWAP] = "swap",
-		[MMLENS_MIGRATION] = "migration",
-		[MMLENS_MARKER] = "marker",
-		[MMLENS_DEVICE_PRIVATE] = "device-private",
-		[MMLENS_DEVICE_EXCLUSIVE] = "device-exclusive",
-		[MMLENS_HWPOISON] = "hwpoison",
-		[MMLENS_OTHER] = "other",
-	};
+	static const char * const names[MMLENS_NR_KINDS] = MMLENS_KIND_NAMES;
 
 	return kind < ARRAY_SIZE(names) ? names[kind] : "?";
 }

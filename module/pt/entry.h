@@ -9,18 +9,9 @@
 
 #include <linux/types.h>
 
+#include "mmlens_vocab.h"	/* enum mmlens_kind */
 #include "pt/level.h"
 
-enum mmlens_kind {
-	MMLENS_PRESENT,
-	MMLENS_SWAP,
-	MMLENS_MIGRATION,
-	MMLENS_MARKER,
-	MMLENS_DEVICE_PRIVATE,
-	MMLENS_DEVICE_EXCLUSIVE,
-	MMLENS_HWPOISON,
-	MMLENS_OTHER,
-};
 
 struct mmlens_entry {
 	enum mmlens_kind kind;

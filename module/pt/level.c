@@ -13,13 +13,7 @@
 #include "kernel/compat.h"
 #include "pt/level.h"
 
-static const char * const level_names[MMLENS_NR_LEVELS] = {
-	[MMLENS_PGD] = "pgd",
-	[MMLENS_P4D] = "p4d",
-	[MMLENS_PUD] = "pud",
-	[MMLENS_PMD] = "pmd",
-	[MMLENS_PTE] = "pte",
-};
+static const char * const level_names[MMLENS_NR_LEVELS] = MMLENS_LEVEL_NAMES;
 
 /* Address bit where the index of each level starts (5-level layout). */
 static const unsigned int level_shift[MMLENS_NR_LEVELS] = {

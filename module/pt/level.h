@@ -3,21 +3,14 @@
  * level.h - the levels of x86-64 paging (pgd, p4d, pud, pmd, pte): their
  * names, the bytes one entry of each maps and the index of an address in
  * a table of each. Pure functions (KUnit target); everything that talks
- * about levels includes this, and this includes nothing of ours.
+ * about levels includes this, and this includes only the vocabulary.
  */
 #ifndef MMLENS_LEVEL_H
 #define MMLENS_LEVEL_H
 
 #include <linux/types.h>
 
-enum mmlens_level {
-	MMLENS_PGD,
-	MMLENS_P4D,
-	MMLENS_PUD,
-	MMLENS_PMD,
-	MMLENS_PTE,
-	MMLENS_NR_LEVELS,
-};
+#include "mmlens_vocab.h"	/* enum mmlens_level, shared with the tool */
 
 const char *mmlens_level_name(enum mmlens_level level);
 /*

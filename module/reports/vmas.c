@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 
 #include "kernel/compat.h"
+#include "mmlens_vocab.h"
 #include "pt/entry.h"
 #include "pt/walk.h"
 #include "reports/reports.h"
@@ -130,14 +131,14 @@ static int vmas_leave(void *priv)
 	*p++ = vi->flags & VM_MAYSHARE ? 's' : 'p';
 	*p++ = ' ';
 	p = mmlens_fmt_hex_pad(p, pgoff, 8);
-	p = put_count(p, "present", s->present);
-	p = put_count(p, "swap", s->swap);
-	p = put_count(p, "pmd", s->pmd);
-	p = put_count(p, "pud", s->pud);
-	p = put_count(p, "dirty", s->dirty);
-	p = put_count(p, "young", s->young);
-	p = put_count(p, "runs", s->runs);
-	p = put_count(p, "ptables", s->ptables);
+	p = put_count(p, MMLENS_VMAS_PRESENT, s->present);
+	p = put_count(p, MMLENS_VMAS_SWAP, s->swap);
+	p = put_count(p, MMLENS_VMAS_PMD, s->pmd);
+	p = put_count(p, MMLENS_VMAS_PUD, s->pud);
+	p = put_count(p, MMLENS_VMAS_DIRTY, s->dirty);
+	p = put_count(p, MMLENS_VMAS_YOUNG, s->young);
+	p = put_count(p, MMLENS_VMAS_RUNS, s->runs);
+	p = put_count(p, MMLENS_VMAS_PTABLES, s->ptables);
 	*p++ = ' ';
 	if (!vi->name[0]) {
 		/* anonymous memory: the line ends in the space */

@@ -709,7 +709,7 @@ static void t_pagetable(void)
 		expect(pt.r[3].extra && !strcmp(pt.r[3].extra, "kind=uffd-wp"),
 		       "marker extra");
 		expect_str(pt.r[4].kind, "other", "other kind");
-		expect(pt.r[5].level == PT_PMD && pt.r[5].pfn == 0x200, "pmd");
+		expect(pt.r[5].level == MMLENS_PMD && pt.r[5].pfn == 0x200, "pmd");
 		pt_flags_compact(&pt.r[0], f, sizeof(f));
 		expect_str(f, "wu---- devmap", "compact flags");
 		pt_flags_compact(&pt.r[5], f, sizeof(f));
@@ -915,7 +915,7 @@ static void t_json_doc(void)
 	free(s);
 }
 
-static struct pt_run mkrun(uint64_t s, uint64_t e, enum pt_level l,
+static struct pt_run mkrun(uint64_t s, uint64_t e, enum mmlens_level l,
 			   const char *kind)
 {
 	struct pt_run r;
@@ -937,10 +937,10 @@ static void t_map_cells(void)
 	int i;
 
 	/* VMA 0x10000-0x20000 (16 pages) in 4 cells of 4 pages */
-	runs[0] = mkrun(0x8000, 0x14000, PT_PTE, "present");	/* crosses */
-	runs[1] = mkrun(0x16000, 0x17000, PT_PTE, "present");
-	runs[2] = mkrun(0x18000, 0x1c000, PT_PTE, "swap");
-	runs[3] = mkrun(0x1c000, 0x40000, PT_PMD, "present");
+	runs[0] = mkrun(0x8000, 0x14000, MMLENS_PTE, "present");	/* crosses */
+	runs[1] = mkrun(0x16000, 0x17000, MMLENS_PTE, "present");
+	runs[2] = mkrun(0x18000, 0x1c000, MMLENS_PTE, "swap");
+	runs[3] = mkrun(0x1c000, 0x40000, MMLENS_PMD, "present");
 	map_cells(0x10000, 0x20000, runs, 4, c, 4);
 	for (i = 0; i < 4; i++)
 		expect(c[i].bytes == 0x4000, "cell %d bytes", i);

@@ -148,7 +148,10 @@ static int run_from(const struct pt_run *pr, struct run *r, struct check *c)
 	r->start = pr->start;
 	r->end = pr->end;
 	r->entries = pr->entries;
-	r->level = (int)pr->level < L_NLEVELS ? (int)pr->level : L_NLEVELS;
+	/* the tool's levels count top down (MMLENS_PTE last), ours up */
+	r->level = MMLENS_PTE - (int)pr->level;
+	if (r->level < 0 || r->level > L_NLEVELS)
+		r->level = L_NLEVELS;
 	for (i = 0; i < K_NKINDS && strcmp(pr->kind, kinds[i]); i++)
 		;
 	r->kind = i;

@@ -15,7 +15,7 @@ enum { K_PRESENT, K_SWAP, K_MIGRATION, K_MARKER, K_DEVPRIV, K_HWPOISON,
 	K_NKINDS };
 extern const char *const kinds[K_NKINDS];
 
-/* Leaf levels (= enum pt_level's first three). */
+/* Leaf levels, bottom up (enum mmlens_level's last three, reversed). */
 enum { L_PTE, L_PMD, L_PUD, L_NLEVELS };
 extern const char *const lvname[L_NLEVELS];
 extern const unsigned long lvpages[L_NLEVELS];
