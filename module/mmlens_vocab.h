@@ -84,10 +84,11 @@ enum mmlens_kind {
 #define MMLENS_VMAS_YOUNG	"young"
 #define MMLENS_VMAS_RUNS	"runs"
 #define MMLENS_VMAS_PTABLES	"ptables"
-#define MMLENS_VMAS_KEYS						\
+#define MMLENS_VMAS_KEYS {						\
 	MMLENS_VMAS_PRESENT, MMLENS_VMAS_SWAP, MMLENS_VMAS_PMD,		\
 	MMLENS_VMAS_PUD, MMLENS_VMAS_DIRTY, MMLENS_VMAS_YOUNG,		\
-	MMLENS_VMAS_RUNS, MMLENS_VMAS_PTABLES
+	MMLENS_VMAS_RUNS, MMLENS_VMAS_PTABLES,				\
+}
 
 /*
  * Migratetype names as /proc/pagetypeinfo prints them (the kernel's

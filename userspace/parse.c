@@ -442,7 +442,7 @@ void frag_info_free(struct frag_info *fi)
 
 enum { VK_PRESENT, VK_SWAP, VK_PMD, VK_PUD, VK_DIRTY, VK_YOUNG, VK_RUNS,
 	VK_PTABLES, VK_N };
-static const char *const vma_keys[VK_N] = { MMLENS_VMAS_KEYS };
+static const char *const vma_keys[VK_N] = MMLENS_VMAS_KEYS;
 
 static int good_perms(const char *p)
 {
