@@ -126,6 +126,7 @@
 #include <linux/slab.h>
 
 #include "kernel/compat.h"
+#include "kernel/kshim.h"
 #include "kernel/memmap.h"
 #include "pt/walk.h"
 

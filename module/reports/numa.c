@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 
 #include "kernel/compat.h"
+#include "kernel/kshim.h"
 #include "kernel/memmap.h"
 #include "pt/walk.h"
 #include "reports/reports.h"

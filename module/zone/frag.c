@@ -17,6 +17,7 @@
 #include <linux/seq_file.h>
 
 #include "core/parts.h"
+#include "kernel/kshim.h"
 #include "zone/frag_math.h"
 #include "zone/zones.h"
 

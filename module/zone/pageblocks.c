@@ -44,6 +44,7 @@
 #include "core/access.h"
 #include "core/parts.h"
 #include "kernel/compat.h"
+#include "kernel/kshim.h"
 #include "kernel/memmap.h"
 
 #define POS_ZONE_SHIFT 40

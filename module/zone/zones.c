@@ -23,6 +23,7 @@
 #include <linux/nodemask.h>
 #include <linux/sched.h>
 
+#include "kernel/kshim.h"
 #include "kernel/memmap.h"
 #include "zone/zones.h"
 
