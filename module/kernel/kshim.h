@@ -15,6 +15,7 @@
 #include <linux/mempolicy.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/page-flags.h>
 #include <linux/pageblock-flags.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/task.h>
@@ -95,6 +96,26 @@ static inline unsigned int mmlens_pageblock_migratetype(unsigned long pfn)
 	}
 	rcu_read_unlock();
 	return mt;
+}
+
+/*
+ * PageBuddy() of a page_type word read with memmap.h's fault-safe load
+ * (the kernel's test takes a struct page, which we do not dereference).
+ *
+ * Copy of: PageBuddy() (include/linux/page-flags.h): 6.1 PageType()
+ * with PG_buddy, a bit cleared under PAGE_TYPE_BASE (lines 943-952);
+ * 6.12 PAGE_TYPE_OPS(Buddy, buddy, buddy), the top byte equal to
+ * PGTY_buddy (lines 942 and 991-995; PAGE_TYPE_BASE is gone there).
+ * Deleted by: a test of a page_type value the kernel exports
+ * (page_type_has_type() is one, for "any type", in 6.12).
+ */
+static inline bool mmlens_type_is_buddy(unsigned int page_type)
+{
+#ifdef PAGE_TYPE_BASE
+	return (page_type & (PAGE_TYPE_BASE | PG_buddy)) == PAGE_TYPE_BASE;
+#else
+	return (page_type >> 24) == PGTY_buddy;
+#endif
 }
 
 /* ---- NUMA memory policies (the numa report) ---- */

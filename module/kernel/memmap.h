@@ -31,6 +31,8 @@
 #include <linux/mm.h>
 #include <linux/uaccess.h>
 
+#include "kernel/kshim.h"	/* mmlens_type_is_buddy() */
+
 /*
  * Zone and node from the flags word, never from the section table.
  * Without NODES_WIDTH page_to_nid() would read one, so refuse to build.
@@ -68,21 +70,6 @@ static inline bool mmlens_flags_in_zone(unsigned long flags,
  */
 #define mmlens_memmap_load(dst, field, gone) \
 	__get_kernel_nofault(&(dst), &(field), typeof(dst), gone)
-
-/*
- * PageBuddy() of a page_type word that was read with mmlens_memmap_load():
- * the test itself differs between 6.1 (a cleared bit under
- * PAGE_TYPE_BASE) and 6.12 (the top byte is PGTY_buddy). Both versions
- * read nothing but page_type, so the kernel's own test is run on a probe
- * that holds only that word.
- */
-static inline bool mmlens_type_is_buddy(unsigned int page_type)
-{
-	struct page probe;
-
-	probe.page_type = page_type;
-	return PageBuddy(&probe);
-}
 
 /* The flags word of a valid @pfn's struct page; false if it is gone. */
 static inline bool mmlens_memmap_flags(unsigned long pfn, unsigned long *flags)
