@@ -62,27 +62,6 @@ void pt_flags_compact(const struct pt_run *r, char *out, size_t size)
 	}
 }
 
-int load_pagetable(struct ctx *c, int pid, struct pt_report *pt)
-{
-	struct parse_err pe;
-	struct buf b;
-	int rc;
-
-	rc = read_pid_file(c, "pagetable", pid, NULL, &b);
-	if (rc)
-		return rc;
-	if (parse_pagetable(b.data, b.len, pt, &pe)) {
-		buf_free(&b);
-		pt_report_free(pt);
-		return fail(EXIT_NOMODULE,
-			    "load the mmlens.ko built from the same tree as this tool",
-			    "%s/pagetable line %u: %s", DEBUG_DIR, pe.line,
-			    pe.msg);
-	}
-	buf_free(&b);
-	return 0;
-}
-
 static void where(const struct pt_run *r, char *out, size_t size)
 {
 	size_t n;

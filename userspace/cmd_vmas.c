@@ -68,68 +68,6 @@ static int by_key(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* Reads and parses vmas for pid; 0 or an exit code (reported). */
-int load_vmas(struct ctx *c, int pid, struct vma_list *vl)
-{
-	struct parse_err pe;
-	struct buf b;
-	int rc;
-
-	rc = read_pid_file(c, "vmas", pid, NULL, &b);
-	if (rc)
-		return rc;
-	if (parse_vmas(b.data, b.len, vl, &pe)) {
-		buf_free(&b);
-		vma_list_free(vl);
-		return fail(EXIT_NOMODULE,
-			    "load the mmlens.ko built from the same tree as this tool",
-			    "%s/vmas line %u: %s", DEBUG_DIR, pe.line, pe.msg);
-	}
-	buf_free(&b);
-	return 0;
-}
-
-/* Reads and parses numa for pid; 0 or an exit code (reported). */
-int load_numa(struct ctx *c, int pid, struct numa_list *nl)
-{
-	struct parse_err pe;
-	struct buf b;
-	int rc;
-
-	rc = read_pid_file(c, "numa", pid, NULL, &b);
-	if (rc)
-		return rc;
-	if (parse_numa(b.data, b.len, nl, &pe)) {
-		buf_free(&b);
-		numa_list_free(nl);
-		return fail(EXIT_NOMODULE,
-			    "load the mmlens.ko built from the same tree as this tool",
-			    "%s/numa line %u: %s", DEBUG_DIR, pe.line, pe.msg);
-	}
-	buf_free(&b);
-	return 0;
-}
-
-/*
- * The numa line of the VMA starting at @start (the module lists them in
- * address order); NULL when the two reads saw different VMAs.
- */
-const struct numa_vma *numa_find(const struct numa_list *nl, uint64_t start)
-{
-	size_t lo = 0, hi = nl ? nl->n : 0, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (nl->v[mid].start == start)
-			return &nl->v[mid];
-		if (nl->v[mid].start < start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 /* "0:143 1:2" (pages per node), "-" when none, "?" when not listed. */
 static void node_pages(const struct numa_vma *n, char *out, size_t size)
 {

@@ -105,7 +105,10 @@ void load_proactive(const struct ctx *c, struct compact_info *ci);
 #define DEBUG_DIR "/sys/kernel/debug/mmlens"
 #define VBUF_DEV "/dev/mmlens"
 
-/* Reports shared by subcommands (cmd_vmas.c, cmd_pt.c). */
+/*
+ * The walker's reports of PID, read and parsed (load.c): 0 or an exit
+ * code, reported.
+ */
 struct vma_list;
 struct pt_report;
 struct numa_list;
