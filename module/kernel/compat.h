@@ -9,10 +9,10 @@
  * the module reads as if there were one kernel.
  *
  * What a kernel has is decided by content, never by LINUX_VERSION_CODE:
- * module/kernel/features.sh greps the kernel's headers at build time
- * (Kbuild) and writes mmlens_features.h, one MMLENS_HAVE_* per probe,
- * next to this file; this file alone maps those to code. Kernel config (CONFIG_*) is
- * read directly.
+ * module/kernel/features.sh compiles a few lines per probe against the
+ * kernel's headers at build time (Kbuild) and writes mmlens_features.h,
+ * one MMLENS_HAVE_* per probe, next to this file; this file alone maps
+ * those to code. Kernel config (CONFIG_*) is read directly.
  */
 #ifndef MMLENS_COMPAT_H
 #define MMLENS_COMPAT_H
