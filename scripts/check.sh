@@ -32,7 +32,7 @@ fi
 # The slow preparations run in the background at nice 19, so that they
 # take mostly the CPU the foreground steps leave idle (a TCG guest idles
 # a third of the time; most host steps use one core); cold, the cells
-# still ran 5-25 % longer beside them (docs/check-time.md). They are the
+# still ran 5-25 % longer beside them (docs/log/check-time-runs.md). They are the
 # debug kernels (cached under $MMLENS_CACHE; a cold build of each takes
 # 5-10 minutes of both cores) and the fresh Debian root of deb-test.sh
 # (scripts/debroot.sh, cached; a cold one took 516 s at nice 19 beside
@@ -163,7 +163,7 @@ debug_kernel_status() {
 # The package test, the DKMS and package cells and the bench smoke need
 # no debug kernel. They run beside the last debug cell, in the background
 # at nice 19, where they take the third of the two cores a TCG guest
-# leaves idle (docs/check-time.md) and nothing from the cell; run one
+# leaves idle (docs/log/check-time-runs.md) and nothing from the cell; run one
 # after the other at the end, they took 171 s of the cold run's hour.
 # Their lines go to a file, printed when they are done; their results go
 # to $MMLENS_RESULTS as they come (one short append each).
