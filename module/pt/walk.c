@@ -76,8 +76,8 @@
  *   after it: the VMA found there is compared with the one entered
  *   (start, end, flags, file, offset), and one that changed ends the
  *   visitor's line at that address and is entered anew
- *   (walk_find_vma(), walk.h). Between drops the VMA tree is iterated, not searched per VMA:
- *   the iterator and the VMA after the current one it returned are
+ *   (walk_find_vma(), walk.h). Between drops the VMA tree is iterated,
+ *   not searched per VMA: the iterator and the VMA after the current one it returned are
  *   pointers into the tree, used only while the lock has been held since
  *   they were read (the tree and the VMAs' bounds change only under the
  *   write lock, on 6.1 as on 6.12, whose per-VMA locks serve page faults,
@@ -563,9 +563,14 @@ static void vma_info(struct vm_area_struct *vma, unsigned long start,
 		vma_copy_policy(vma, &vi->policy);
 }
 
-/* Per-VMA state of the walker itself, set on every lookup of the VMA. */
+/*
+ * Per-VMA state of the walker itself, set on every lookup of the VMA
+ * (walk_vma_at() has just set next_vma): its own span ends where the
+ * next VMA starts, which may have changed while the lock was dropped.
+ */
 static void walk_vma_found(struct mmlens_walker *w, struct vm_area_struct *vma)
 {
+	w->own_end = w->next_vma ? w->next_vma->vm_start : ~0UL;
 	w->anonymous = vma_is_anonymous(vma);
 	w->shared_hugetlb = NULL;
 	if (is_vm_hugetlb_page(vma) && (vma->vm_flags & VM_MAYSHARE) &&
@@ -694,7 +699,6 @@ static int walk_find_vma(struct mmlens_walker *w, unsigned long *addr,
 		/* a lock drop inside the VMA, which did not change */
 		*vmap = vma;
 		walk_vma_found(w, vma);
-		w->own_end = w->next_vma ? w->next_vma->vm_start : ~0UL;
 		return 0;
 	}
 	if (w->in_line) {
@@ -706,7 +710,6 @@ static int walk_find_vma(struct mmlens_walker *w, unsigned long *addr,
 		return 0;
 	*addr = max3(*addr, vma->vm_start, w->line_end);
 	walk_vma_found(w, vma);
-	w->own_end = w->next_vma ? w->next_vma->vm_start : ~0UL;
 	*vmap = vma;
 	return walk_enter(w, vma, max(vma->vm_start, w->line_end));
 }
