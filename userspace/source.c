@@ -181,12 +181,9 @@ static const char *lockdown_level(void)
 {
 	static char level[32];
 	char line[128], *a, *b;
-	FILE *f = fopen("/sys/kernel/security/lockdown", "r");
 
-	if (!f)
-		return NULL;
-	a = fgets(line, sizeof(line), f) ? strchr(line, '[') : NULL;
-	fclose(f);
+	a = read_small("/sys/kernel/security/lockdown", line,
+		       sizeof(line)) > 0 ? strchr(line, '[') : NULL;
 	b = a ? strchr(a, ']') : NULL;
 	if (!b || b - a - 1 >= (long)sizeof(level))
 		return NULL;
