@@ -34,8 +34,7 @@ else
 fi
 rm -rf "$export_tree"
 hash=$(git -C "$MMLENS_TOP" log -1 --format=%h "$commit")
-want_ver=$(sed -n 's/^#define MMLENS_VERSION "\(.*\)"/\1/p' \
-	"$MMLENS_TOP/module/mmlens_vocab.h")
+want_ver=$(mmlens_version)
 if [ "$(dpkg-deb -f "$debs"/mmlens-dkms_*_all.deb Version)" = "$want_ver" ] &&
 	dpkg-deb --fsys-tarfile "$debs"/mmlens-dkms_*_all.deb |
 	tar -xO ./usr/share/doc/mmlens-dkms/changelog.gz 2>/dev/null | zcat |

@@ -19,8 +19,7 @@ out=$(cd "$out" && pwd)
 
 # Module, tool and package carry one version, MMLENS_VERSION; dkms.conf
 # repeats it (DKMS reads no header) and goes into the package as it is.
-ver=$(sed -n 's/^#define MMLENS_VERSION "\(.*\)"/\1/p' \
-	"$MMLENS_TOP/module/mmlens_vocab.h")
+ver=$(mmlens_version)
 [ -n "$ver" ] || die "no MMLENS_VERSION in module/mmlens_vocab.h"
 dkver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$MMLENS_TOP/dkms.conf")
 [ "$dkver" = "$ver" ] ||

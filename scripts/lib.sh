@@ -220,6 +220,13 @@ result() {
 	esac
 }
 
+# mmlens_version: MMLENS_VERSION, the one version of module, tool and
+# packages (module/mmlens_vocab.h); nothing when it is missing.
+mmlens_version() {
+	sed -n 's/^#define MMLENS_VERSION "\(.*\)"/\1/p' \
+		"$MMLENS_TOP/module/mmlens_vocab.h"
+}
+
 # in_checkout: the tree is a git checkout of its own (not an exported
 # tree, which may sit inside some other repository).
 in_checkout() {
