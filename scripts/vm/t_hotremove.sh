@@ -32,6 +32,26 @@ hr_new_blocks() {
 	hr_blocks | grep -vxF -f /tmp/hr.base.blocks
 }
 
+# hr_huge_in_dimm BLOCK_SIZE: how many PMD leaves of the global target's
+# pagetable report have their frame in the hot-added blocks
+# (hr_new_blocks: memory<N> spans N * BLOCK_SIZE for BLOCK_SIZE bytes).
+hr_huge_in_dimm() {
+	hr_new_blocks | sed 's/^memory//' | sort -n |
+		awk -v bs="$1" 'NR == 1 { lo = $1 } { hi = $1 }
+		END { printf "%d %d\n", lo * bs / 4096, (hi + 1) * bs / 4096 }' | {
+		read -r _lo _hi
+		awk -v lo="$_lo" -v hi="$_hi" '
+		$2 == "pmd" && match($0, / pfn=[0-9a-f]+/) {
+			p = substr($0, RSTART + 5, RLENGTH - 5)
+			v = 0
+			for (i = 1; i <= length(p); i++)
+				v = v * 16 + index("0123456789abcdef", substr(p, i, 1)) - 1
+			if (v >= lo && v < hi) n += $3
+		}
+		END { print n + 0 }' /proc/mmlens/pagetable
+	}
+}
+
 hr_memtotal() {
 	awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo
 }
@@ -231,23 +251,16 @@ hr_run() {
 		# THPs sit in the DIMM when it goes: its PMD leaves' frames in
 		# the new blocks (block number times block size).
 		if [ -n "$hr_thp" ]; then
-			_in=$(hr_new_blocks | sed 's/^memory//' | sort -n |
-				awk -v bs=$_bs 'NR == 1 { lo = $1 } { hi = $1 }
-				END { printf "%d %d\n", lo * bs / 4096, (hi + 1) * bs / 4096 }' |
-				{ read -r _lo _hi
-				  awk -v lo="$_lo" -v hi="$_hi" '$2 == "pmd" &&
-					match($0, / pfn=[0-9a-f]+/) {
-						p = substr($0, RSTART + 5, RLENGTH - 5)
-						v = 0
-						for (i = 1; i <= length(p); i++)
-							v = v * 16 + index("0123456789abcdef", substr(p, i, 1)) - 1
-						if (v >= lo && v < hi) n += $3
-					}
-					END { print n + 0 }' /proc/mmlens/pagetable; })
+			_in=$(hr_huge_in_dimm "$_bs")
 			if [ "$_in" -gt 0 ]; then
 				ok "hotremove $_c: $_in of the THP target's huge pages in the DIMM"
 			else
 				nok "hotremove $_c: the THP target's huge pages in the DIMM (none there)"
+				# what it had instead: its leaves, its THP total
+				grep ' pmd ' /proc/mmlens/pagetable | head -n 8 |
+					sed 's/^/TAP #   /'
+				grep AnonHugePages /proc/$hr_thp/smaps_rollup |
+					sed 's/^/TAP #   /'
 			fi
 		fi
 		# Cycle 1 offlines through sysfs first, the others leave it to

@@ -29,7 +29,8 @@
  * (1 GiB touched, 1 GiB aligned) longread (many small VMAs and pages, for
  * reads racing with exit) names (a 300-byte file name with a newline, a
  * comm with one) vmanames (a file through overlayfs, prctl-named VMAs)
- * thpchurn (8 MiB of THPs unmapped and allocated again every second).
+ * thpchurn (8 MiB of THPs allocated anew every second, then the old
+ * unmapped).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -619,12 +620,15 @@ static void sc_longread(void)
 /*
  * THPs allocated anew every second (the hot-remove test: while a DIMM
  * is online its zone Movable is where they go, and offlining must
- * migrate them out under the walker's readers). Never returns; prints
- * "ready" after the first round.
+ * migrate them out under the walker's readers). Each round's 8 MiB is
+ * populated before the previous round's is unmapped, so a reader never
+ * finds the target between two rounds without its THPs. Never returns;
+ * prints "ready" after the first round.
  */
 static void sc_thpchurn(void)
 {
 	const struct timespec second = { 1, 0 };
+	char *prev = NULL;
 
 	for (int round = 0;; round++) {
 		char *t = anon_aligned(4 * MB2, MB2);
@@ -632,11 +636,13 @@ static void sc_thpchurn(void)
 		if (madvise(t, 4 * MB2, MADV_HUGEPAGE))
 			die("madvise MADV_HUGEPAGE");
 		touch(t, 0, (int)(4 * MB2 / PG));
+		if (prev)
+			munmap(prev, 4 * MB2);
+		prev = t;
 		if (!round)
 			printf("note AnonHugePages %ld kB of 8192\nready\n",
 			       self_anonhuge(t));
 		nanosleep(&second, NULL);
-		munmap(t, 4 * MB2);
 	}
 }
 
