@@ -113,15 +113,18 @@ bash "$MMLENS_TOP/scripts/prom-test.sh"
 
 step "tool tests and fuzzing (host)"
 if make -s -C "$MMLENS_TOP" test-tool > "$MMLENS_BUILD/test-tool.log" 2>&1; then
-	result ok "mmlens tool host tests ($(tail -n 1 "$MMLENS_BUILD/test-tool.log"))"
+	result ok "mmlens tool host tests"
+	echo "# mmlens tool host tests: $(tail -n 1 "$MMLENS_BUILD/test-tool.log")"
 else
-	result fail "mmlens tool host tests ($(tail -n 1 "$MMLENS_BUILD/test-tool.log"))"
+	result fail "mmlens tool host tests"
+	echo "# mmlens tool host tests: $(tail -n 1 "$MMLENS_BUILD/test-tool.log")"
 	grep -A 8 '^not ok' "$MMLENS_BUILD/test-tool.log" | head -n 60 | sed 's/^/#   /'
 fi
 mkdir -p "$MMLENS_BUILD/fuzz"
 if make -s -C "$MMLENS_TOP/userspace" OUT="$MMLENS_BUILD/fuzz" FUZZ_SECONDS=60 \
 	fuzz > "$MMLENS_BUILD/fuzz.log" 2>&1; then
-	result ok "fuzz the tool's parsers for 60 s, ASan+UBSan ($(grep -o 'Done [0-9]* runs' "$MMLENS_BUILD/fuzz.log"))"
+	result ok "fuzz the tool's parsers for 60 s, ASan+UBSan"
+	echo "# fuzz: $(grep -o 'Done [0-9]* runs' "$MMLENS_BUILD/fuzz.log")"
 else
 	result fail "fuzz the tool's parsers for 60 s, ASan+UBSan"
 	tail -n 30 "$MMLENS_BUILD/fuzz.log" | sed 's/^/#   /'

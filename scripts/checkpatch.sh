@@ -11,7 +11,8 @@ files=$(ls module/*.[ch] module/*/*.[ch] kunit/*.[ch] 2>/dev/null)
 out=$(perl "$src/scripts/checkpatch.pl" --no-tree --terse -f $files 2>&1 |
 	grep -v '^total: 0 errors, 0 warnings\|has no obvious style problems')
 if [ -z "$out" ]; then
-	result ok "checkpatch clean ($(echo "$files" | wc -w) files)"
+	result ok "checkpatch clean"
+	echo "# checkpatch: $(echo "$files" | wc -w) files"
 else
 	result fail "checkpatch clean"
 	printf '%s\n' "$out" | sed 's/^/#   /' | head -n 40

@@ -39,10 +39,11 @@ if [ "$(dpkg-deb -f "$debs"/mmlens-dkms_*_all.deb Version)" = "$want_ver" ] &&
 	dpkg-deb --fsys-tarfile "$debs"/mmlens-dkms_*_all.deb |
 	tar -xO ./usr/share/doc/mmlens-dkms/changelog.gz 2>/dev/null | zcat |
 	grep -q "from an exported tree of git $hash\.$"; then
-	result ok "the exported tree's packages name their commit ($hash) and the module's version"
+	result ok "the exported tree's packages name their commit and the module's version"
 else
-	result fail "the exported tree's packages name their commit ($hash) and the module's version"
+	result fail "the exported tree's packages name their commit and the module's version"
 fi
+echo "# packages of the exported tree: commit $hash, version $want_ver"
 if [ ! -s "$debs/lintian.txt" ]; then
 	result ok "lintian (pedantic, info, experimental tags): none on either package"
 else
@@ -147,7 +148,8 @@ for p in mmlens-dkms mmlens; do
 	[ "$n" -gt 0 ] || missing=$((missing + 1))
 done
 if [ "$missing" -eq 0 ]; then
-	result ok "every path dpkg -L lists is there (paths:${count%,})"
+	result ok "every path dpkg -L lists is there"
+	echo "# dpkg -L paths:${count%,}"
 else
 	result fail "every path dpkg -L lists is there"
 fi

@@ -14,10 +14,11 @@ rc=$?
 secs=$(($(date +%s) - start))
 cat "$out"
 if [ $rc -eq 0 ]; then
-	result ok "make demo from a clean clone (${secs}s)"
+	result ok "make demo from a clean clone"
 else
-	result fail "make demo from a clean clone (exit $rc)"
+	result fail "make demo from a clean clone"
 fi
+echo "# make demo: exit $rc after ${secs}s"
 
 # section TITLE: the buddyinfo lines printed under the "== TITLE..." heading.
 section() {

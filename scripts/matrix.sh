@@ -122,6 +122,14 @@ parse_log() {
 		"TAP #"*) printf '#%s\n' "${line#TAP #}" ;;
 		esac
 	done < <(grep -a '^TAP ' "$clean")
+	# A result name is its id from run to run: measured values go in
+	# diagnostics, and no name repeats within a cell.
+	if grep -a '^TAP \(ok\|not ok\|skip\) ' "$clean" |
+		sed 's/^TAP \(ok\|not ok\|skip\) //; s/ # .*//' | sort | uniq -d |
+		head -n 5 > "$clean.dup" && [ -s "$clean.dup" ]; then
+		result fail "$cell: every result name once in the cell"
+		sed 's/^/#   twice: /' "$clean.dup"
+	fi
 
 	if ! grep -q MMLENS-DONE "$clean"; then
 		result fail "$cell: guest ran to completion"
@@ -149,7 +157,7 @@ parse_log() {
 	else
 		result ok "$cell: kernel log free of BUG/WARNING/Oops/KASAN/lockdep"
 	fi
-	rm -f "$clean" "$clean.bad" "$clean.kept" "$clean.races"
+	rm -f "$clean" "$clean.bad" "$clean.kept" "$clean.races" "$clean.dup"
 }
 
 run_cell() {

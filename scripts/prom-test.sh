@@ -149,7 +149,8 @@ wait_for() {
 
 if wait_for "ready" curl -sf "$NE/metrics" &&
 	wait_for "ready" curl -sf "$PROM/-/ready"; then
-	result ok "$what: node_exporter (textfile collector only) and prometheus up, as $runas ($(prometheus --version 2>&1 | head -n 1 | cut -d' ' -f1-3))"
+	result ok "$what: node_exporter (textfile collector only) and prometheus up, as $runas"
+	echo "# $(prometheus --version 2>&1 | head -n 1 | cut -d' ' -f1-3)"
 else
 	result fail "$what: node_exporter and prometheus up within ${limit}s"
 	tail -n 15 "$work/node-exporter.log" "$work/prometheus.log" | sed 's/^/#   /'
@@ -174,14 +175,16 @@ feed() {
 		return
 	fi
 	if wait_for "values" python3 "$ORACLE" prom "$snap" "$PROM" "$@"; then
-		result ok "$what: $name: every mmlens series in Prometheus equals its snapshot file line ($(tail -n 1 "$work/wait.out"), $(($(date +%s) - t0))s)"
+		result ok "$what: $name: every mmlens series in Prometheus equals its snapshot file line"
+		echo "# $name: $(tail -n 1 "$work/wait.out"), $(($(date +%s) - t0))s"
 		grep '<-' "$work/wait.out" | sed 's/^/#   /'
 	else
 		result fail "$what: $name: every mmlens series in Prometheus equals its snapshot file line"
 		head -n 20 "$work/wait.out" | sed 's/^/#   /'
 	fi
 	if wait_for "alert" "$check"; then
-		result ok "$what: $name: $text ($(($(date +%s) - t0))s)"
+		result ok "$what: $name: $text"
+		echo "# $name: alert as wanted after $(($(date +%s) - t0))s"
 	else
 		result fail "$what: $name: $text"
 		alerts | sed 's/^/#   firing: /'

@@ -30,11 +30,13 @@ for name in $names; do
 	checked=$(grep -c '^  CHECK ' "$out.log")
 	if [ $build -ne 0 ] || grep -E "^$out/(module|kunit)/" "$out.log" |
 		grep -q ': warning:\|: error:'; then
-		result fail "sparse clean on $name ($checked files checked)"
+		result fail "sparse clean on $name"
+		echo "# sparse on $name: $checked files checked"
 		grep -v 'Skipping BTF' "$out.log" | sed 's/^/#   /' | head -n 40
 		rc=1
 	else
-		result ok "sparse clean on $name ($checked files checked)"
+		result ok "sparse clean on $name"
+		echo "# sparse on $name: $checked files checked"
 	fi
 	rm -rf "$out" "$out.log"
 done

@@ -37,6 +37,18 @@ flunk() {
 	[ $# -gt 0 ] && printf '%s\n' "$@" | head -n 30 | sed 's/^/#   /'
 	return 0
 }
+# judge NAME CMD...: pass NAME when CMD succeeds (the first line it
+# printed, if any, as a diagnostic), flunk with what it printed if not.
+judge() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		pass "$name"
+		[ -z "$out" ] || printf '#   %s\n' "${out%%$'\n'*}"
+	else
+		flunk "$name" "$out"
+	fi
+}
 
 # ---- build ----
 san="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
@@ -188,10 +200,9 @@ while read -r name dir args; do
 	case " $args " in *" --json "*) ;; *) continue ;; esac
 	if ! grep -q '^--- exit 0$' "$OUT/golden/$name.out"; then
 		flunk "json: $name exits 0" "$(tail -n 5 "$OUT/golden/$name.out")"
-	elif err=$(json_check "$OUT/golden/$name.stdout" 2>&1); then
-		pass "json: $name is valid JSON with the envelope"
 	else
-		flunk "json: $name is valid JSON with the envelope" "$err"
+		judge "json: $name is valid JSON with the envelope" \
+			json_check "$OUT/golden/$name.stdout"
 	fi
 done < "$OUT/cases"
 
@@ -212,12 +223,9 @@ EOF
 for d in "$FIX"/*/; do
 	dir=$(basename "$d")
 	[ -f "$d/proc/mmlens/fraginfo" ] || continue
-	if err=$(frag_json_equal "$OUT/golden/$dir.frag-json.stdout" \
-		"$d/proc/mmlens/fraginfo" 2>&1); then
-		pass "json: $dir frag numbers equal its fraginfo"
-	else
-		flunk "json: $dir frag numbers equal its fraginfo" "$err"
-	fi
+	judge "json: $dir frag numbers equal its fraginfo" \
+		frag_json_equal "$OUT/golden/$dir.frag-json.stdout" \
+		"$d/proc/mmlens/fraginfo"
 done
 
 # Policies and node counts in vmas --numa --json are the snapshot's numa
@@ -239,11 +247,8 @@ for f in "$FIX"/*/sys/kernel/debug/mmlens/pids/*/numa; do
 	[ -f "$f" ] || continue
 	dir=${f#"$FIX"/}
 	dir=${dir%%/*}
-	if err=$(numa_json_equal "$OUT/golden/$dir.vmas-numa-json.stdout" "$f" 2>&1); then
-		pass "json: $dir vmas --numa policies and nodes equal its numa file"
-	else
-		flunk "json: $dir vmas --numa policies and nodes equal its numa file" "$err"
-	fi
+	judge "json: $dir vmas --numa policies and nodes equal its numa file" \
+		numa_json_equal "$OUT/golden/$dir.vmas-numa-json.stdout" "$f"
 	# NO_COLOR wins over --color always
 	pid=${f%/numa}
 	pid=${pid##*/}
@@ -422,12 +427,9 @@ EOF
 for d in "$FIX"/*/; do
 	dir=$(basename "$d")
 	[ -f "$d/proc/mmlens/watermarks" ] || continue
-	if err=$(verdicts_check "$OUT/golden/$dir.frag-json.stdout" \
-		"$d/proc/mmlens/watermarks" 2>&1); then
-		pass "json: $dir frag verdicts follow its watermarks ($err)"
-	else
-		flunk "json: $dir frag verdicts follow its watermarks" "$err"
-	fi
+	judge "json: $dir frag verdicts follow its watermarks" \
+		verdicts_check "$OUT/golden/$dir.frag-json.stdout" \
+		"$d/proc/mmlens/watermarks"
 done
 
 # physmap --json against the snapshot's own kernel files: blocks per type
@@ -465,12 +467,9 @@ for d in "$FIX"/*/; do
 		[ ! -f "$d/proc/mmlens/pagetypeinfo" ]; then
 		continue
 	fi
-	if err=$(physmap_oracle "$OUT/golden/$dir.physmap-json.stdout" \
-		"$d/proc/mmlens/pagetypeinfo" "$d/proc/mmlens/buddyinfo" 2>&1); then
-		pass "json: $dir physmap blocks per type = pagetypeinfo, free = buddyinfo"
-	else
-		flunk "json: $dir physmap blocks per type = pagetypeinfo, free = buddyinfo" "$err"
-	fi
+	judge "json: $dir physmap blocks per type = pagetypeinfo, free = buddyinfo" \
+		physmap_oracle "$OUT/golden/$dir.physmap-json.stdout" \
+		"$d/proc/mmlens/pagetypeinfo" "$d/proc/mmlens/buddyinfo"
 done
 
 # ---- export ----
@@ -481,22 +480,20 @@ done
 for d in "$FIX"/*/; do
 	dir=$(basename "$d")
 	[ -f "$d/proc/mmlens/fraginfo" ] || continue
-	if err=$(python3 "$MMLENS_TOP/scripts/prom_oracle.py" check "$d" \
-		"$OUT/golden/$dir.export.stdout" 2>&1); then
-		pass "export: $dir: every value equals its file line ($err)"
-	else
-		flunk "export: $dir: every value equals its file line" "$err"
-	fi
+	judge "export: $dir: every value equals its file line" \
+		python3 "$MMLENS_TOP/scripts/prom_oracle.py" check "$d" \
+		"$OUT/golden/$dir.export.stdout"
 done
 for d in "$FIX"/*/; do
 	dir=$(basename "$d")
 	[ -f "$OUT/golden/$dir.export.stdout" ] || continue
 	if ! command -v promtool > /dev/null; then
 		result skip "export: $dir: promtool check metrics" "promtool not installed (scripts/deps.sh installs prometheus)"
-	elif err=$(promtool check metrics < "$OUT/golden/$dir.export.stdout" 2>&1); then
-		pass "export: $dir: promtool check metrics"
 	else
-		flunk "export: $dir: promtool check metrics" "$err"
+		# shellcheck disable=SC2016 # expanded by the inner shell
+		judge "export: $dir: promtool check metrics" \
+			sh -c 'promtool check metrics < "$1"' sh \
+			"$OUT/golden/$dir.export.stdout"
 	fi
 done
 
@@ -803,11 +800,11 @@ else
 fi
 
 # ---- shellcheck ----
-sc_what="shellcheck: scripts/*.sh, .ci/run, scripts/vm/* (as sh)"
+sc_what="shellcheck: scripts/*.sh, .ci/run, scripts/vm/* (as dash: the local of busybox ash)"
 if command -v shellcheck > /dev/null; then
 	if shellcheck -x -P "$MMLENS_TOP/scripts" "$MMLENS_TOP"/scripts/*.sh \
 		"$MMLENS_TOP/.ci/run" "$US/fuzz/seed.sh" > "$OUT/sc.out" 2>&1 &&
-		shellcheck -s sh -S warning "$MMLENS_TOP"/scripts/vm/*.sh \
+		shellcheck -s dash -S warning "$MMLENS_TOP"/scripts/vm/*.sh \
 			"$MMLENS_TOP/scripts/vm/init" >> "$OUT/sc.out" 2>&1; then
 		pass "$sc_what"
 	else

@@ -38,6 +38,7 @@ leak_scan() {
 
 # leak_check NAME: one result: no unreferenced object is mmlens's.
 leak_check() {
+	local counts
 	if [ ! -w "$KMEMLEAK" ]; then
 		nok "$1 (no $KMEMLEAK: kmemleak off or disabled itself)"
 		dmesg | grep -i kmemleak | sed 's/^/TAP #   /' | tail -n 5

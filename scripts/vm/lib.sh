@@ -22,6 +22,7 @@ fragment_stop() {
 # next fault OOMs (seen once: 233 huge pages in a 1 GiB guest). Prints
 # how many blocks it took.
 hugepages_take_free_2m() {
+	local _hp _units _have
 	_hp=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
 	_units=$(awk '$4 != "DMA" { n += $14 + 2 * $15 } END { print n + 0 }' \
 		/proc/buddyinfo)
@@ -30,30 +31,38 @@ hugepages_take_free_2m() {
 	echo "$_units"
 }
 
+# probe_line CMD...: CMD's first line, and "CMD -> LINE" on stdout for
+# the check's diagnostics (in the variable probe_got).
+probe_line() {
+	probe_got=$("$@" 2>/dev/null | head -n 1)
+	echo "$* -> $probe_got"
+}
+
 # expect_probe WANT CMD...: the first word of CMD's first line is WANT
 # (ioprobe prints "ok" or "ERRNO stage"). Prints what it saw.
 expect_probe() {
-	_want=$1
+	local want probe_got
+	want=$1
 	shift
-	_got=$("$@" 2>/dev/null | head -n 1)
-	echo "$* -> $_got"
-	[ "${_got%% *}" = "$_want" ]
+	probe_line "$@"
+	[ "${probe_got%% *}" = "$want" ]
 }
 
 # expect_line WANT CMD...: the whole first line of CMD's output is WANT
 # (ioprobe and pt_probe: "ok", "ERRNO stage", "same", ...).
 expect_line() {
-	_want=$1
+	local want probe_got
+	want=$1
 	shift
-	_got=$("$@" 2>/dev/null | head -n 1)
-	echo "$* -> $_got"
-	[ "$_got" = "$_want" ]
+	probe_line "$@"
+	[ "$probe_got" = "$want" ]
 }
 
 # wait_until PID TRIES SECONDS CMD...: run CMD every SECONDS until it
 # succeeds, at most TRIES times, or until PID is gone. Returns CMD's
 # status at the end (a background helper that never got ready fails).
 wait_until() {
+	local _wpid _wtries _wsec _wn
 	_wpid=$1
 	_wtries=$2
 	_wsec=$3
@@ -79,6 +88,7 @@ NO_THP_WHY="kernel without THP (CONFIG_TRANSPARENT_HUGEPAGE=n; PREEMPT_RT exclud
 # nothing, so dependencies go first. zram_unload resets the disk and
 # removes what zram_load loaded (nothing when built in).
 zram_load() {
+	local _m _f
 	for _m in lz4_compress lz4hc_compress lzo-rle zsmalloc zram; do
 		# sysfs names lzo-rle.ko's module lzo_rle
 		[ -d "/sys/module/$(echo "$_m" | tr - _)" ] && continue
@@ -93,6 +103,7 @@ zram_load() {
 # overlay_load: overlayfs from the kernel image's modules (Debian builds
 # it as one), or built in (the debug kernels).
 overlay_load() {
+	local _f
 	grep -qw overlay /proc/filesystems && { echo "overlay built in or loaded"; return 0; }
 	_f=$(find /lib/modules -name overlay.ko 2>/dev/null | head -n 1)
 	[ -n "$_f" ] || { echo "no overlay.ko"; return 1; }
@@ -100,6 +111,7 @@ overlay_load() {
 }
 
 zram_unload() {
+	local _m
 	echo 1 > /sys/block/zram0/reset 2>/dev/null
 	for _m in zram zsmalloc lzo-rle lz4hc_compress lz4_compress; do
 		rmmod "$_m" 2>/dev/null
@@ -110,6 +122,7 @@ zram_unload() {
 # own "TAP ..." lines and ends with "TAP # PROG: done"; pass them on, then
 # one result of its own: it ran every case and exited 0.
 tap_program() {
+	local _label _prog _rc
 	_label=$1
 	_prog=$2
 	shift 2

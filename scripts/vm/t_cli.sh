@@ -10,6 +10,7 @@ CKO=/mmlens/mmlens.ko
 # cli_rc WANT CMD...: CMD exits WANT; its stdout and stderr are kept in
 # /tmp/cli.out and /tmp/cli.err and shown on failure.
 cli_rc() {
+	local want got
 	want=$1
 	shift
 	"$@" > /tmp/cli.out 2> /tmp/cli.err
@@ -24,6 +25,7 @@ cli_rc() {
 # cli_err WANT_RC PATTERN CMD...: exit WANT_RC, stderr matches PATTERN
 # and has a hint line.
 cli_err() {
+	local want pat
 	want=$1 pat=$2
 	shift 2
 	cli_rc "$want" "$@" || return 1
@@ -53,6 +55,7 @@ cli_version() {
 }
 
 cli_frag_text() {
+	local zones verdicts
 	cli_rc 0 $CLI frag || return 1
 	zones=$(awk '{ print $1, $2 }' $CM/fraginfo | sort -u | wc -l)
 	verdicts=$(grep -c '^verdict: ' /tmp/cli.out)
@@ -67,6 +70,7 @@ cli_frag_text() {
 # the same node/zone/order keys. (cli_frag_json_snapshot below is the
 # exact comparison of every line.)
 cli_frag_json_live() {
+	local n stable missing
 	n=0
 	while [ $n -lt 20 ]; do
 		cat $CM/fraginfo > /tmp/fi.before
@@ -108,6 +112,7 @@ cli_frag_json_snapshot() {
 }
 
 cli_frag_filters() {
+	local z
 	z=$(awk 'NR == 1 { sub(/zone=/, "", $2); print $2 }' $CM/fraginfo)
 	cli_rc 0 $CLI frag --node 0 --zone "$z" || return 1
 	[ "$(grep -c '^verdict: ' /tmp/cli.out)" = 1 ] || return 1
@@ -121,6 +126,7 @@ cli_frag_watch() {
 
 # The module gone: exit 2 and the insmod hint, then load it again.
 cli_no_module() {
+	local rc
 	rmmod mmlens || return 1
 	cli_err 2 'not loaded' $CLI frag
 	rc=$?
@@ -133,6 +139,7 @@ cli_no_module() {
 # Without debugfs the walker reports still come from /proc/mmlens; vbuf,
 # whose counters are only in debugfs, says how to mount it.
 cli_no_debugfs() {
+	local rc
 	umount /sys/kernel/debug || return 1
 	cli_rc 0 $CLI vmas $$
 	rc=$?
@@ -185,6 +192,7 @@ vmas_json_to_module() {
 
 # read_report NAME DATA OUT: the module's report for DATA written on the fd.
 read_report() {
+	local got
 	got=$(ioprobe rdwr $CD/$1 "$2" 2> "$3" | head -n 1)
 	[ "$got" = ok ] || { echo "ioprobe rdwr $1 '$2': $got"; return 1; }
 }
@@ -196,21 +204,31 @@ cli_vmas() {
 	cli_rc 0 $CLI vmas $spid --sort present
 }
 
-cli_vmas_json() {
+# retry_equal FILL TOOL MODULE: run FILL (it writes the tool's view to
+# TOOL and the module's to MODULE) until the two are equal, at most 10
+# times 0.2 s apart: the target may move between the two reads.
+retry_equal() {
+	local n
 	n=0
 	while [ $n -lt 10 ]; do
-		$CLI vmas $spid --json > /tmp/vmas.json || return 1
-		read_report vmas $spid /tmp/vmas.mod || return 1
-		vmas_json_to_module /tmp/vmas.json > /tmp/vmas.conv
-		if cmp -s /tmp/vmas.mod /tmp/vmas.conv; then
-			echo "$(wc -l < /tmp/vmas.mod) VMAs equal"
-			return 0
-		fi
+		"$1" || return 1
+		cmp -s "$2" "$3" && return 0
 		n=$((n + 1))
 		sleep 0.2
 	done
-	diff /tmp/vmas.mod /tmp/vmas.conv | head -n 20
+	diff "$3" "$2" | head -n 20
 	return 1
+}
+
+vmas_json_fill() {
+	$CLI vmas $spid --json > /tmp/vmas.json &&
+		read_report vmas $spid /tmp/vmas.mod &&
+		vmas_json_to_module /tmp/vmas.json > /tmp/vmas.conv
+}
+
+cli_vmas_json() {
+	retry_equal vmas_json_fill /tmp/vmas.conv /tmp/vmas.mod &&
+		echo "$(wc -l < /tmp/vmas.mod) VMAs equal"
 }
 
 # pt --json and the module's pagetable: the same runs (start, end, level,
@@ -246,27 +264,22 @@ pt_fields_json() {
 	}' "$1"
 }
 
+pt_json_fill() {
+	$CLI pt $spid --json > /tmp/pt.json &&
+		read_report pagetable $spid /tmp/pt.mod &&
+		pt_fields_json /tmp/pt.json > /tmp/pt.a &&
+		pt_fields_module /tmp/pt.mod > /tmp/pt.b
+}
+
 cli_pt() {
 	cli_rc 0 $CLI pt $spid || return 1
 	head -n 3 /tmp/cli.out
-	n=0
-	while [ $n -lt 10 ]; do
-		$CLI pt $spid --json > /tmp/pt.json || return 1
-		read_report pagetable $spid /tmp/pt.mod || return 1
-		pt_fields_json /tmp/pt.json > /tmp/pt.a
-		pt_fields_module /tmp/pt.mod > /tmp/pt.b
-		if cmp -s /tmp/pt.a /tmp/pt.b; then
-			echo "$(wc -l < /tmp/pt.a) runs equal"
-			return 0
-		fi
-		n=$((n + 1))
-		sleep 0.2
-	done
-	diff /tmp/pt.b /tmp/pt.a | head -n 20
-	return 1
+	retry_equal pt_json_fill /tmp/pt.a /tmp/pt.b &&
+		echo "$(wc -l < /tmp/pt.a) runs equal"
 }
 
 cli_map() {
+	local rows
 	cli_rc 0 $CLI map $spid --width 100 || return 1
 	cat /tmp/cli.out
 	read_report vmas $spid /tmp/vmas.mod || return 1
@@ -276,6 +289,7 @@ cli_map() {
 }
 
 cli_map_thp() {
+	local a row
 	for a in $(awk '/ pmd=[1-9]/ { split($1, r, "-"); print r[1] }' /tmp/vmas.mod); do
 		row=$(grep "^0*$a " /tmp/cli.out) || { echo "no row for $a"; return 1; }
 		echo "$row"
@@ -285,6 +299,7 @@ cli_map_thp() {
 
 # vtop of the stack's top page: present, and the same frame as the module.
 cli_vtop() {
+	local end addr want pfn paddr
 	read_report vmas $spid /tmp/vmas.mod || return 1
 	end=$(awk '/\[stack\]/ { split($1, r, "-"); print r[2] }' /tmp/vmas.mod)
 	addr=$(printf '%x' $((0x$end - 8)))
@@ -306,6 +321,7 @@ cli_vtop_unmapped() {
 }
 
 cli_walker_errors() {
+	local rc gone
 	rc=0
 	cli_err 3 'needs root' runas 65534 $CLI vmas $spid || rc=1
 	cli_err 3 'needs root' runas 65534 $CLI pt $spid || rc=1
@@ -325,6 +341,7 @@ cli_walker_errors() {
 }
 
 cli_walker() {
+	local t
 	if [ ! -e $CD/vmas ] || [ ! -e $CD/pagetable ] || [ ! -e $CD/vtop ]; then
 		for t in "vmas table with totals" \
 			"vmas --json equals the module's vmas" \
@@ -364,6 +381,7 @@ cli_walker() {
 }
 
 cli_vbuf_counts() {
+	local b a
 	cli_rc 0 $CLI vbuf --touch 3 --json || return 1
 	cat /tmp/cli.out
 	grep -q '"headers_ok": true' /tmp/cli.out || return 1
@@ -375,6 +393,7 @@ cli_vbuf_counts() {
 
 # cli_vbuf_delta KEY: after - before of KEY in /tmp/cli.out (vbuf --json).
 cli_vbuf_delta() {
+	local _b _a
 	_b=$(sed -n "s/.*\"before\": {[^}]*\"$1\": \([0-9]*\).*/\1/p" /tmp/cli.out)
 	_a=$(sed -n "s/.*\"after\": {[^}]*\"$1\": \([0-9]*\).*/\1/p" /tmp/cli.out)
 	[ -n "$_a" ] && [ -n "$_b" ] && echo $((_a - _b))
@@ -384,6 +403,7 @@ cli_vbuf_delta() {
 # touched pages in 2 or 3 windows (the tool's mapping need not be
 # aligned to one), each at least 32 pages inserted.
 cli_vbuf_modes() {
+	local pages f i
 	pages=$(sed -n 's/^pages=//p' $CD/vbuf)
 	cli_rc 0 $CLI vbuf --mode eager --touch 32 --json || return 1
 	grep -q '"mode": "eager"' /tmp/cli.out || return 1
@@ -451,6 +471,7 @@ frag_json_to_watermarks() {
 # Exactly, through a snapshot: frag --json holds the watermarks file's
 # numbers and verdicts, line for line.
 cli_frag_wmarks_snapshot() {
+	local f
 	rm -rf /tmp/snap
 	mkdir -p /tmp/snap$CM
 	for f in version fraginfo watermarks compaction; do
@@ -469,6 +490,7 @@ cli_frag_wmarks_snapshot() {
 # says "succeeds now" for order 0 in each zone the module lists, and
 # draws one verdict line per zone and requested order.
 cli_frag_verdict_idle() {
+	local zones n0 n9
 	zones=$(grep -c 'free=' $CM/watermarks)
 	cli_rc 0 $CLI frag --order 0,9 || return 1
 	grep '^order-\|^compaction\|proactive' /tmp/cli.out
@@ -558,6 +580,7 @@ physmap_matches_around() {
 }
 
 cli_physmap_json() {
+	local n
 	n=0
 	# The kernel's files read just before and just after: physmap must
 	# equal one of the two (a 2-node guest's free counts move between
@@ -594,6 +617,7 @@ cli_physmap_json() {
 # legend; the number of cells drawn equals the pageblocks of the zone
 # when one cell is one pageblock.
 cli_physmap_text() {
+	local zones heads cells blocks
 	cli_rc 0 $CLI physmap --width 100 --rows 10000 || return 1
 	head -n 12 /tmp/cli.out
 	zones=$(grep -c '^Node ' $CM/pageblocks)
@@ -608,6 +632,7 @@ cli_physmap_text() {
 }
 
 cli_issue13() {
+	local t
 	if [ -e $CM/watermarks ] && [ -e $CM/compaction ]; then
 		check "cli: frag --json watermarks equal the module's (snapshot --root)" \
 			cli_frag_wmarks_snapshot
@@ -673,6 +698,7 @@ export_kernel_rows() {
 
 # Live counts move: retried until a quiet moment.
 cli_export_live() {
+	local n
 	n=0
 	# The kernel's files read just before and just after the export: the
 	# export must equal one of the two (free counts move on a 2-node
@@ -699,6 +725,7 @@ cli_export_live() {
 # Not root: pagetypeinfo and pageblocks (0400) are left out, warned
 # about and marked mmlens_source_up 0; the rest is there; exit 0.
 cli_export_user() {
+	local rc
 	runas 65534 $CLI export > /tmp/export.prom 2> /tmp/export.err
 	rc=$?
 	cat /tmp/export.err
@@ -765,6 +792,7 @@ cli_put() {
 }
 
 cli_capture_pid() {
+	local pid root f end top a
 	pid=$1 root=$2
 	for f in vmas pagetable; do
 		ioprobe rdwr $CD/$f $pid 2> /tmp/cap.$f > /dev/null
@@ -793,6 +821,7 @@ cli_capture_pid() {
 # are quieted for the reads (proactiveness 0, a one-hour scan interval),
 # and the compaction file is read again once they are back.
 cli_frag_files() {
+	local _khp _pro _khp_old _tries f
 	_khp=$THP_DIR/khugepaged/scan_sleep_millisecs
 	# $(cat): busybox read takes a byte at a time, and a sysctl file
 	# answers a read past offset 0 with EOF ("20" would read as "2").
@@ -842,6 +871,7 @@ cli_frag_files() {
 # under the fragment workload and huge pages, then fraginfo again after
 # both let go and memory was compacted.
 cli_capture() {
+	local f
 	# The kernel's default, which /init turned off, so that frag's
 	# proactive-compaction line shows what a user's machine would.
 	echo 20 > /proc/sys/vm/compaction_proactiveness

@@ -2,6 +2,7 @@
 # workload, printed for a person. Sourced by /init. scripts/demo.sh prints
 # the "TAP #" lines; .ci/run checks that both reports were printed.
 show() {
+	local f
 	diag ""
 	diag "== $1"
 	for f in buddyinfo extfrag_index unusable_index; do

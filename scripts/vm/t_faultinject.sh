@@ -41,6 +41,7 @@ fi_set() { echo "$3" > "/sys/kernel/debug/$1/$2"; }
 fi_get() { cat "/sys/kernel/debug/$1/$2"; }
 
 fi_setup() {
+	local lo mod _etext a
 	# First address past the kernel's text: module code lies above it
 	# (debug.config keeps KASLR off, so this holds on every boot).
 	lo=$(awk '$3 == "_etext" { print "0x" $1 }' /proc/kallsyms)
@@ -69,6 +70,7 @@ fi_setup() {
 }
 
 fi_teardown() {
+	local a
 	for a in $FI_ATTRS; do
 		fi_set "$a" probability 0
 		fi_set "$a" task-filter N
@@ -80,6 +82,7 @@ fi_teardown() {
 
 # fi_injected: the attributes that injected a failure since the last call.
 fi_injected() {
+	local a
 	for a in $FI_ATTRS; do
 		[ "$(fi_get "$a" times)" = 100000 ] || echo "$a"
 		fi_set "$a" times 100000
@@ -88,6 +91,7 @@ fi_injected() {
 
 # fi_leftovers: what a failed insmod left behind, if anything.
 fi_leftovers() {
+	local p
 	for p in /sys/module/mmlens /proc/mmlens /sys/kernel/debug/mmlens \
 		/dev/mmlens; do
 		[ -e "$p" ] && echo "$p"
@@ -107,6 +111,7 @@ fi_log() {
 # (none for __GFP_NOWARN allocations: kmemleak's and KASAN's own
 # bookkeeping done on mmlens's behalf).
 fi_site() {
+	local site
 	site=$(sed -n '/FAULT_INJECTION: forcing a failure/,$p' /tmp/fi.log |
 		grep -m 1 '\[mmlens\]' | sed 's/^\[[^]]*\] *//; s/^? //; s/\/.*//')
 	echo "${site:-no dump, __GFP_NOWARN}"
@@ -117,6 +122,7 @@ fi_site() {
 # says which kind of good: "clean" (init failed, nothing left, the next
 # insmod works) or "tolerated" (init went on without it, rmmod works).
 fi_judge() {
+	local left
 	fi_outcome=
 	if [ "$2" -ne 0 ]; then
 		left=$(fi_leftovers)
@@ -143,6 +149,7 @@ fi_judge() {
 
 # 1. fail-nth over every allocation made under mmlens init.
 fi_every_site() {
+	local n clean tolerated bad out rc inj
 	n=0 clean=0 tolerated=0 bad=0
 	while [ "$n" -lt 300 ]; do
 		n=$((n + 1))
@@ -170,16 +177,19 @@ fi_every_site() {
 	else
 		rmmod mmlens
 		n=$((n - 1))
+		diag "faultinject: $n allocations under mmlens init: $clean" \
+			"failed insmod cleanly, $tolerated tolerated, $bad bad"
 		if [ "$bad" -eq 0 ] && [ "$clean" -gt 0 ]; then
-			ok "faultinject: each of $n allocations under mmlens init failed once: $clean failed insmod cleanly, $tolerated tolerated"
+			ok "faultinject: each allocation under mmlens init failed once: insmod fails cleanly or goes on"
 		else
-			nok "faultinject: each of $n allocations under mmlens init failed once: $clean clean, $tolerated tolerated, $bad bad"
+			nok "faultinject: each allocation under mmlens init failed once: insmod fails cleanly or goes on"
 		fi
 	fi
 }
 
 # 2. task-filter + make-it-fail, the first mmlens allocation per attribute.
 fi_make_it_fail() {
+	local a out rc left
 	for a in $FI_ATTRS; do
 		fi_set "$a" task-filter Y
 		fi_set "$a" times 1
@@ -198,7 +208,7 @@ fi_make_it_fail() {
 			[ "$rc" -eq 0 ] && rmmod mmlens
 		else
 			fi_judge "make-it-fail $a ($(fi_site))" "$rc" "$out" &&
-				ok "faultinject make-it-fail $a: $fi_outcome"
+				ok "faultinject make-it-fail $a: insmod fails cleanly or goes on"
 		fi
 	done
 }
@@ -210,6 +220,7 @@ fi_make_it_fail() {
 # fi_read LABEL ARGS...: ioprobe ARGS, n = 1, 2, ... until nothing is
 # injected; that run must succeed.
 fi_read() {
+	local label n failed tolerated bad out inj
 	label=$1
 	shift
 	n=0 failed=0 tolerated=0 bad=0
@@ -227,17 +238,20 @@ fi_read() {
 		*) bad=$((bad + 1)); diag "faultinject $label fail-nth=$n: $out" ;;
 		esac
 	done
+	diag "faultinject read $label: $((n - 1)) allocations: $failed ENOMEM," \
+		"$tolerated tolerated, $bad bad, last '$out'"
 	if [ -z "$inj" ] && [ "$out" = ok ] && [ "$bad" = 0 ] && [ "$n" = 1 ]; then
 		# seq_file allocates its buffer in the kernel's own code
 		skip "faultinject read $label" "no allocation with mmlens code on the stack to fail"
 	elif [ -z "$inj" ] && [ "$out" = ok ] && [ "$bad" = 0 ]; then
-		ok "faultinject read $label: each of $((n - 1)) allocations failed once: $failed ENOMEM, $tolerated tolerated"
+		ok "faultinject read $label: each allocation failed once: ENOMEM or tolerated"
 	else
-		nok "faultinject read $label: $((n - 1)) allocations: $failed ENOMEM, $tolerated tolerated, $bad bad, last '$out'"
+		nok "faultinject read $label: each allocation failed once: ENOMEM or tolerated"
 	fi
 }
 
 fi_reads() {
+	local a f
 	a=$(sed -n '1s/-.*//p' /proc/1/maps)
 	fi_read "/proc/mmlens/vmas" rdwr /proc/mmlens/vmas 1
 	fi_read "debugfs pagetable" rdwr /sys/kernel/debug/mmlens/pagetable 1

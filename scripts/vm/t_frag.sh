@@ -60,6 +60,7 @@ order9_low() {
 # to do. "ok" must mean the page came without direct compaction; "fail"
 # that it needed compaction (compact_stall grew) or could not be had.
 verdict_then_allocate() {
+	local _bad _hp _node _v _stall _n _got _stall2 _what
 	if [ -z "$(compact_stall)" ]; then
 		skip "order-9 verdicts match the allocations ($1)" \
 			"no compaction counters (kernel without CONFIG_VM_EVENT_COUNTERS)"
@@ -100,6 +101,7 @@ frag_json_nodes() {
 # The score recomputed, and the tool's thresholds as
 # fragmentation_score_wmark() derives them, at three settings.
 proactiveness_settings() {
+	local _p _old _v _low _high l
 	_p=/proc/sys/vm/compaction_proactiveness
 	_old=$(cat $_p)
 	for _v in 0 100 "$_old"; do
@@ -130,6 +132,7 @@ proactiveness_settings() {
 # that read the attacker's "0" would print something else.
 HOSTILE_OVER=/proc/sys/vm/compaction_proactiveness
 hostile_read() {
+	local _hr_old _hr_rc
 	_hr_old=$(cat $HOSTILE_OVER)
 	echo 20 > $HOSTILE_OVER
 	hostile_read_at_20 "$1"
@@ -138,6 +141,7 @@ hostile_read() {
 	return $_hr_rc
 }
 hostile_read_at_20() {
+	local _try
 	for _try in 1 2 3 4 5; do
 		cat $M/compaction > /tmp/hr.before
 		if ! nsread "$1" $HOSTILE_OVER $M/compaction > /tmp/hr.out \
@@ -160,6 +164,7 @@ hostile_read_at_20() {
 # in the FIFO held it until the reader let go). The module is loaded
 # again for the tests after this one.
 hostile_rmmod() {
+	local _hp _t0 _rc _t1
 	nsread fifo $HOSTILE_OVER $M/compaction hold > /dev/null 2> /tmp/hr.err &
 	_hp=$!
 	# without the reader in place (it failed to set up) there is
@@ -188,6 +193,7 @@ hostile_rmmod() {
 }
 
 file_modes() {
+	local f m
 	for f in buddyinfo:444 extfrag_index:444 unusable_index:444 \
 		fraginfo:444 pagetypeinfo:400 watermarks:444 compaction:444 \
 		pageblocks:400; do
@@ -197,6 +203,7 @@ file_modes() {
 }
 
 unprivileged() {
+	local f
 	for f in buddyinfo extfrag_index unusable_index fraginfo watermarks \
 		compaction; do
 		expect_probe ok runas 65534 ioprobe read $M/$f || return 1
@@ -209,6 +216,7 @@ unprivileged() {
 }
 
 writes_refused() {
+	local f got
 	for f in buddyinfo extfrag_index unusable_index fraginfo pagetypeinfo \
 		watermarks compaction pageblocks; do
 		got=$(ioprobe write $M/$f 1 | head -n 1)
@@ -226,6 +234,7 @@ extfrag_non_sentinel() {
 }
 
 frag_workload() {
+	local _pro_old stage hugepages_ok round units l
 	# Proactive compaction (default 20) wakes kcompactd every 500 ms
 	# once the workload's holes push a node's score above its high
 	# threshold, and it can make free 2 MiB blocks out of them while
@@ -275,12 +284,14 @@ frag_workload() {
 	if [ -z "$stage" ]; then
 		:
 	elif [ -n "$(extfrag_non_sentinel)" ]; then
-		ok "workload drives extfrag_index off -1.000 ($stage)"
+		diag "extfrag_index left -1.000 after: $stage"
+		ok "workload drives extfrag_index off -1.000"
 		extfrag_non_sentinel | head -n 5 | while read -r l; do
 			diag "  zone order index: $l"
 		done
 	else
-		nok "workload drives extfrag_index off -1.000 ($stage)"
+		diag "extfrag_index still -1.000 after: $stage"
+		nok "workload drives extfrag_index off -1.000"
 	fi
 
 	frag_equal_all " (under workload)"
@@ -314,6 +325,7 @@ frag_workload() {
 # whose score did not go down after 32 s; 6.1 counts proactive work in no
 # compact_daemon_* counter, both kernels count its scanning there).
 proactive_compaction() {
+	local _p _old _scan _line
 	_p=/proc/sys/vm/compaction_proactiveness
 	_old=$(cat $_p)
 	# Before the write, which wakes kcompactd at once: read after it,
@@ -331,7 +343,7 @@ proactive_compaction() {
 			"no node above the high threshold: $(grep '^Node [0-9]* score=' $M/compaction | tr '\n' ';')"
 	else
 		diag "proactiveness 100: node low high proactive: $_line; compact_migrate_scanned $_scan"
-		check "proactive=yes: kcompactd compacts in the background" \
+		check "proactive=yes: kcompactd compacts" \
 			wait_until $$ 80 0.5 sh -c "[ \$(awk '\$1 == \"compact_migrate_scanned\" { print \$2 }' $M/compaction) -gt $_scan ]"
 	fi
 	echo "$_old" > $_p

@@ -22,6 +22,7 @@ hr_seq=0
 
 # hr_blocks: the memory block directories, one per line.
 hr_blocks() {
+	local _d
 	for _d in "$hr_sys"/memory[0-9]*; do
 		[ -d "$_d" ] && echo "${_d##*/}"
 	done | sort
@@ -36,6 +37,7 @@ hr_new_blocks() {
 # pagetable report have their frame in the hot-added blocks
 # (hr_new_blocks: memory<N> spans N * BLOCK_SIZE for BLOCK_SIZE bytes).
 hr_huge_in_dimm() {
+	local _lo _hi
 	hr_new_blocks | sed 's/^memory//' | sort -n |
 		awk -v bs="$1" 'NR == 1 { lo = $1 } { hi = $1 }
 		END { printf "%d %d\n", lo * bs / 4096, (hi + 1) * bs / 4096 }' | {
@@ -71,6 +73,7 @@ hr_zones() {
 # (Not in a subshell: the marker must reach the console, hr_seq must
 # count.)
 hr_request() {
+	local _op _tries _n
 	_op=$1
 	_tries=$2
 	shift 2
@@ -92,6 +95,7 @@ hr_request() {
 # hr_mark: prints the seconds since the last hr_mark (a timestamp file:
 # hr_mark runs in command substitutions).
 hr_mark() {
+	local _hm
 	_hm=$(date +%s)
 	[ -f /tmp/hr.mark ] && echo $((_hm - $(cat /tmp/hr.mark)))
 	echo "$_hm" > /tmp/hr.mark
@@ -105,6 +109,7 @@ hr_no_dimm() { [ "$(hr_new_blocks | wc -l)" -eq 0 ]; }
 # processes per read: under KASAN in TCG each fork costs, and the readers
 # share the two vCPUs with the hotplug work they are meant to race.
 hr_reader() {
+	local _r _e _m _i
 	_r=0 _e=0 _m=0 _i=0
 	while [ ! -e /tmp/hr.stop ]; do
 		if cat "$2" > "/tmp/hr.out.$1" 2> /dev/null; then
@@ -127,7 +132,24 @@ hr_reader() {
 	echo "$_r $_e $_m $_i" > "/tmp/hr.r.$1"
 }
 
+# hr_zones_verdict STATUS NAME LABEL FILE: ok NAME when STATUS is 0;
+# else not ok, the zones at boot and LABEL's (FILE) as diagnostics, and
+# hr_run's _fail set (the caller's local: shells scope dynamically).
+hr_zones_verdict() {
+	if [ "$1" = 0 ]; then
+		ok "$2"
+		return
+	fi
+	nok "$2"
+	sed 's/^/TAP #   boot:  /' /tmp/hr.base.zones
+	sed "s/^/TAP #   $3: /" "$4"
+	_fail=1
+}
+
 hr_run() {
+	local _t0 _bs hr_base_total hr_panic_on_oops hr_proactiveness hr_thp
+	local _files _id _pids _f _c _fail _ok _b _added _want _in _now
+	local _p _r _e _m _i
 	_t0=$(date +%s)
 	_bs=$((0x$(cat $hr_sys/block_size_bytes)))
 	hr_nblocks=$((hr_mb * 1024 * 1024 / _bs))
@@ -203,11 +225,13 @@ hr_run() {
 	while [ $_c -lt "$hr_cycles" ]; do
 		_c=$((_c + 1))
 		if ! hr_request add 120 hr_have_dimm; then
-			nok "hotremove $_c: DIMM hot-added ($hr_nblocks new memory blocks): $hr_took"
+			nok "hotremove $_c: DIMM hot-added ($hr_nblocks new memory blocks)"
+			diag "hotremove $_c: $hr_took"
 			_fail=1
 			break
 		fi
-		ok "hotremove $_c: DIMM hot-added ($hr_nblocks new memory blocks, $hr_took)"
+		ok "hotremove $_c: DIMM hot-added ($hr_nblocks new memory blocks)"
+		diag "hotremove $_c: added in $hr_took"
 		hr_mark > /dev/null
 		_ok=1
 		for _b in $(hr_new_blocks); do
@@ -218,25 +242,22 @@ hr_run() {
 		done
 		_added=$(hr_memtotal)
 		hr_zones > /tmp/hr.add.zones
+		diag "hotremove $_c: onlined in $(hr_mark) s, MemTotal" \
+			"+$((_added - hr_base_total)) kB (want +$((hr_mb * 1024)))"
 		if [ $_ok = 1 ] &&
 			[ $((_added - hr_base_total)) -eq $((hr_mb * 1024)) ]; then
-			ok "hotremove $_c: onlined movable on node $hr_node, MemTotal +$((_added - hr_base_total)) kB ($(hr_mark) s)"
+			ok "hotremove $_c: onlined movable on node $hr_node, MemTotal grew by the DIMM"
 		else
-			nok "hotremove $_c: onlined movable on node $hr_node, MemTotal +$((_added - hr_base_total)) kB (want +$((hr_mb * 1024)))"
+			nok "hotremove $_c: onlined movable on node $hr_node, MemTotal grew by the DIMM"
 			_fail=1
 		fi
 		# zone Movable of the node: spanned and present grew by the DIMM.
 		_want=$((hr_mb * 256))
-		if awk -v w=$_want '$1 == "Movable" && $2 >= w && $3 >= w { f = 1 }
+		awk -v w=$_want '$1 == "Movable" && $2 >= w && $3 >= w { f = 1 }
 			END { exit !f }' /tmp/hr.add.zones &&
-			! cmp -s /tmp/hr.base.zones /tmp/hr.add.zones; then
-			ok "hotremove $_c: node $hr_node zone Movable spans the DIMM in /proc/zoneinfo"
-		else
-			nok "hotremove $_c: node $hr_node zone Movable spans the DIMM in /proc/zoneinfo"
-			sed 's/^/TAP #   before: /' /tmp/hr.base.zones
-			sed 's/^/TAP #   added:  /' /tmp/hr.add.zones
-			_fail=1
-		fi
+			! cmp -s /tmp/hr.base.zones /tmp/hr.add.zones
+		hr_zones_verdict $? "hotremove $_c: node $hr_node zone Movable spans the DIMM in /proc/zoneinfo" \
+			added /tmp/hr.add.zones
 		# Pages the offlining must migrate: tmpfs from node N's CPU
 		# (movable allocations try zone Movable first).
 		taskset "$(printf %x $((1 << hr_node)))" dd if=/dev/zero \
@@ -252,10 +273,11 @@ hr_run() {
 		# the new blocks (block number times block size).
 		if [ -n "$hr_thp" ]; then
 			_in=$(hr_huge_in_dimm "$_bs")
+			diag "hotremove $_c: $_in of the THP target's huge pages in the DIMM"
 			if [ "$_in" -gt 0 ]; then
-				ok "hotremove $_c: $_in of the THP target's huge pages in the DIMM"
+				ok "hotremove $_c: the THP target's huge pages in the DIMM"
 			else
-				nok "hotremove $_c: the THP target's huge pages in the DIMM (none there)"
+				nok "hotremove $_c: the THP target's huge pages in the DIMM"
 				# what it had instead: its leaves, its THP total
 				grep ' pmd ' /proc/mmlens/pagetable | head -n 8 |
 					sed 's/^/TAP #   /'
@@ -271,15 +293,18 @@ hr_run() {
 				echo offline > "$hr_sys/$_b/state" 2>/tmp/hr.err ||
 					{ _ok=0; cat /tmp/hr.err; }
 			done
+			diag "hotremove $_c: offlined in $(hr_mark) s, MemTotal" \
+				"$(hr_memtotal) kB (at boot $hr_base_total kB)"
 			if [ $_ok = 1 ] && [ "$(hr_memtotal)" = "$hr_base_total" ]; then
-				ok "hotremove $_c: offlined through sysfs, MemTotal back ($(hr_mark) s)"
+				ok "hotremove $_c: offlined through sysfs, MemTotal back"
 			else
-				nok "hotremove $_c: offlined through sysfs, MemTotal back (MemTotal $(hr_memtotal))"
+				nok "hotremove $_c: offlined through sysfs, MemTotal back"
 				_fail=1
 			fi
 		fi
 		if ! hr_request del 180 hr_no_dimm; then
-			nok "hotremove $_c: DIMM removed (memory blocks gone): $hr_took"
+			nok "hotremove $_c: DIMM removed (memory blocks gone)"
+			diag "hotremove $_c: $hr_took"
 			hr_new_blocks | while read -r _b; do
 				echo "TAP #   $_b $(cat "$hr_sys/$_b/state")"
 			done
@@ -290,15 +315,12 @@ hr_run() {
 		diag "hotremove $_c: cycle done at $(($(date +%s) - _t0)) s"
 		_now=$(hr_memtotal)
 		hr_zones > /tmp/hr.del.zones
-		if [ "$_now" = "$hr_base_total" ] &&
-			cmp -s /tmp/hr.base.zones /tmp/hr.del.zones; then
-			ok "hotremove $_c: DIMM removed ($hr_took): blocks gone, MemTotal and node $hr_node spanned/present as at boot"
-		else
-			nok "hotremove $_c: DIMM removed ($hr_took): blocks gone, MemTotal and node $hr_node spanned/present as at boot (MemTotal $_now)"
-			sed 's/^/TAP #   boot: /' /tmp/hr.base.zones
-			sed 's/^/TAP #   now:  /' /tmp/hr.del.zones
-			_fail=1
-		fi
+		diag "hotremove $_c: removed in $hr_took, MemTotal $_now kB" \
+			"(at boot $hr_base_total kB)"
+		[ "$_now" = "$hr_base_total" ] &&
+			cmp -s /tmp/hr.base.zones /tmp/hr.del.zones
+		hr_zones_verdict $? "hotremove $_c: DIMM removed: blocks gone, MemTotal and node $hr_node spanned/present as at boot" \
+			now /tmp/hr.del.zones
 	done
 
 	touch /tmp/hr.stop
@@ -312,9 +334,9 @@ hr_run() {
 		diag "hotremove: reader $_id $_f: ${_r:-?} reads, ${_e:-?} errors," \
 			"saw node $hr_node zone Movable: ${_m:-?}, saw Isolate: ${_i:-?}"
 		if [ "${_r:-0}" -gt 0 ] && [ "${_e:-1}" = 0 ]; then
-			ok "hotremove: reader $_id of $_f read ${_r} times, no error"
+			ok "hotremove: reader $_id of $_f read, no error"
 		else
-			nok "hotremove: reader $_id of $_f read ${_r:-0} times, no error (${_e:-?} errors)"
+			nok "hotremove: reader $_id of $_f read, no error"
 		fi
 		# The readers that list zones must have met the DIMM's zone;
 		# buddyinfo lists it too (the walker's reports list none).

@@ -11,6 +11,7 @@ KO=/mmlens/mmlens.ko
 # Read every regular mmlens file a little (a file may need setup first and
 # refuse: only the open/read/close paths matter here).
 kmemleak_read_all() {
+	local f
 	find /proc/mmlens /sys/kernel/debug/mmlens -type f 2>/dev/null |
 		while read -r f; do
 			timeout 10 head -c 65536 "$f" > /dev/null 2>&1 < /dev/null
@@ -24,6 +25,7 @@ kmemleak_read_all() {
 # find those. It stays loaded: unloaded, its frames would turn into raw
 # addresses, which leak_scan takes for an unloaded mmlens.
 kmemleak_control() {
+	local ctl counts
 	ctl=$(find /lib/modules -name kmemleak-test.ko 2>/dev/null | head -n 1)
 	if [ -z "$ctl" ]; then
 		skip "kmemleak: the control leak is found" "no kmemleak-test.ko"
@@ -41,6 +43,7 @@ kmemleak_control() {
 }
 
 kmemleak_cycles() {
+	local i held
 	i=0
 	while [ "$i" -lt 20 ]; do
 		i=$((i + 1))

@@ -8,6 +8,7 @@ KUNIT_KO=/mmlens/mmlens_kunit.ko
 KUNIT_DIR=/sys/kernel/debug/kunit
 
 kunit_run() {
+	local n d
 	if ! insmod "$KUNIT_KO" > /tmp/kunit.out 2>&1; then
 		nok "kunit: insmod mmlens_kunit.ko"
 		sed 's/^/TAP #   /' /tmp/kunit.out

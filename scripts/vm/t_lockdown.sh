@@ -15,6 +15,7 @@ integrity: a module without /proc reports: the tool exits 3 naming kernel lockdo
 confidentiality: vmas and pt as before; vtop hides kernel table addresses only"
 
 lockdown_skip_all() {
+	local t
 	echo "$LTESTS" | while read -r t; do skip "lockdown: $t" "$1"; done
 }
 
@@ -27,6 +28,7 @@ lockdown_outputs() {
 }
 
 lockdown_same() {
+	local f
 	for f in vmas pt vtop; do
 		cmp "/tmp/ld0/$f" "/tmp/$1/$f" || {
 			diff "/tmp/ld0/$f" "/tmp/$1/$f" | head -n 20
@@ -39,6 +41,7 @@ lockdown_same() {
 # Integrity, and a module whose reports are only in debugfs (an older
 # one): /proc/mmlens hidden under a tmpfs holding just its version file.
 lockdown_old_module() {
+	local rc
 	mkdir -p /tmp/ldproc
 	cp /proc/mmlens/version /tmp/ldproc/ || return 1
 	mount -t tmpfs tmpfs /tmp/ldproc-mnt 2>/dev/null ||
@@ -59,6 +62,7 @@ lockdown_old_module() {
 # points to a table is the one from before with its address bits
 # (12..51) cleared, flags unchanged.
 lockdown_vtop_masked() {
+	local n l e0 e2 f0 f2 want
 	cat /tmp/ld0/vtop /tmp/ld2/vtop
 	grep -q '^exit 0$' /tmp/ld2/vtop || return 1
 	[ "$(wc -l < /tmp/ld0/vtop)" = "$(wc -l < /tmp/ld2/vtop)" ] || return 1

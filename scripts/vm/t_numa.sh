@@ -7,6 +7,7 @@ W=/sys/kernel/debug/mmlens
 NODES=$(cat /sys/devices/system/node/has_memory 2>/dev/null || echo 0)
 
 numa_files() {
+	local f m
 	for f in $W/numa /proc/mmlens/numa; do
 		m=$(stat -c %a "$f") || return 1
 		echo "$f $m"
@@ -18,6 +19,7 @@ numa_files() {
 # without either, debugfs EACCES for a non-root user), a pid bound once
 # per fd (EBUSY), ESRCH for none.
 numa_rules() {
+	local f
 	for f in $W/numa /proc/mmlens/numa; do
 		expect_line "EPERM open" runas -c 21 ioprobe rdwr "$f" "$1" ||
 			return 1
@@ -35,6 +37,7 @@ numa_rules() {
 # numa_huge_set N: N free 2 MiB huge pages on every node with memory (the
 # old pool sizes are restored by numa_huge_restore).
 numa_huge_set() {
+	local d
 	numa_huge_old=
 	for d in /sys/devices/system/node/node*/hugepages/hugepages-2048kB; do
 		[ -d "$d" ] || continue
@@ -45,6 +48,7 @@ numa_huge_set() {
 }
 
 numa_huge_restore() {
+	local kv
 	for kv in $numa_huge_old; do
 		echo "${kv#*=}" > "${kv%=*}/nr_hugepages"
 	done
@@ -62,6 +66,7 @@ numa_put() {
 # (without its mover) as a snapshot for `mmlens --root`, and the tool's
 # --numa output in the VM.
 numa_capture() {
+	local _hp _pid f
 	numa_huge_set 2
 	numa_check hold > /tmp/numa.hold 2>&1 &
 	_hp=$!

@@ -5,6 +5,7 @@
 PKG=/usr/bin/mmlens
 
 pkg_versions() {
+	local _t _m
 	$PKG version > /tmp/pkg.out 2>&1 || { cat /tmp/pkg.out; return 1; }
 	cat /tmp/pkg.out
 	_t=$(sed -n 's/^mmlens tool //p' /tmp/pkg.out)
@@ -14,6 +15,7 @@ pkg_versions() {
 
 # Every node and zone of /proc/buddyinfo has its table in mmlens frag.
 pkg_frag() {
+	local _n _node _z _zone
 	$PKG frag > /tmp/pkg.frag 2>&1 || { head -n 20 /tmp/pkg.frag; return 1; }
 	awk '{ print $1, $2, $3, $4 }' /proc/buddyinfo | tr -d ',' |
 		while read -r _n _node _z _zone; do

@@ -20,6 +20,7 @@ RACE_HUGE=/tmp/huge
 # pt_race that dies, or hangs past four times its bound (set-up included),
 # is a failure of its own.
 race_run() {
+	local _mode _rc
 	_mode=$1
 	shift
 	timeout -s KILL $((RACE_SECS * 4 + 60)) \
@@ -34,6 +35,7 @@ race_run() {
 # race_huge_on: a 2 MiB hugetlbfs at $RACE_HUGE and at least 8 free huge
 # pages (the test touches 4, and the pool refills after punched holes).
 race_huge_on() {
+	local _free
 	RACE_OLD_HP=$(cat $RACE_HP/nr_hugepages) || return 1
 	mkdir -p $RACE_HUGE &&
 		mount -t hugetlbfs -o pagesize=2M none $RACE_HUGE || return 1
@@ -75,6 +77,7 @@ race_run stall
 # both put back after; zram swap when the kernel has it, so MADV_PAGEOUT
 # really swaps.
 race_churn() {
+	local _kh _old_scan _old_alloc _old_pages _old_pidmax _top _swap _khs _rc
 	_kh=$THP_DIR/khugepaged
 	_old_scan=$(cat $_kh/scan_sleep_millisecs 2>/dev/null)
 	_old_alloc=$(cat $_kh/alloc_sleep_millisecs 2>/dev/null)
@@ -116,6 +119,7 @@ race_churn
 # runs; elsewhere the target's mmap calls contend the lock. Two free
 # 2 MiB huge pages for its hugetlb state.
 race_vmareplace() {
+	local _knob _hp_old _rc
 	_knob=/sys/module/mmlens/parameters/debug_drop_lock
 	_hp_old=$(cat $RACE_HP/nr_hugepages)
 	echo $((_hp_old + 2)) > $RACE_HP/nr_hugepages

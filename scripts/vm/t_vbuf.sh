@@ -9,6 +9,7 @@ vbuf_stat() {
 }
 
 vbuf_file_modes() {
+	local m f
 	[ -c $VDEV ] || { echo "$VDEV is not a character device"; return 1; }
 	m=$(stat -c %a $VDEV)
 	[ "$m" = 600 ] || { echo "$VDEV mode $m"; return 1; }
@@ -36,6 +37,7 @@ vbuf_pfns_cap() {
 # The three mapping modes (vbuf_modes), with a 1 MiB zram disk for the
 # O_DIRECT checks when the kernel has zram.
 vbuf_mode_cases() {
+	local odirect
 	odirect=
 	if zram_load > /tmp/vbuf_zram.out 2>&1 &&
 		echo 1M > /sys/block/zram0/disksize; then
@@ -50,6 +52,7 @@ vbuf_mode_cases() {
 
 # vbuf_mode_param: the parameter is the mode of new opens, by name.
 vbuf_mode_param() {
+	local p m v
 	p=/sys/module/mmlens/parameters/vbuf_mode
 	m=$(stat -c %a $p)
 	[ "$m" = 644 ] || { echo "$p mode $m"; return 1; }
@@ -76,6 +79,7 @@ vbuf_hold_start() {
 
 # vbuf_unload_while MODE WHAT MAPPINGS OPENS
 vbuf_unload_while() {
+	local refcnt rc
 	if ! vbuf_hold_start "$1"; then
 		nok "vbuf: holder started ($2)"
 		sed 's/^/TAP #   /' /tmp/vbuf_hold.out
@@ -93,7 +97,7 @@ vbuf_unload_while() {
 		ok "vbuf: rmmod refused $2"
 		diag "refcnt $refcnt: $(cat /tmp/vbuf_rmmod.out)"
 	fi
-	check "vbuf: /dev/mmlens still there after the refused rmmod" \
+	check "vbuf: /dev/mmlens still there after the refused rmmod ($2)" \
 		test -c $VDEV
 	kill -USR1 $hold_pid
 	wait $hold_pid
@@ -112,6 +116,7 @@ vbuf_unload_while() {
 
 # vbuf_bad_param NAME=VALUE: insmod refuses it with EINVAL, leaves nothing.
 vbuf_bad_param() {
+	local p
 	if insmod $KO "$1" > /tmp/vbuf_insmod.out 2>&1; then
 		echo "insmod accepted $1"
 		rmmod mmlens
@@ -127,6 +132,7 @@ vbuf_bad_param() {
 # vbuf_bad_size VALUE: insmod refuses it with EINVAL, leaves nothing, and
 # the kernel log says why.
 vbuf_bad_size() {
+	local before after
 	before=$(dmesg | grep -c vbuf_size)
 	vbuf_bad_param "vbuf_size=$1" || return 1
 	after=$(dmesg | grep -c vbuf_size)
@@ -136,6 +142,7 @@ vbuf_bad_size() {
 
 # vbuf_size is rounded up to pages: 5000 bytes -> 2 pages.
 vbuf_rounding() {
+	local r
 	insmod $KO vbuf_size=5000 || return 1
 	cat $VDBG/vbuf
 	r=0
@@ -152,6 +159,7 @@ vbuf_rounding() {
 # an insmod fails for want of memory (1 GiB in a guest that has less).
 # Sets vbuf_race_skip in a guest with 1 GiB or more.
 vbuf_failed_init_race() {
+	local mem orp irc
 	vbuf_race_skip=
 	# Only where vmalloc refuses 1 GiB at once (more than totalram): in a
 	# bigger guest it really tries, and the pressure OOM-kills a bystander
@@ -186,6 +194,7 @@ vbuf_failed_init_race() {
 # nothing complains (the host fails the cell on "Bad page state" and any
 # other report). Sets pin_skip when the kernel refuses the pin.
 vbuf_pinned() {
+	local pp prc
 	pin_skip=
 	rm -f /tmp/vbuf_pin.ready
 	vbuf_pin "$1" /tmp/vbuf_pin.ready > /tmp/vbuf_pin.out 2>&1 &
@@ -219,6 +228,7 @@ vbuf_pinned() {
 # inside them the host's log check lets one known kernel warning through,
 # the debugfs open-versus-rmmod race (scripts/known-races.sh).
 vbuf_unload_churn() {
+	local cr m cm end done_ refused bad
 	rm -f /tmp/churn.stop
 	{ echo "$KMSG_CHURN_BEGIN" > /dev/kmsg; } 2> /dev/null
 	(while [ ! -e /tmp/churn.stop ]; do
@@ -253,6 +263,7 @@ vbuf_unload_churn() {
 }
 
 vbuf_bad_sizes() {
+	local v race vrc
 	if ! rmmod mmlens; then
 		nok "vbuf: rmmod before the vbuf_size tests"
 		return

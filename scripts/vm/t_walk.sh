@@ -12,6 +12,7 @@ H1G=/sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
 # modes, and for a sleeping process the same vmas, pagetable and vtop as
 # debugfs.
 walk_proc_files() {
+	local f m _sp _a _r _in
 	for f in target vmas pagetable vtop; do
 		m=$(stat -c %a "/proc/mmlens/$f") || return 1
 		[ "$m" = 600 ] || { echo "/proc/mmlens/$f mode $m"; return 1; }
@@ -34,6 +35,7 @@ walk_proc_files() {
 }
 
 walk_files() {
+	local f m
 	for f in target vmas pagetable vtop; do
 		m=$(stat -c %a "$W/$f") || return 1
 		echo "$f $m"
@@ -57,6 +59,7 @@ walk_swap_off() {
 # walk_run OUTFILE CMD...: run a checker, turn its lines into TAP lines;
 # a checker that dies (rather than reporting failures) is a failure too.
 walk_run() {
+	local _out _rc
 	_out=$1
 	shift
 	"$@" > "$_out" 2>&1
@@ -69,6 +72,7 @@ walk_run() {
 
 # walk_scen SCENARIO LABEL: build it with pt_scen, check every process.
 walk_scen() {
+	local _s _label _f _sp _pid _child
 	_s=$1
 	_label="walk: $2"
 	_f=/tmp/scen.$_s
@@ -104,6 +108,7 @@ walk_scen() {
 # walk_mutations PID SCENFILE: each error planted in mmlens's answers
 # (pt_check's PT_CHECK_MUTATE) fails the check that should catch it.
 walk_mutations() {
+	local _m _what
 	while IFS='|' read -r _m _what; do
 		[ "$_m" = swap ] && [ "$SWAP" != 1 ] && continue
 		PT_CHECK_MUTATE=$_m pt_check full "mut $_m" "$1" "$LEVELS" \
@@ -133,6 +138,7 @@ walk_mutations() {
 }
 
 walk_bad_pids() {
+	local f op bad
 	for f in target vmas pagetable; do
 		if [ $f = target ]; then op="write"; else op="rdwr"; fi
 		for bad in abc -5 0 2147483648 99999999999999999999 "1 2" \
@@ -148,6 +154,7 @@ walk_bad_pids() {
 }
 
 walk_target_rw() {
+	local sp comm got pid
 	sleep 1000 &
 	sp=$!
 	sleep 0.2
@@ -178,6 +185,7 @@ walk_target_rw() {
 }
 
 walk_target_exit() {
+	local sp
 	sleep 1000 &
 	sp=$!
 	echo "$sp" > $W/target || return 1
@@ -190,6 +198,7 @@ walk_target_exit() {
 }
 
 walk_vtop_forms() {
+	local pid addr
 	pid=$1 addr=$2
 	echo "$$" > $W/target || return 1
 	# "ADDR" after "PID ADDR" on one fd: that fd's pid, not the target
@@ -205,6 +214,7 @@ walk_vtop_forms() {
 # Root without CAP_SYS_ADMIN (21) or without CAP_SYS_PTRACE (19): EPERM
 # at open, in both homes; another user: EACCES (the mode).
 walk_access() {
+	local pid f cap
 	pid=$1
 	for f in $W/target $W/vmas $W/pagetable $W/vtop /proc/mmlens/target \
 		/proc/mmlens/vmas /proc/mmlens/pagetable /proc/mmlens/vtop; do
@@ -220,6 +230,7 @@ walk_access() {
 }
 
 walk_passfd() {
+	local pid addr
 	pid=$1 addr=$2
 	expect_line "fresh=EPERM passed=ok" pt_probe passfd $W/vmas "$pid" &&
 	expect_line "fresh=EPERM passed=ok" pt_probe passfd $W/pagetable "$pid" &&
@@ -240,6 +251,7 @@ walk_dd_target() {
 }
 
 walk_pidns() {
+	local _nsp
 	if ! unshare -p -f true 2>/dev/null; then
 		skip "walk: pid namespace" "unshare -p -f does not work here"
 		return

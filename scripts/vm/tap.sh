@@ -8,6 +8,7 @@ diag() { echo "TAP # $*"; }
 # check NAME CMD...: one result from a command's exit status; its output
 # is kept as diagnostics.
 check() {
+	local _name
 	_name=$1
 	shift
 	if "$@" > /tmp/check.out 2>&1; then
