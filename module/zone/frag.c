@@ -36,9 +36,17 @@ static void buddyinfo_print(struct seq_file *m, pg_data_t *pgdat,
 	seq_putc(m, '\n');
 }
 
-static void extfrag_print(struct seq_file *m, pg_data_t *pgdat,
-			  struct zone *zone,
-			  const struct mmlens_zone_snap *snap)
+/*
+ * One index per order, as mm/vmstat.c prints them: "%2d.%03d" in
+ * extfrag_show_print(), "%d.%03d" in unusable_show_print() (width 2 or
+ * none).
+ */
+static void index_print(struct seq_file *m, pg_data_t *pgdat,
+			struct zone *zone,
+			const struct mmlens_zone_snap *snap,
+			int (*index_of)(unsigned int order,
+					const struct mmlens_contig_info *info),
+			int width)
 {
 	struct mmlens_contig_info info;
 	unsigned int order;
@@ -48,28 +56,24 @@ static void extfrag_print(struct seq_file *m, pg_data_t *pgdat,
 	for (order = 0; order < MMLENS_NR_ORDERS; order++) {
 		mmlens_contig_info(snap->nr_free, MMLENS_NR_ORDERS, order,
 				   &info);
-		index = mmlens_extfrag_index(order, &info);
-		seq_printf(m, "%2d.%03d ", index / 1000, index % 1000);
+		index = index_of(order, &info);
+		seq_printf(m, "%*d.%03d ", width, index / 1000, index % 1000);
 	}
 	seq_putc(m, '\n');
+}
+
+static void extfrag_print(struct seq_file *m, pg_data_t *pgdat,
+			  struct zone *zone,
+			  const struct mmlens_zone_snap *snap)
+{
+	index_print(m, pgdat, zone, snap, mmlens_extfrag_index, 2);
 }
 
 static void unusable_print(struct seq_file *m, pg_data_t *pgdat,
 			   struct zone *zone,
 			   const struct mmlens_zone_snap *snap)
 {
-	struct mmlens_contig_info info;
-	unsigned int order;
-	int index;
-
-	seq_printf(m, "Node %d, zone %8s ", pgdat->node_id, zone->name);
-	for (order = 0; order < MMLENS_NR_ORDERS; order++) {
-		mmlens_contig_info(snap->nr_free, MMLENS_NR_ORDERS, order,
-				   &info);
-		index = mmlens_unusable_index(order, &info);
-		seq_printf(m, "%d.%03d ", index / 1000, index % 1000);
-	}
-	seq_putc(m, '\n');
+	index_print(m, pgdat, zone, snap, mmlens_unusable_index, 0);
 }
 
 static void fraginfo_print(struct seq_file *m, pg_data_t *pgdat,
