@@ -7,7 +7,8 @@
  *   mmlens_run    the rules that coalesce leaf entries into maximal runs
  *   mmlens_input  pid/address parsers and per-level address indices
  *   mmlens_walk   mmlens_walk()/mmlens_translate() over an mm of our own
- *                 (kunit_vm_mmap), against get_user_pages_remote()
+ *                 (kunit_vm_mmap), against get_user_pages_remote(); a
+ *                 walk paused at every step, a report streamed in chunks
  *
  * Expected values are written out by hand from the x86-64 entry layout
  * (Intel SDM vol. 3, 4.5): bit 0 present, 1 rw, 2 user, 3 pwt, 4 pcd,
@@ -553,9 +554,164 @@ static void walk_vmas_report(struct kunit *test)
 	mmlens_textbuf_free(&tb);
 }
 
+/* What walk_paused() sees: the VMAs entered, the present ptes. */
+struct pause_seen {
+	bool pause;			/* pause before every step, once */
+	unsigned int asked;		/* want_unlocked calls */
+	unsigned int vmas, n;
+	unsigned long addr[8];
+	u64 pfn[8];
+};
+
+static int pause_vma(void *priv, const struct mmlens_vma_info *vi)
+{
+	((struct pause_seen *)priv)->vmas++;
+	return 0;
+}
+
+static int pause_leaf(void *priv, const struct mmlens_leaf *leaf)
+{
+	struct pause_seen *s = priv;
+	struct mmlens_entry e;
+
+	mmlens_decode_entry(leaf->raw, leaf->level, leaf->zero, &e);
+	if (e.kind == MMLENS_PRESENT && s->n < ARRAY_SIZE(s->addr)) {
+		s->addr[s->n] = leaf->addr;
+		s->pfn[s->n++] = e.value;
+	}
+	return 0;
+}
+
+/*
+ * Asked before every step: yes, then no when the walk runs again at the
+ * same step, so that it goes on (a streamed report's visitor pauses only
+ * with a full chunk, which the reader has emptied when it runs again).
+ */
+static bool pause_want(void *priv)
+{
+	struct pause_seen *s = priv;
+
+	return s->pause && !(s->asked++ & 1);
+}
+
+static int pause_now(void *priv)
+{
+	return MMLENS_WALK_PAUSE;
+}
+
+static const struct mmlens_walk_ops pause_ops = {
+	.vma_enter = pause_vma,
+	.leaf = pause_leaf,
+	.want_unlocked = pause_want,
+	.unlocked = pause_now,
+};
+
+/*
+ * A walk paused before every step and run again, as a streamed report's
+ * chunks run it, sees what one walk sees: the same entries, the VMA
+ * entered once. Three 2 MiB steps with a page touched in each.
+ */
+static void walk_paused(struct kunit *test)
+{
+	static const unsigned long touch[] = { 0, 517, 1033 };	/* pages */
+	unsigned long len = 4 * PMD_SIZE, base, start;
+	struct pause_seen *one, *paused;
+	struct mmlens_walker *w;
+	unsigned int i, runs = 0;
+	char byte = 1;
+	int ret;
+
+	base = kunit_vm_mmap(test, NULL, 0, len, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	if (IS_ERR_VALUE(base) || !base)
+		kunit_skip(test, "kunit_vm_mmap failed: no user mm for the test");
+	start = ALIGN(base, PMD_SIZE);
+	for (i = 0; i < ARRAY_SIZE(touch); i++)
+		KUNIT_ASSERT_EQ(test, copy_to_user((char __user *)start +
+						   touch[i] * PAGE_SIZE,
+						   &byte, 1), 0UL);
+	one = kunit_kzalloc(test, sizeof(*one), GFP_KERNEL);
+	paused = kunit_kzalloc(test, sizeof(*paused), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, one);
+	KUNIT_ASSERT_NOT_NULL(test, paused);
+	paused->pause = true;
+
+	KUNIT_ASSERT_EQ(test, mmlens_walk(current->mm, start,
+					  start + 3 * PMD_SIZE, &pause_ops,
+					  one), 0);
+	w = mmlens_walk_alloc(current->mm, start, start + 3 * PMD_SIZE,
+			      &pause_ops, paused);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	do {
+		ret = mmlens_walk_run(w);
+	} while (ret == MMLENS_WALK_PAUSE && ++runs < 100);
+	mmlens_walk_free(w);
+
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_GE(test, runs, 3U);	/* before each step */
+	KUNIT_EXPECT_EQ(test, one->vmas, 1U);
+	KUNIT_EXPECT_EQ(test, paused->vmas, 1U);
+	KUNIT_EXPECT_EQ(test, one->n, (unsigned int)ARRAY_SIZE(touch));
+	KUNIT_EXPECT_EQ(test, paused->n, one->n);
+	KUNIT_EXPECT_EQ(test, memcmp(paused->addr, one->addr,
+				     sizeof(one->addr)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(paused->pfn, one->pfn, sizeof(one->pfn)),
+			0);
+}
+
+/*
+ * The vmas report streamed with a chunk of one byte (a pause before
+ * every step once a line is out) is byte for byte the report made at
+ * once: two VMAs of 2 MiB (a page unmapped between them), each touched.
+ */
+static void walk_vmas_streamed(struct kunit *test)
+{
+	struct mmlens_textbuf whole = {}, part = { .chunk = 1 };
+	unsigned long base, len = 3 * PMD_SIZE;
+	struct mmlens_stream st;
+	unsigned int runs = 0;
+	size_t got = 0;
+	char *cat, byte = 1;
+	int ret;
+
+	base = kunit_vm_mmap(test, NULL, 0, len, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	if (IS_ERR_VALUE(base) || !base)
+		kunit_skip(test, "kunit_vm_mmap failed: no user mm for the test");
+	KUNIT_ASSERT_EQ(test, copy_to_user((char __user *)base, &byte, 1), 0UL);
+	KUNIT_ASSERT_EQ(test, copy_to_user((char __user *)base + len - 1,
+					   &byte, 1), 0UL);
+	KUNIT_ASSERT_EQ(test, vm_munmap(base + PMD_SIZE, PAGE_SIZE), 0);
+
+	KUNIT_ASSERT_EQ(test, mmlens_report_vmas(current->mm, &whole), 0);
+	cat = kunit_kzalloc(test, whole.len + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cat);
+	KUNIT_ASSERT_EQ(test, mmlens_stream_vmas(&st, current->mm, &part), 0);
+	do {
+		ret = mmlens_stream_next(&st);
+		if (ret < 0 || got + part.len > whole.len)
+			break;
+		memcpy(cat + got, part.data, part.len);
+		got += part.len;
+		part.len = 0;
+	} while (ret == MMLENS_WALK_PAUSE && ++runs < 1000);
+	mmlens_stream_free(&st);
+	mmlens_textbuf_free(&part);
+
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_GE(test, runs, 1U);
+	KUNIT_EXPECT_EQ(test, got, whole.len);
+	KUNIT_EXPECT_EQ_MSG(test, memcmp(cat, whole.data, whole.len), 0,
+			    "streamed:\n%.*s\nat once:\n%.*s", (int)got, cat,
+			    (int)whole.len, whole.data);
+	mmlens_textbuf_free(&whole);
+}
+
 static struct kunit_case walk_cases[] = {
 	KUNIT_CASE(walk_real_mm),
 	KUNIT_CASE(walk_vmas_report),
+	KUNIT_CASE(walk_paused),
+	KUNIT_CASE(walk_vmas_streamed),
 	{}
 };
 

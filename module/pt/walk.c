@@ -82,6 +82,11 @@
  *   they were read (the tree and the VMAs' bounds change only under the
  *   write lock, on 6.1 as on 6.12, whose per-VMA locks serve page faults,
  *   not tree changes), and set again from the address after every drop.
+ *   A report read in chunks pauses the walk the same way between two
+ *   read() calls (mmlens_walk_run()): the lock is dropped before a step,
+ *   retaken at the next read, and the VMA there looked up again and
+ *   compared as after any drop; the walker keeps no pointer into the
+ *   tree across it, and the caller no lock and no mm_users reference.
  *   A step read again after a race goes through the same check, so a
  *   step that keeps changing neither spins with the lock held nor fails
  *   the read. Empty upper levels are skipped whole, so cost follows the
@@ -154,6 +159,8 @@ struct mmlens_walker {
 	struct mm_struct *mm;
 	const struct mmlens_walk_ops *ops;
 	void *priv;
+	unsigned long addr, end;	/* where the walk goes on, its end */
+	bool done;			/* the walk reached @end */
 	bool locked;			/* we hold mmap_lock for read */
 	/*
 	 * The VMA tree is iterated once: vmi stands on next_vma, the VMA
@@ -715,7 +722,119 @@ static int walk_find_vma(struct mmlens_walker *w, unsigned long *addr,
 }
 
 /**
- * mmlens_walk - walk [@start, @end) of @mm, VMA by VMA
+ * mmlens_walk_alloc - a walk of [@start, @end) of @mm, not yet begun
+ * @mm: a user mm; the caller holds a reference on it (mm_users) around
+ *	every mmlens_walk_run(), not necessarily between them
+ * @start: first address (rounded down to a page)
+ * @end: address after the last (rounded up to a page)
+ * @ops: the visitor (contract and return values in walk.h)
+ * @priv: passed to every visitor callback
+ *
+ * Returns NULL when out of memory.
+ */
+struct mmlens_walker *mmlens_walk_alloc(struct mm_struct *mm,
+					unsigned long start, unsigned long end,
+					const struct mmlens_walk_ops *ops,
+					void *priv)
+{
+	struct mmlens_walker *w = kzalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
+
+	if (!w)
+		return NULL;
+	w->step.ptes = kmalloc_array(PTRS_PER_PTE, sizeof(pte_t),
+				     GFP_KERNEL_ACCOUNT);
+	if (!w->step.ptes) {
+		kfree(w);
+		return NULL;
+	}
+	w->mm = mm;
+	w->ops = ops;
+	w->priv = priv;
+	w->addr = start & PAGE_MASK;
+	w->end = PAGE_ALIGN(min(end, TASK_SIZE_MAX));
+	return w;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlens_walk_alloc);
+
+void mmlens_walk_free(struct mmlens_walker *w)
+{
+	if (!w)
+		return;
+	kfree(w->step.ptes);
+	kfree(w);
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlens_walk_free);
+
+/**
+ * mmlens_walk_run - walk on from where the walk stopped
+ * @w: from mmlens_walk_alloc()
+ *
+ * Takes mmap_lock and walks until the end, an error, or a pause: the
+ * visitor's @unlocked returned MMLENS_WALK_PAUSE, with the lock already
+ * dropped before a step (walk_yield()). A pause is a lock drop that
+ * lasts until the next call: the VMA at the address where the walk
+ * stopped is looked up again and compared with the open line's, as
+ * after any drop (walk_find_vma()), so a target that did not change
+ * gives the visitor the calls one uninterrupted walk gives.
+ *
+ * Returns 0 once the walk is done (and again if called after that),
+ * MMLENS_WALK_PAUSE, or an error (walk.h); after an error the walk
+ * cannot go on.
+ */
+int mmlens_walk_run(struct mmlens_walker *w)
+{
+	struct vm_area_struct *vma = NULL;
+	unsigned long next;
+	bool dropped;
+	int ret = 0;
+
+	if (w->done)
+		return 0;
+	if (mmap_read_lock_killable(w->mm))
+		return -EINTR;
+	w->locked = true;
+	/* the tree may have changed since the last run stopped */
+	w->vmi_valid = false;
+
+	while (w->addr < w->end) {
+		ret = walk_yield(w, &dropped);
+		if (ret)
+			break;
+		if (dropped)
+			vma = NULL;
+		if (!vma) {
+			ret = walk_find_vma(w, &w->addr, w->end, &vma);
+			if (ret || !vma)
+				break;
+		}
+		ret = walk_step(w, w->addr, min(w->end, vma->vm_end), &next);
+		if (ret == -EAGAIN) {
+			/* read again, after the checks above */
+			cpu_relax();
+			ret = 0;
+			continue;
+		}
+		if (ret)
+			break;
+		w->addr = next;
+		if (w->addr >= vma->vm_end) {
+			w->prev_end = vma->vm_end;
+			vma = NULL;
+		}
+	}
+	if (!ret && w->in_line)
+		ret = walk_leave(w, ~0UL);
+	if (w->locked)
+		mmap_read_unlock(w->mm);
+	w->locked = false;
+	if (!ret)
+		w->done = true;
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlens_walk_run);
+
+/**
+ * mmlens_walk - walk [@start, @end) of @mm, VMA by VMA, in one call
  * @mm: a user mm the caller holds a reference on (mm_users)
  * @start: first address (rounded down to a page)
  * @end: address after the last (rounded up to a page)
@@ -727,63 +846,13 @@ static int walk_find_vma(struct mmlens_walker *w, unsigned long *addr,
 int mmlens_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 		const struct mmlens_walk_ops *ops, void *priv)
 {
-	unsigned long addr = start & PAGE_MASK, next;
-	struct vm_area_struct *vma = NULL;
-	struct mmlens_walker *w;
-	bool dropped;
-	int ret = 0;
+	struct mmlens_walker *w = mmlens_walk_alloc(mm, start, end, ops, priv);
+	int ret;
 
-	end = PAGE_ALIGN(min(end, TASK_SIZE_MAX));
-	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return -ENOMEM;
-	w->step.ptes = kmalloc_array(PTRS_PER_PTE, sizeof(pte_t), GFP_KERNEL);
-	if (!w->step.ptes) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
-	w->mm = mm;
-	w->ops = ops;
-	w->priv = priv;
-	if (mmap_read_lock_killable(mm)) {
-		ret = -EINTR;
-		goto out_free;
-	}
-	w->locked = true;
-
-	while (addr < end) {
-		ret = walk_yield(w, &dropped);
-		if (ret)
-			break;
-		if (dropped)
-			vma = NULL;
-		if (!vma) {
-			ret = walk_find_vma(w, &addr, end, &vma);
-			if (ret || !vma)
-				break;
-		}
-		ret = walk_step(w, addr, min(end, vma->vm_end), &next);
-		if (ret == -EAGAIN) {
-			/* read again, after the checks above */
-			cpu_relax();
-			ret = 0;
-			continue;
-		}
-		if (ret)
-			break;
-		addr = next;
-		if (addr >= vma->vm_end) {
-			w->prev_end = vma->vm_end;
-			vma = NULL;
-		}
-	}
-	if (!ret && w->in_line)
-		ret = walk_leave(w, ~0UL);
-	if (w->locked)
-		mmap_read_unlock(mm);
-out_free:
-	kfree(w->step.ptes);
-	kfree(w);
+	ret = mmlens_walk_run(w);
+	mmlens_walk_free(w);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlens_walk);

@@ -96,7 +96,8 @@ struct mmlens_leaf {
  *	mmap_lock (e.g. grow its output buffer). The walker then drops the
  *	lock, calls @unlocked, retakes the lock and resumes at the same
  *	address.
- * @unlocked: called without mmap_lock, see @want_unlocked.
+ * @unlocked: called without mmap_lock, see @want_unlocked. It may return
+ *	MMLENS_WALK_PAUSE to pause the walk there (mmlens_walk_run()).
  * @want_policy: not a callback: fill the @policy of mmlens_vma_info
  *	(a shared-policy lookup for shmem VMAs; left out of walks that do
  *	not show it).
@@ -144,5 +145,25 @@ struct mmlens_walk_ops {
  */
 int mmlens_walk(struct mm_struct *mm, unsigned long start, unsigned long end,
 		const struct mmlens_walk_ops *ops, void *priv);
+
+/*
+ * The same walk in pieces, for reports produced as they are read: a
+ * visitor pauses the walk from @unlocked, with mmap_lock dropped, and
+ * the next mmlens_walk_run() goes on from there (walk.c). Between runs
+ * the walker holds no lock and no reference; the caller holds mm_users
+ * around each run. A visitor that paused must let the next run make a
+ * step (a streamed report pauses with a full chunk, which the reader
+ * has emptied by then), or the walk makes no progress.
+ */
+#define MMLENS_WALK_PAUSE 1
+
+struct mmlens_walker;
+struct mmlens_walker *mmlens_walk_alloc(struct mm_struct *mm,
+					unsigned long start, unsigned long end,
+					const struct mmlens_walk_ops *ops,
+					void *priv);
+/* 0: done, MMLENS_WALK_PAUSE: paused, else as mmlens_walk() */
+int mmlens_walk_run(struct mmlens_walker *w);
+void mmlens_walk_free(struct mmlens_walker *w);
 
 #endif /* MMLENS_WALK_H */

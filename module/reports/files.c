@@ -2,7 +2,8 @@
 /*
  * files.c - the report files vmas, pagetable, vtop and numa, in
  * /proc/mmlens and in /sys/kernel/debug/mmlens: their two homes, the
- * input rules, and one report generated per read from offset 0.
+ * input rules, and a report started by each read at offset 0 and
+ * produced chunk by chunk as it is read.
  *
  * Two homes, one set of handlers: under kernel lockdown (Secure Boot)
  * debugfs refuses to open any file with a write bit, so the same files
@@ -14,10 +15,23 @@
  *
  * Access (core/access.c): CAP_SYS_ADMIN and CAP_SYS_PTRACE at open.
  * Targets: the pid bound on the fd, else the global one (target.c); each
- * read from offset 0 resolves it to a task and takes a reference on its
- * mm (get_task_mm), not on the task, for the walk. A target the reader's
- * pid namespace cannot see is ESRCH for that reader, whichever fd it
- * comes through.
+ * read from offset 0 resolves it to a task and takes its mm
+ * (get_task_mm), not the task. A target the reader's pid namespace
+ * cannot see is ESRCH for that reader, whichever fd it comes through.
+ *
+ * Reading: vmas, pagetable and numa are streamed (stream.c) in bounded
+ * memory, as pagemap_read() and the seq_file of /proc/PID/maps read:
+ * the fd holds one chunk of text (at most MMLENS_TEXTBUF_MAX bytes) and
+ * the paused walk; once a reader has read past the chunk the walk goes
+ * on from the address where it paused, with mmap_lock taken again. The
+ * mm is held between reads by mm_count (mmgrab: its page tables may go,
+ * the struct stays), and each chunk takes mm_users (mmget_not_zero()):
+ * a target that exited is ESRCH, as is one found exiting after a chunk.
+ * A read at offset 0 starts the report anew; one before the chunk held
+ * starts it anew and reads up to there; one past it reads on to it. So
+ * any offset reads what a read from 0 would have reached there, and
+ * lseek(0) restarts (docs/walk.md: what holds across chunks). vtop, one
+ * address, is produced at once.
  *
  * Input: one write() carries one whole input (at most MMLENS_INPUT_MAX - 1
  * bytes, no NUL) and must start at file position 0; it moves the position
@@ -48,8 +62,12 @@
 #include "reports/reports.h"
 #include "reports/target.h"
 #include "reports/textbuf.h"
+#include "reports/visit.h"
 
 enum report_kind { REPORT_VMAS, REPORT_PAGETABLE, REPORT_VTOP, REPORT_NUMA };
+
+/* A chunk: the walk pauses once this much text is out (visit.h). */
+#define REPORT_CHUNK (MMLENS_TEXTBUF_MAX - MMLENS_STEP_ROOM)
 
 struct report {
 	enum report_kind kind;
@@ -57,8 +75,20 @@ struct report {
 	struct pid *pid;	/* bound on this fd; else the global target */
 	unsigned long addr;	/* vtop */
 	bool have_addr;
-	bool valid;		/* out holds the report for the current input */
 	struct mmlens_input_undo undo;
+	/*
+	 * The report being read, for the current input (valid): out holds
+	 * its bytes [out_pos, out_pos + out.len); done once the last chunk
+	 * is in out. Its target (target, mm) and, until done, the paused
+	 * walk (stream) are held from the read that started it.
+	 */
+	bool valid, done;
+	bool written;		/* the last call was a write */
+	int pending;		/* an error for the next read */
+	loff_t out_pos;
+	struct pid *target;
+	struct mm_struct *mm;	/* mmgrab()bed */
+	struct mmlens_stream stream;
 	struct mmlens_textbuf out;
 };
 
@@ -84,7 +114,56 @@ static bool target_gone(struct pid *pid)
 	return gone;
 }
 
-static int report_generate(struct report *r)
+/* Ends the report being read (its stream, its target), if any. */
+static void report_stop(struct report *r)
+{
+	mmlens_stream_free(&r->stream);
+	if (r->mm)
+		mmdrop(r->mm);
+	r->mm = NULL;
+	put_pid(r->target);
+	r->target = NULL;
+	mmlens_textbuf_reset(&r->out);
+	r->out_pos = 0;
+	r->valid = false;
+	r->done = false;
+}
+
+/* The first chunk, or all of vtop, with mm_users held on @mm. */
+static int report_first(struct report *r, struct mm_struct *mm, pid_t nr,
+			const char *comm, const struct mmlens_policy *policy)
+{
+	int ret;
+
+	switch (r->kind) {
+	case REPORT_VMAS:
+		ret = mmlens_stream_vmas(&r->stream, mm, &r->out);
+		break;
+	case REPORT_PAGETABLE:
+		ret = mmlens_stream_pagetable(&r->stream, mm, nr, comm,
+					      &r->out);
+		break;
+	case REPORT_NUMA:
+		ret = mmlens_stream_numa(&r->stream, mm, policy, &r->out);
+		break;
+	default:
+		r->done = true;
+		return mmlens_report_vtop(mm, r->addr,
+					  mmlens_lockdown_hides_tables(),
+					  &r->out);
+	}
+	if (ret)
+		return ret;
+	ret = mmlens_stream_next(&r->stream);
+	r->done = !ret;
+	return ret == MMLENS_WALK_PAUSE ? 0 : ret;
+}
+
+/*
+ * Starts the report of the current input: resolves the target, takes
+ * its mm, produces the first chunk. On error nothing is held.
+ */
+static int report_start(struct report *r)
 {
 	struct mmlens_policy task_policy;
 	char comm[TASK_COMM_LEN];
@@ -121,28 +200,77 @@ static int report_generate(struct report *r)
 		goto out_pid;
 	}
 
-	mmlens_textbuf_reset(&r->out);
-	switch (r->kind) {
-	case REPORT_VMAS:
-		ret = mmlens_report_vmas(mm, &r->out);
-		break;
-	case REPORT_PAGETABLE:
-		ret = mmlens_report_pagetable(mm, nr, comm, &r->out);
-		break;
-	case REPORT_NUMA:
-		ret = mmlens_report_numa(mm, &task_policy, &r->out);
-		break;
-	default:
-		ret = mmlens_report_vtop(mm, r->addr, mmlens_lockdown_hides_tables(), &r->out);
-		break;
-	}
+	mmgrab(mm);
+	r->mm = mm;
+	r->target = pid;
+	r->valid = true;
+	ret = report_first(r, mm, nr, comm, &task_policy);
 	/* A target that exited meanwhile gets ESRCH, not a stale report. */
 	if (!ret && target_gone(pid))
 		ret = -ESRCH;
 	mmput(mm);
+	if (ret)
+		report_stop(r);
+	return ret;
 out_pid:
 	put_pid(pid);
 	return ret;
+}
+
+/* The next chunk into out, which the reader has read to its end. */
+static int report_next(struct report *r)
+{
+	int ret;
+
+	r->out_pos += r->out.len;
+	mmlens_textbuf_reset(&r->out);
+	if (!mmget_not_zero(r->mm))
+		return -ESRCH;
+	ret = mmlens_stream_next(&r->stream);
+	if (ret == MMLENS_WALK_PAUSE)
+		ret = 0;
+	else if (!ret)
+		r->done = true;
+	if (!ret && target_gone(r->target))
+		ret = -ESRCH;
+	mmput(r->mm);
+	return ret;
+}
+
+/*
+ * Copies from the chunks at *ppos on, walking on as each is read, until
+ * @count bytes or the report's end: a read is short only at the end, as
+ * a regular file's. An error after some bytes were copied is returned
+ * by the next read (pending), after them.
+ */
+static ssize_t report_copy(struct report *r, char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	size_t copied = 0;
+	ssize_t n;
+	loff_t pos;
+	int ret;
+
+	while (copied < count) {
+		while (*ppos >= r->out_pos + (loff_t)r->out.len && !r->done) {
+			ret = report_next(r);
+			if (ret) {
+				report_stop(r);
+				if (!copied)
+					return ret;
+				r->pending = ret;
+				return copied;
+			}
+		}
+		pos = *ppos - r->out_pos;
+		n = simple_read_from_buffer(ubuf + copied, count - copied, &pos,
+					    r->out.data, r->out.len);
+		if (n <= 0)
+			return copied ?: n;	/* the end, or EFAULT */
+		copied += n;
+		*ppos += n;
+	}
+	return copied;
 }
 
 static ssize_t report_read(struct file *file, char __user *ubuf,
@@ -153,19 +281,31 @@ static ssize_t report_read(struct file *file, char __user *ubuf,
 
 	if (mutex_lock_interruptible(&r->lock))
 		return -EINTR;
-	if (*ppos == 0 || !r->valid) {
+	if (r->written) {
 		/* The first read after a write starts the new report. */
 		*ppos = 0;
-		r->valid = false;
-		ret = report_generate(r);
+		r->written = false;
+		r->pending = 0;
+	}
+	if (r->pending && *ppos) {
+		ret = r->pending;
+		r->pending = 0;
+		goto out;
+	}
+	r->pending = 0;
+	if (*ppos == 0 || *ppos < r->out_pos || !r->valid) {
+		report_stop(r);
+		ret = report_start(r);
 		if (ret)
 			goto out;
-		r->valid = true;
 	}
 	/* The input is complete once read: no tail can follow it now. */
 	mmlens_input_undo_drop(&r->undo);
-	ret = simple_read_from_buffer(ubuf, count, ppos, r->out.data,
-				      r->out.len);
+	ret = report_copy(r, ubuf, count, ppos);
+	if (r->done) {
+		/* nothing more to walk: let the stream go at once */
+		mmlens_stream_free(&r->stream);
+	}
 out:
 	mutex_unlock(&r->lock);
 	return ret;
@@ -182,7 +322,8 @@ static void report_undo(struct report *r)
 	r->have_addr = r->undo.have_addr;
 	r->undo.pid = NULL;
 	mmlens_input_undo_drop(&r->undo);
-	r->valid = false;
+	report_stop(r);
+	r->written = true;
 }
 
 /*
@@ -237,7 +378,8 @@ static ssize_t report_write(struct file *file, const char __user *ubuf,
 		r->addr = addr;
 		r->have_addr = true;
 	}
-	r->valid = false;
+	report_stop(r);
+	r->written = true;
 	*ppos = count;
 	ret = count;
 out:
@@ -258,6 +400,7 @@ static int report_open(struct inode *inode, struct file *file,
 	if (!r)
 		return -ENOMEM;
 	r->kind = kind;
+	r->out.chunk = REPORT_CHUNK;
 	mutex_init(&r->lock);
 	file->private_data = r;
 	return 0;
@@ -279,6 +422,7 @@ static int report_release(struct inode *inode, struct file *file)
 {
 	struct report *r = file->private_data;
 
+	report_stop(r);
 	put_pid(r->pid);
 	mmlens_input_undo_drop(&r->undo);
 	mmlens_textbuf_free(&r->out);

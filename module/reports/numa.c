@@ -35,7 +35,7 @@
 struct numa_state {
 	struct mmlens_textbuf *out;
 	const struct mmlens_vma_info *vi;	/* from vma_enter to vma_leave */
-	const struct mmlens_policy *task;	/* the target task's policy */
+	struct mmlens_policy task;		/* the target task's policy */
 	size_t room;
 	/* how this VMA's entries count (numa_vma_kind()) */
 	bool skip, hugetlb, mixed;
@@ -274,7 +274,7 @@ static int numa_leave(void *priv)
 	int nid;
 
 	numa_policy_text(policy, sizeof(policy),
-			 vi->policy.set ? &vi->policy : s->task);
+			 vi->policy.set ? &vi->policy : &s->task);
 	mmlens_textbuf_printf(out, "%08lx-%08lx %s", vi->start, vi->end,
 			      policy);
 	/* numa_maps prints the nodes with memory, in node order */
@@ -290,14 +290,14 @@ static bool numa_want_unlocked(void *priv)
 {
 	struct numa_state *s = priv;
 
-	return !s->out->err && mmlens_textbuf_room(s->out) < s->room;
+	return mmlens_out_want_unlocked(s->out, s->room);
 }
 
 static int numa_unlocked(void *priv)
 {
 	struct numa_state *s = priv;
 
-	return mmlens_textbuf_reserve(s->out, s->room);
+	return mmlens_out_unlocked(s->out, s->room);
 }
 
 static const struct mmlens_walk_ops numa_ops = {
@@ -317,24 +317,35 @@ void mmlens_numa_task_policy(struct task_struct *task,
 	p->set = mmlens_task_policy(task, &p->mode, &p->flags, &p->nodes);
 }
 
-int mmlens_report_numa(struct mm_struct *mm, const struct mmlens_policy *task,
+static void numa_free(void *state)
+{
+	struct numa_state *s = state;
+
+	kfree(s->pages);
+	kfree(s);
+}
+
+static const struct mmlens_stream_ops numa_stream_ops = {
+	.walk = &numa_ops,
+	.free = numa_free,
+};
+
+int mmlens_stream_numa(struct mmlens_stream *st, struct mm_struct *mm,
+		       const struct mmlens_policy *task,
 		       struct mmlens_textbuf *out)
 {
 	struct numa_state *s;
-	int ret = -ENOMEM;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
-	s->pages = kcalloc(nr_node_ids, sizeof(*s->pages), GFP_KERNEL);
-	if (!s->pages)
-		goto out_free;
+	s->pages = kcalloc(nr_node_ids, sizeof(*s->pages), GFP_KERNEL_ACCOUNT);
+	if (!s->pages) {
+		kfree(s);
+		return -ENOMEM;
+	}
 	s->out = out;
-	s->task = task;
+	s->task = *task;
 	s->room = NUMA_LINE_MAX(nr_node_ids);
-	ret = mmlens_walk(mm, 0, MMLENS_USER_END, &numa_ops, s);
-out_free:
-	kfree(s->pages);
-	kfree(s);
-	return ret ?: out->err;
+	return mmlens_stream_init(st, &numa_stream_ops, s, mm, out);
 }

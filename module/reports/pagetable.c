@@ -226,12 +226,14 @@ static int pt_ptes(void *priv, unsigned long addr, const pte_t *ptes,
 
 static bool pt_want_unlocked(void *priv)
 {
-	return mmlens_out_want_room(((struct pt_state *)priv)->out);
+	return mmlens_out_want_unlocked(((struct pt_state *)priv)->out,
+					MMLENS_STEP_ROOM);
 }
 
 static int pt_unlocked(void *priv)
 {
-	return mmlens_out_make_room(((struct pt_state *)priv)->out);
+	return mmlens_out_unlocked(((struct pt_state *)priv)->out,
+				   MMLENS_STEP_ROOM);
 }
 
 static const struct mmlens_walk_ops pt_ops = {
@@ -241,13 +243,24 @@ static const struct mmlens_walk_ops pt_ops = {
 	.unlocked = pt_unlocked,
 };
 
-int mmlens_report_pagetable(struct mm_struct *mm, pid_t pid,
-			    const char *comm, struct mmlens_textbuf *out)
+/* The walk is done: the run it ended in. */
+static void pt_finish(void *state)
+{
+	pt_flush(state);
+}
+
+static const struct mmlens_stream_ops pt_stream_ops = {
+	.walk = &pt_ops,
+	.finish = pt_finish,
+};
+
+int mmlens_stream_pagetable(struct mmlens_stream *st, struct mm_struct *mm,
+			    pid_t pid, const char *comm,
+			    struct mmlens_textbuf *out)
 {
 	struct pt_state *s;
-	int ret;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
 	s->out = out;
@@ -256,9 +269,5 @@ int mmlens_report_pagetable(struct mm_struct *mm, pid_t pid,
 	mmlens_textbuf_printf(out, "# pid=%d comm=", pid);
 	mmlens_textbuf_escaped(out, comm, MMLENS_NAME_ESCAPE);
 	mmlens_textbuf_printf(out, " levels=%d\n", pgtable_l5_enabled() ? 5 : 4);
-	ret = mmlens_walk(mm, 0, MMLENS_USER_END, &pt_ops, s);
-	if (!ret)
-		pt_flush(s);
-	kfree(s);
-	return ret ?: out->err;
+	return mmlens_stream_init(st, &pt_stream_ops, s, mm, out);
 }

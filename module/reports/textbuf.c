@@ -3,7 +3,8 @@
  * textbuf.c - growable text buffer for generated reports.
  *
  * Grows by doubling (amortised linear copying) up to MMLENS_TEXTBUF_MAX;
- * a report larger than that fails with -EFBIG rather than eating memory.
+ * a report produced at once (vtop, KUnit's) that needs more fails with
+ * -EFBIG, and a streamed one pauses before it gets there (visit.h).
  * Allocation may sleep: never append while holding a spinlock or RCU.
  * The walk reports grow it with mmlens_textbuf_reserve() while the walker
  * has dropped mmap_lock, so appends under the lock rarely allocate.
@@ -18,7 +19,6 @@
 #include "reports/textbuf.h"
 
 #define MMLENS_TEXTBUF_MIN (16 * 1024)
-#define MMLENS_TEXTBUF_MAX (256 * 1024 * 1024)
 
 static int textbuf_grow(struct mmlens_textbuf *tb, size_t need)
 {

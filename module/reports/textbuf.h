@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * textbuf.h - a growable text buffer: a report is generated once, in one
- * pass, and read() is served from it, so output stays linear in size.
+ * textbuf.h - a growable text buffer, bounded: a report read as a file
+ * is produced into it one chunk at a time (files.c), and read() is
+ * served from it, so output stays linear in size.
  */
 #ifndef MMLENS_TEXTBUF_H
 #define MMLENS_TEXTBUF_H
@@ -12,8 +13,16 @@
 struct mmlens_textbuf {
 	char *data;
 	size_t len, size;
+	/*
+	 * A streamed report pauses its walk once @len reaches @chunk
+	 * (visit.h); 0: never, the whole report at once.
+	 */
+	size_t chunk;
 	int err;		/* first error (-ENOMEM, -EFBIG), sticky */
 };
+
+/* The size no buffer grows beyond: one chunk and a step's room. */
+#define MMLENS_TEXTBUF_MAX (1024 * 1024)
 
 __printf(2, 3)
 void mmlens_textbuf_printf(struct mmlens_textbuf *tb, const char *fmt, ...);

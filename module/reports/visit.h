@@ -9,6 +9,7 @@
 
 #include <linux/sched.h>
 
+#include "pt/walk.h"
 #include "reports/textbuf.h"
 
 /* Every user address: the walker itself only visits VMAs. */
@@ -25,14 +26,29 @@
 /* As /proc/PID/maps escapes names (seq_file_path(m, file, "\n")). */
 #define MMLENS_NAME_ESCAPE "\n"
 
-static inline bool mmlens_out_want_room(struct mmlens_textbuf *out)
+/* A streamed report's chunk is full: the walk pauses for the reader. */
+static inline bool mmlens_out_full(const struct mmlens_textbuf *out)
 {
-	return !out->err && mmlens_textbuf_room(out) < MMLENS_STEP_ROOM;
+	return out->chunk && out->len >= out->chunk;
 }
 
-static inline int mmlens_out_make_room(struct mmlens_textbuf *out)
+/*
+ * A visitor's @want_unlocked and @unlocked (walk.h), for @room bytes
+ * kept free before each step: with the lock dropped, either pause the
+ * walk for the reader or grow the buffer.
+ */
+static inline bool mmlens_out_want_unlocked(struct mmlens_textbuf *out,
+					    size_t room)
 {
-	return mmlens_textbuf_reserve(out, MMLENS_STEP_ROOM);
+	return !out->err &&
+	       (mmlens_out_full(out) || mmlens_textbuf_room(out) < room);
+}
+
+static inline int mmlens_out_unlocked(struct mmlens_textbuf *out, size_t room)
+{
+	if (mmlens_out_full(out))
+		return MMLENS_WALK_PAUSE;
+	return mmlens_textbuf_reserve(out, room);
 }
 
 #endif /* MMLENS_REPORTS_VISIT_H */

@@ -156,12 +156,14 @@ static int vmas_leave(void *priv)
 
 static bool vmas_want_unlocked(void *priv)
 {
-	return mmlens_out_want_room(((struct vmas_state *)priv)->out);
+	return mmlens_out_want_unlocked(((struct vmas_state *)priv)->out,
+					MMLENS_STEP_ROOM);
 }
 
 static int vmas_unlocked(void *priv)
 {
-	return mmlens_out_make_room(((struct vmas_state *)priv)->out);
+	return mmlens_out_unlocked(((struct vmas_state *)priv)->out,
+				   MMLENS_STEP_ROOM);
 }
 
 /*
@@ -226,32 +228,42 @@ static const struct mmlens_walk_ops vmas_ops = {
 
 /*
  * The output for a large mm is reserved before the walk, at about the
- * 105 bytes of an anonymous VMA's line per VMA: growing by doubling from
- * 16 KiB to the 8 MiB of 65,000 VMAs allocated 16 MiB (every page zeroed
- * with init_on_alloc, Debian's default) and copied 8. map_count is read
- * without the lock: it only sizes the buffer. Below MMLENS_STEP_ROOM the
- * walker's first reserve is as large, and the cap keeps the hint below
- * what such a report needs anyway.
+ * 105 bytes of an anonymous VMA's line per VMA, up to one chunk: growing
+ * by doubling from 16 KiB allocates and copies about twice the final
+ * size, every page zeroed with init_on_alloc (Debian's default).
+ * map_count is read without the lock: it only sizes the buffer. Below
+ * MMLENS_STEP_ROOM the walker's first reserve is as large.
  */
 #define VMAS_LINE_HINT 112
-#define VMAS_HINT_MAX (32 << 20)
 
-int mmlens_report_vmas(struct mm_struct *mm, struct mmlens_textbuf *out)
+static const struct mmlens_stream_ops vmas_stream_ops = {
+	.walk = &vmas_ops,
+};
+
+int mmlens_stream_vmas(struct mmlens_stream *st, struct mm_struct *mm,
+		       struct mmlens_textbuf *out)
 {
 	size_t hint = (size_t)max(READ_ONCE(mm->map_count), 0) * VMAS_LINE_HINT;
 	struct vmas_state *s;
-	int ret;
 
-	hint = min_t(size_t, hint, VMAS_HINT_MAX);
+	if (out->chunk)
+		hint = min(hint, out->chunk);
 	if (hint > MMLENS_STEP_ROOM &&
 	    mmlens_textbuf_reserve(out, hint + MMLENS_STEP_ROOM))
 		return out->err;
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
 	s->out = out;
-	ret = mmlens_walk(mm, 0, MMLENS_USER_END, &vmas_ops, s);
-	kfree(s);
-	return ret ?: out->err;
+	return mmlens_stream_init(st, &vmas_stream_ops, s, mm, out);
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlens_stream_vmas);
+
+int mmlens_report_vmas(struct mm_struct *mm, struct mmlens_textbuf *out)
+{
+	struct mmlens_stream st;
+	int ret = mmlens_stream_vmas(&st, mm, out);
+
+	return ret ?: mmlens_stream_all(&st);
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlens_report_vmas);

@@ -354,6 +354,98 @@ else
 		"MemTotal ${MEM_KB} kB: not enough memory"
 fi
 
+# A report of many chunks (docs/walk.md: streamed in bounded memory):
+# the scenario's oracle above, then the same bytes however it is read,
+# the module's memory while a reader holds it, and a target that exits
+# between two chunks.
+walk_scen zeroscan "256 MiB only read (a zero-page run per page): streamed pagetable"
+
+# zeroscan_start: the scenario as the global target; sets zs_pid.
+zeroscan_start() {
+	pt_scen zeroscan > /tmp/zs.out 2>&1 &
+	zs_pid=$!
+	wait_until $zs_pid 600 0.1 grep -q '^ready' /tmp/zs.out &&
+		echo $zs_pid > $W/target
+}
+
+zeroscan_stop() {
+	kill $zs_pid 2>/dev/null
+	wait $zs_pid 2>/dev/null
+}
+
+walk_stream_reads() {
+	local rc bytes
+	zeroscan_start || { zeroscan_stop; return 1; }
+	dd if=/proc/mmlens/pagetable of=/tmp/zs.1m bs=1M 2>/dev/null &&
+		dd if=/proc/mmlens/pagetable of=/tmp/zs.4k bs=4k 2>/dev/null &&
+		dd if=/proc/mmlens/pagetable of=/tmp/zs.skip bs=1000 \
+			skip=3000 count=2000 2>/dev/null
+	rc=$?
+	zeroscan_stop
+	[ $rc = 0 ] || return 1
+	bytes=$(wc -c < /tmp/zs.1m)
+	echo "$bytes bytes, $(wc -l < /tmp/zs.1m) lines"
+	[ "$bytes" -gt $((3 << 20)) ] ||
+		{ echo "under 3 MiB: not a report of several chunks"; return 1; }
+	cmp /tmp/zs.1m /tmp/zs.4k &&
+		dd if=/tmp/zs.1m bs=1000 skip=3000 count=2000 2>/dev/null |
+		cmp - /tmp/zs.skip
+}
+
+# Slab and vmalloc memory in kB (a large kmalloc counts as slab).
+kernel_kb() {
+	awk '/^(Slab|VmallocUsed):/ { n += $2 } END { print n }' /proc/meminfo
+}
+
+# zeroscan_hold: on stdin the target's pagetable, past its first line:
+# the kernel memory before the read, after the first line and at the end
+# (the fd still open), in kB.
+zeroscan_hold() {
+	local before mid line
+	before=$(kernel_kb)
+	read -r line
+	mid=$(kernel_kb)
+	cat > /dev/null
+	echo "$before $mid $(kernel_kb) $line"
+}
+
+walk_stream_memory() {
+	local before mid end line
+	zeroscan_start || { zeroscan_stop; return 1; }
+	zeroscan_hold < /proc/mmlens/pagetable > /tmp/zs.mem
+	zeroscan_stop
+	read -r before mid end line < /tmp/zs.mem
+	echo "Slab+VmallocUsed: $before kB before, $mid kB after the first" \
+		"line, $end kB at the end, the fd open ($line)" |
+		tee /tmp/zs.memdiag
+	[ $((mid - before)) -lt 2048 ] && [ $((end - before)) -lt 2048 ]
+}
+
+# zeroscan_cut: on stdin the target's pagetable; kills the target after
+# the first line, then reads on (its errors in /tmp/zs.err).
+zeroscan_cut() {
+	local line
+	read -r line
+	zeroscan_stop
+	echo "first line: $line"
+	cat > /dev/null 2> /tmp/zs.err
+	echo "read on after the kill: exit $?, $(cat /tmp/zs.err)"
+}
+
+walk_stream_exit() {
+	zeroscan_start || { zeroscan_stop; return 1; }
+	zeroscan_cut < /proc/mmlens/pagetable
+	grep -q 'No such process' /tmp/zs.err
+}
+
+check "walk: streamed pagetable: the same bytes in 1 MiB reads, 4 KiB reads and from an offset" \
+	walk_stream_reads
+check "walk: streamed pagetable: kernel memory while a reader holds it under 2 MiB" \
+	walk_stream_memory
+diag "walk: streamed pagetable: $(cat /tmp/zs.memdiag 2>/dev/null)"
+check "walk: streamed pagetable: a target killed between two chunks is ESRCH" \
+	walk_stream_exit
+
 # ---------------------------------------------- inputs and lifetimes
 pt_scen anon > /tmp/scen.probe 2>&1 &
 PSP=$!

@@ -30,7 +30,8 @@
  * reads racing with exit) names (a 300-byte file name with a newline, a
  * comm with one) vmanames (a file through overlayfs, prctl-named VMAs)
  * thpchurn (8 MiB of THPs allocated anew every second, then the old
- * unmapped).
+ * unmapped) zeroscan (PT_SCEN_MB MiB, default 256, only read: a zero-page
+ * pte, a report line, per page).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,6 +48,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "thp.h"
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
@@ -606,6 +609,27 @@ static void sc_big(void)
 	exact(me, a, GB1);
 }
 
+/*
+ * Anonymous memory only read: every pte maps the zero page, a run of its
+ * own, so the pagetable report has a line per page and spans many of
+ * the chunks it is streamed in (docs/walk.md), at the cost of page
+ * tables alone. PT_SCEN_MB sets the size (default 256).
+ */
+static void sc_zeroscan(void)
+{
+	const char *env = getenv("PT_SCEN_MB");
+	size_t len = (env ? strtoul(env, NULL, 10) : 256) << 20;
+	char *a = map(len, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (no_thp(a, len))
+		die("madvise MADV_NOHUGEPAGE");
+	readp(a, 0, (int)(len / PG));
+	page(me, a, "zero");
+	page(me, a + len - PG, "zero");
+	exact(me, a, len);
+}
+
 /* Many VMAs and many short runs: a pagetable read of it takes a while. */
 static void sc_longread(void)
 {
@@ -658,7 +682,7 @@ static const struct {
 	{ "swap", sc_swap }, { "resv", sc_resv },
 	{ "softdirty", sc_softdirty }, { "big", sc_big },
 	{ "longread", sc_longread }, { "vmanames", sc_vmanames },
-	{ "thpchurn", sc_thpchurn },
+	{ "thpchurn", sc_thpchurn }, { "zeroscan", sc_zeroscan },
 };
 
 int main(int argc, char **argv)
