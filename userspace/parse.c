@@ -119,6 +119,41 @@ static int blank(const char *s)
 	return *s == '\0';
 }
 
+/* What for_each_line() passes over without calling its fn. */
+#define SKIP_BLANK	1u	/* empty or white space only */
+#define SKIP_COMMENT	2u	/* '#' in the first column */
+
+/*
+ * The line loop of every multi-line parser, written once: fn gets each
+ * line but those skip names, NUL-terminated in a bounded copy it may cut
+ * up in place, and the line's 1-based number. 0 after the last line,
+ * whose number goes to *nlines when not NULL (for a message about the
+ * end); -1 when a line is too long or holds a NUL (e filled here) or fn
+ * fails (e filled by fn).
+ */
+static int for_each_line(const char *buf, size_t len, unsigned int skip,
+			 int (*fn)(char *line, unsigned int no, void *ctx,
+				   struct parse_err *e),
+			 void *ctx, unsigned int *nlines, struct parse_err *e)
+{
+	char line[LINE_CAP];
+	struct lines it;
+	int r;
+
+	lines_init(&it, buf, len);
+	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
+		if ((skip & SKIP_BLANK) && blank(line))
+			continue;
+		if ((skip & SKIP_COMMENT) && line[0] == '#')
+			continue;
+		if (fn(line, it.no, ctx, e))
+			return -1;
+	}
+	if (nlines)
+		*nlines = it.no;
+	return r;
+}
+
 /* The next space-separated token, NUL-terminated in place; NULL at end. */
 static char *tok(char **cur)
 {
@@ -213,6 +248,59 @@ static int split_kv(char *t, char **k, char **v)
 	return 0;
 }
 
+/* Each key of keys[] once: its index, or nk for an unknown key (skipped). */
+static int key_index(const char *const *keys, int nk, const char *k)
+{
+	int i;
+
+	for (i = 0; i < nk && strcmp(k, keys[i]); i++)
+		;
+	return i;
+}
+
+/* A line of key=value words against a table of keys (kv_fields()). */
+struct kv_spec {
+	const char *const *keys;
+	int nkeys;
+	unsigned int required;	/* 1 << index: "missing" without it */
+	/* keys[i]'s value into ctx; nonzero when it is bad */
+	int (*value)(int i, char *v, void *ctx);
+};
+
+/*
+ * Cuts cur into key=value words and gives each known key's value to
+ * s->value: a key at most once, every required one there, unknown keys
+ * skipped (a newer module may add some). One place for these rules, so
+ * that every key=value format words the same mistake the same way.
+ * *seen, when not NULL: the keys that came, 1 << index.
+ */
+static int kv_fields(char *cur, unsigned int no, const struct kv_spec *s,
+		     void *ctx, unsigned int *seen, struct parse_err *e)
+{
+	unsigned int got = 0;
+	char *t, *k, *v;
+	int i;
+
+	while ((t = tok(&cur))) {
+		if (split_kv(t, &k, &v))
+			return perr(e, no, "expected key=value, got '%.40s'", t);
+		i = key_index(s->keys, s->nkeys, k);
+		if (i == s->nkeys)
+			continue;
+		if (got & (1u << i))
+			return perr(e, no, "%s given twice", k);
+		got |= 1u << i;
+		if (s->value(i, v, ctx))
+			return perr(e, no, "bad value for %s: '%.40s'", k, v);
+	}
+	for (i = 0; i < s->nkeys; i++)
+		if ((s->required & (1u << i)) && !(got & (1u << i)))
+			return perr(e, no, "%s missing", s->keys[i]);
+	if (seen)
+		*seen = got;
+	return 0;
+}
+
 /* "START-END" in hex, START < END. */
 static int parse_range(const char *t, uint64_t *start, uint64_t *end)
 {
@@ -231,6 +319,32 @@ static int parse_range(const char *t, uint64_t *start, uint64_t *end)
 	memcpy(b, dash + 1, nb + 1);
 	if (hex_u64(a, start) || hex_u64(b, end) || *start >= *end)
 		return -1;
+	return 0;
+}
+
+/* A number a line may give once, by key: where it goes, how it reads. */
+struct once_u64 {
+	const char *key;
+	int *has;
+	uint64_t *val;
+	int (*parse)(const char *s, uint64_t *v);	/* hex_u64, dec_u64 */
+};
+
+/*
+ * KEY=VALUE against f[]: 1 when KEY is one of them and VALUE its first,
+ * good value; 0 when KEY is none of them; -1 when bad or repeated.
+ */
+static int once_field(const struct once_u64 *f, int n, const char *k,
+		      const char *v)
+{
+	int i, bad;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(k, f[i].key)) {
+			bad = *f[i].has || f[i].parse(v, f[i].val);
+			*f[i].has = 1;
+			return bad ? -1 : 1;
+		}
 	return 0;
 }
 
@@ -286,6 +400,37 @@ static int grow(void **arr, size_t *cap, size_t n, size_t sz, size_t max)
 	return 0;
 }
 
+/*
+ * Index n of *arr, zeroed, the array grown first when it is full; NULL
+ * past max elements or when memory runs out. The caller counts it in:
+ * before parsing into it when its *_free() must free what a failed parse
+ * left there, after when a failed element is not part of the result.
+ */
+static void *grow_slot(void **arr, size_t *cap, size_t n, size_t sz,
+		       size_t max)
+{
+	char *p;
+
+	if (grow(arr, cap, n, sz, max))
+		return NULL;
+	p = (char *)*arr + n * sz;
+	memset(p, 0, sz);
+	return p;
+}
+
+/*
+ * The state of a parser that fills one growing array: its output and the
+ * array's capacity, which the public structs do not keep.
+ */
+struct array_ctx {
+	void *out;
+	size_t cap;
+};
+
+/*
+ * One line, not for_each_line(): a second line is an error before the
+ * first is looked at, and 63 bytes are plenty.
+ */
 int parse_version(const char *buf, size_t len, struct mm_version *v,
 		  struct parse_err *e)
 {
@@ -329,102 +474,85 @@ static const char *const frag_keys[FK_N] = {
 	"free_blocks_suitable", "extfrag", "unusable",
 };
 
-static int frag_line(char *line, unsigned int no, struct frag_info *fi,
-		     size_t *cap, struct parse_err *e)
-{
+/* One fraginfo line's fields, before they go to their zone. */
+struct frag_fields {
 	struct frag_order o;
-	uint64_t node = 0, order = 0;
-	char *cur = line, *t, *k, *v, zname[32] = "";
-	unsigned int seen = 0;
+	uint64_t node, order;
+	char zname[32];
+};
+
+static int frag_value(int i, char *v, void *ctx)
+{
+	struct frag_fields *f = ctx;
+
+	switch (i) {
+	case FK_NODE:
+		return dec_u64(v, &f->node) || f->node > 1u << 20;
+	case FK_ZONE:
+		if (!*v || strlen(v) >= sizeof(f->zname))
+			return -1;
+		strcpy(f->zname, v);
+		return 0;
+	case FK_ORDER:
+		return dec_u64(v, &f->order) || f->order >= FRAG_MAX_ORDERS;
+	case FK_NR_FREE:
+		return dec_u64(v, &f->o.nr_free);
+	case FK_FREE_PAGES:
+		return dec_u64(v, &f->o.free_pages);
+	case FK_TOTAL:
+		return dec_u64(v, &f->o.free_blocks_total);
+	case FK_SUITABLE:
+		return dec_u64(v, &f->o.free_blocks_suitable);
+	case FK_EXTFRAG:
+		return dec_i64(v, &f->o.extfrag);
+	default:
+		return dec_i64(v, &f->o.unusable);
+	}
+}
+
+static const struct kv_spec frag_spec = {
+	frag_keys, FK_N, (1u << FK_N) - 1, frag_value,
+};
+
+/* One order of one zone; a zone's orders come in sequence from 0. */
+static int frag_line(char *line, unsigned int no, void *ctx,
+		     struct parse_err *e)
+{
+	struct array_ctx *c = ctx;
+	struct frag_info *fi = c->out;
+	struct frag_fields f = { .node = 0 };
 	struct frag_zone *z;
-	int i, bad;
 
-	while ((t = tok(&cur))) {
-		if (split_kv(t, &k, &v))
-			return perr(e, no, "expected key=value, got '%.40s'", t);
-		for (i = 0; i < FK_N && strcmp(k, frag_keys[i]); i++)
-			;
-		if (i == FK_N)
-			continue;
-		if (seen & (1u << i))
-			return perr(e, no, "%s given twice", k);
-		seen |= 1u << i;
-		switch (i) {
-		case FK_NODE:
-			bad = dec_u64(v, &node) || node > 1u << 20;
-			break;
-		case FK_ZONE:
-			bad = !*v || strlen(v) >= sizeof(zname);
-			if (!bad)
-				strcpy(zname, v);
-			break;
-		case FK_ORDER:
-			bad = dec_u64(v, &order) || order >= FRAG_MAX_ORDERS;
-			break;
-		case FK_NR_FREE:
-			bad = dec_u64(v, &o.nr_free);
-			break;
-		case FK_FREE_PAGES:
-			bad = dec_u64(v, &o.free_pages);
-			break;
-		case FK_TOTAL:
-			bad = dec_u64(v, &o.free_blocks_total);
-			break;
-		case FK_SUITABLE:
-			bad = dec_u64(v, &o.free_blocks_suitable);
-			break;
-		case FK_EXTFRAG:
-			bad = dec_i64(v, &o.extfrag);
-			break;
-		default:
-			bad = dec_i64(v, &o.unusable);
-			break;
-		}
-		if (bad)
-			return perr(e, no, "bad value for %s: '%.40s'", k, v);
-	}
-	for (i = 0; i < FK_N; i++)
-		if (!(seen & (1u << i)))
-			return perr(e, no, "%s missing", frag_keys[i]);
-
+	if (kv_fields(line, no, &frag_spec, &f, NULL, e))
+		return -1;
 	z = fi->nzones ? &fi->zones[fi->nzones - 1] : NULL;
-	if (!z || z->node != (int)node || strcmp(z->name, zname)) {
-		if (order != 0)
-			return perr(e, no, "zone %s starts at order %u", zname,
-				    (unsigned int)order);
-		if (grow((void **)&fi->zones, cap, fi->nzones,
-			 sizeof(*fi->zones), FRAG_MAX_ZONES))
+	if (!z || z->node != (int)f.node || strcmp(z->name, f.zname)) {
+		if (f.order != 0)
+			return perr(e, no, "zone %s starts at order %u",
+				    f.zname, (unsigned int)f.order);
+		z = grow_slot((void **)&fi->zones, &c->cap, fi->nzones,
+			      sizeof(*z), FRAG_MAX_ZONES);
+		if (!z)
 			return perr(e, no, "too many zones");
-		z = &fi->zones[fi->nzones++];
-		memset(z, 0, sizeof(*z));
-		z->node = (int)node;
-		strcpy(z->name, zname);
-	} else if (order != (uint64_t)z->norders) {
+		fi->nzones++;
+		z->node = (int)f.node;
+		strcpy(z->name, f.zname);
+	} else if (f.order != (uint64_t)z->norders) {
 		return perr(e, no, "order %u out of sequence in zone %s",
-			    (unsigned int)order, zname);
+			    (unsigned int)f.order, f.zname);
 	}
-	z->o[z->norders++] = o;
+	z->o[z->norders++] = f.o;
 	return 0;
 }
 
 int parse_fraginfo(const char *buf, size_t len, struct frag_info *fi,
 		   struct parse_err *e)
 {
-	char line[LINE_CAP];
-	struct lines it;
-	size_t cap = 0;
-	int r;
+	struct array_ctx c = { fi, 0 };
 
 	fi->nzones = 0;
 	fi->zones = NULL;
-	lines_init(&it, buf, len);
-	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
-		if (blank(line))
-			continue;
-		if (frag_line(line, it.no, fi, &cap, e))
-			return -1;
-	}
-	if (r < 0)
+	if (for_each_line(buf, len, SKIP_BLANK, frag_line, &c, NULL, e))
 		return -1;
 	if (!fi->nzones)
 		return perr(e, 0, "no zones");
@@ -472,6 +600,7 @@ static int looks_like_kv(const char *s)
 	return 1;
 }
 
+/* One VMA into m, which comes zeroed. */
 static int vma_line(char *line, unsigned int no, struct vma_info *m,
 		    struct parse_err *e)
 {
@@ -483,7 +612,6 @@ static int vma_line(char *line, unsigned int no, struct vma_info *m,
 	unsigned int seen = 0;
 	int i;
 
-	memset(m, 0, sizeof(*m));
 	t = tok(&cur);
 	if (!t || parse_range(t, &m->start, &m->end))
 		return perr(e, no, "expected START-END");
@@ -530,28 +658,33 @@ static int vma_line(char *line, unsigned int no, struct vma_info *m,
 	return 0;
 }
 
+/* A VMA counts once it parsed: a failed one has no name to free. */
+static int vmas_add(char *line, unsigned int no, void *ctx,
+		    struct parse_err *e)
+{
+	struct array_ctx *c = ctx;
+	struct vma_list *vl = c->out;
+	struct vma_info *m;
+
+	m = grow_slot((void **)&vl->v, &c->cap, vl->n, sizeof(*m),
+		      SIZE_MAX / sizeof(*m));
+	if (!m)
+		return perr(e, no, "out of memory");
+	if (vma_line(line, no, m, e))
+		return -1;
+	vl->n++;
+	return 0;
+}
+
 int parse_vmas(const char *buf, size_t len, struct vma_list *vl,
 	       struct parse_err *e)
 {
-	char line[LINE_CAP];
-	struct lines it;
-	size_t cap = 0;
-	int r;
+	struct array_ctx c = { vl, 0 };
 
 	vl->n = 0;
 	vl->v = NULL;
-	lines_init(&it, buf, len);
-	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
-		if (blank(line) || line[0] == '#')
-			continue;
-		if (grow((void **)&vl->v, &cap, vl->n, sizeof(*vl->v),
-			 SIZE_MAX / sizeof(*vl->v)))
-			return perr(e, it.no, "out of memory");
-		if (vma_line(line, it.no, &vl->v[vl->n], e))
-			return -1;
-		vl->n++;
-	}
-	return r < 0 ? -1 : 0;
+	return for_each_line(buf, len, SKIP_BLANK | SKIP_COMMENT, vmas_add,
+			     &c, NULL, e);
 }
 
 void vma_list_free(struct vma_list *vl)
@@ -655,13 +788,52 @@ static int pt_flags(char *v, struct pt_run *r)
 	return 0;
 }
 
+/*
+ * A run's fields after its kind: pfn=, type=, offset= and flags= once
+ * each; other words are kept, as written, in extra.
+ */
+static int pt_fields(char *cur, unsigned int no, struct pt_run *r,
+		     struct parse_err *e)
+{
+	const struct once_u64 nums[] = {
+		{ "pfn", &r->has_pfn, &r->pfn, hex_u64 },
+		{ "type", &r->has_type, &r->type, dec_u64 },
+		{ "offset", &r->has_offset, &r->offset, hex_u64 },
+	};
+	char *t, *k, *v;
+	int m;
+
+	while ((t = tok(&cur))) {
+		if (split_kv(t, &k, &v)) {
+			if (append_heap(&r->extra, " ", t))
+				return perr(e, no, "out of memory");
+			continue;
+		}
+		m = once_field(nums, 3, k, v);
+		if (m > 0)
+			continue;
+		if (m < 0 || (!strcmp(k, "flags") && r->has_flags))
+			return perr(e, no, "bad or repeated %s", k);
+		if (!strcmp(k, "flags")) {
+			r->has_flags = 1;
+			if (pt_flags(v, r))
+				return perr(e, no, "out of memory");
+			continue;
+		}
+		v[-1] = '=';
+		if (append_heap(&r->extra, " ", k))
+			return perr(e, no, "out of memory");
+	}
+	return 0;
+}
+
+/* One run of entries into r, which comes zeroed. */
 static int pt_line(char *line, unsigned int no, struct pt_run *r,
 		   struct parse_err *e)
 {
-	char *cur = line, *t, *k, *v, *p;
-	int l, bad;
+	char *cur = line, *t, *p;
+	int l;
 
-	memset(r, 0, sizeof(*r));
 	t = tok(&cur);
 	if (!t || parse_range(t, &r->start, &r->end))
 		return perr(e, no, "expected START-END");
@@ -680,36 +852,7 @@ static int pt_line(char *line, unsigned int no, struct pt_run *r,
 		if (!((*p >= 'a' && *p <= 'z') || *p == '-' || *p == '_'))
 			return perr(e, no, "bad kind '%.40s'", t);
 	strcpy(r->kind, t);
-	while ((t = tok(&cur))) {
-		if (split_kv(t, &k, &v)) {
-			if (append_heap(&r->extra, " ", t))
-				return perr(e, no, "out of memory");
-			continue;
-		}
-		bad = 0;
-		if (!strcmp(k, "pfn")) {
-			bad = r->has_pfn || hex_u64(v, &r->pfn);
-			r->has_pfn = 1;
-		} else if (!strcmp(k, "type")) {
-			bad = r->has_type || dec_u64(v, &r->type);
-			r->has_type = 1;
-		} else if (!strcmp(k, "offset")) {
-			bad = r->has_offset || hex_u64(v, &r->offset);
-			r->has_offset = 1;
-		} else if (!strcmp(k, "flags")) {
-			bad = r->has_flags;
-			r->has_flags = 1;
-			if (!bad && pt_flags(v, r))
-				return perr(e, no, "out of memory");
-		} else {
-			v[-1] = '=';
-			if (append_heap(&r->extra, " ", k))
-				return perr(e, no, "out of memory");
-		}
-		if (bad)
-			return perr(e, no, "bad or repeated %s", k);
-	}
-	return 0;
+	return pt_fields(cur, no, r, e);
 }
 
 static void pt_run_free(struct pt_run *r)
@@ -718,35 +861,39 @@ static void pt_run_free(struct pt_run *r)
 	free(r->extra);
 }
 
+/*
+ * A '#' line is a header, any other a run. A run counts once it parsed;
+ * a failed one's flags and extra words are freed here.
+ */
+static int pt_add(char *line, unsigned int no, void *ctx,
+		  struct parse_err *e)
+{
+	struct array_ctx *c = ctx;
+	struct pt_report *pt = c->out;
+	struct pt_run *r;
+
+	if (line[0] == '#')
+		return pt_header(line, no, pt, e);
+	r = grow_slot((void **)&pt->r, &c->cap, pt->n, sizeof(*r),
+		      SIZE_MAX / sizeof(*r));
+	if (!r)
+		return perr(e, no, "out of memory");
+	if (pt_line(line, no, r, e)) {
+		pt_run_free(r);
+		return -1;
+	}
+	pt->n++;
+	return 0;
+}
+
 int parse_pagetable(const char *buf, size_t len, struct pt_report *pt,
 		    struct parse_err *e)
 {
-	char line[LINE_CAP];
-	struct lines it;
-	size_t cap = 0;
-	int r;
+	struct array_ctx c = { pt, 0 };
 
 	memset(pt, 0, sizeof(*pt));
 	pt->pid = -1;
-	lines_init(&it, buf, len);
-	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
-		if (blank(line))
-			continue;
-		if (line[0] == '#') {
-			if (pt_header(line, it.no, pt, e))
-				return -1;
-			continue;
-		}
-		if (grow((void **)&pt->r, &cap, pt->n, sizeof(*pt->r),
-			 SIZE_MAX / sizeof(*pt->r)))
-			return perr(e, it.no, "out of memory");
-		if (pt_line(line, it.no, &pt->r[pt->n], e)) {
-			pt_run_free(&pt->r[pt->n]);
-			return -1;
-		}
-		pt->n++;
-	}
-	return r < 0 ? -1 : 0;
+	return for_each_line(buf, len, SKIP_BLANK, pt_add, &c, NULL, e);
 }
 
 void pt_report_free(struct pt_report *pt)
@@ -793,11 +940,44 @@ static int vtop_level(char *cur, const char *name, unsigned int no,
 	return 0;
 }
 
+/*
+ * The outcome's fields from t on: pfn=, paddr=, type= and offset= once
+ * each; other words are kept, as written, in detail.
+ */
+static int vtop_fields(char *t, char *cur, unsigned int no,
+		       struct vtop_report *vt, struct parse_err *e)
+{
+	const struct once_u64 nums[] = {
+		{ "pfn", &vt->has_pfn, &vt->pfn, hex_u64 },
+		{ "paddr", &vt->has_paddr, &vt->paddr, hex_u64 },
+		{ "type", &vt->has_type, &vt->type, dec_u64 },
+		{ "offset", &vt->has_offset, &vt->offset, hex_u64 },
+	};
+	char *k, *v;
+	int m;
+
+	for (; t; t = tok(&cur)) {
+		if (split_kv(t, &k, &v)) {
+			if (append(vt->detail, sizeof(vt->detail), " ", t))
+				return perr(e, no, "outcome too long");
+			continue;
+		}
+		m = once_field(nums, 4, k, v);
+		if (m < 0)
+			return perr(e, no, "bad or repeated %s", k);
+		if (m > 0)
+			continue;
+		v[-1] = '=';
+		if (append(vt->detail, sizeof(vt->detail), " ", k))
+			return perr(e, no, "outcome too long");
+	}
+	return 0;
+}
+
 static int vtop_outcome(char *first, char *cur, unsigned int no,
 			struct vtop_report *vt, struct parse_err *e)
 {
-	char *t = first, *k, *v, *p;
-	int bad;
+	char *t = first, *p;
 
 	if (vt->kind[0])
 		return perr(e, no, "second outcome line");
@@ -823,58 +1003,26 @@ static int vtop_outcome(char *first, char *cur, unsigned int no,
 		strcpy(vt->kind, first);
 		t = tok(&cur);
 	}
-	for (; t; t = tok(&cur)) {
-		if (split_kv(t, &k, &v)) {
-			if (append(vt->detail, sizeof(vt->detail), " ", t))
-				return perr(e, no, "outcome too long");
-			continue;
-		}
-		bad = 0;
-		if (!strcmp(k, "pfn")) {
-			bad = vt->has_pfn || hex_u64(v, &vt->pfn);
-			vt->has_pfn = 1;
-		} else if (!strcmp(k, "paddr")) {
-			bad = vt->has_paddr || hex_u64(v, &vt->paddr);
-			vt->has_paddr = 1;
-		} else if (!strcmp(k, "type")) {
-			bad = vt->has_type || dec_u64(v, &vt->type);
-			vt->has_type = 1;
-		} else if (!strcmp(k, "offset")) {
-			bad = vt->has_offset || hex_u64(v, &vt->offset);
-			vt->has_offset = 1;
-		} else {
-			v[-1] = '=';
-			if (append(vt->detail, sizeof(vt->detail), " ", k))
-				return perr(e, no, "outcome too long");
-		}
-		if (bad)
-			return perr(e, no, "bad or repeated %s", k);
-	}
-	return 0;
+	return vtop_fields(t, cur, no, vt, e);
+}
+
+/* A line named after a level (pgd, ...), or else the outcome. */
+static int vtop_line(char *line, unsigned int no, void *ctx,
+		     struct parse_err *e)
+{
+	char *cur = line, *t = tok(&cur);
+
+	if (level_by_name(t) >= 0)
+		return vtop_level(cur, t, no, ctx, e);
+	return vtop_outcome(t, cur, no, ctx, e);
 }
 
 int parse_vtop(const char *buf, size_t len, struct vtop_report *vt,
 	       struct parse_err *e)
 {
-	char line[LINE_CAP], *cur, *t;
-	struct lines it;
-	int r;
-
 	memset(vt, 0, sizeof(*vt));
-	lines_init(&it, buf, len);
-	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
-		if (blank(line) || line[0] == '#')
-			continue;
-		cur = line;
-		t = tok(&cur);
-		if (level_by_name(t) >= 0)
-			r = vtop_level(cur, t, it.no, vt, e);
-		else
-			r = vtop_outcome(t, cur, it.no, vt, e);
-		if (r)
-			return -1;
-	}
-	if (r < 0)
+	if (for_each_line(buf, len, SKIP_BLANK | SKIP_COMMENT, vtop_line, vt,
+			  NULL, e))
 		return -1;
 	if (!vt->kind[0])
 		return perr(e, 0, "no outcome line (truncated?)");
@@ -883,50 +1031,47 @@ int parse_vtop(const char *buf, size_t len, struct vtop_report *vt,
 
 /* ---- vbuf ---- */
 
-int parse_vbuf_stats(const char *buf, size_t len, struct vbuf_stats *vs,
+/* key=value words; a number's -1 says it is not there yet. */
+static int vbuf_line(char *line, unsigned int no, void *ctx,
 		     struct parse_err *e)
 {
 	static const char *const keys[] = {
 		"size", "pages", "faults", "mappings", "opens", "inserted",
 	};
+	struct vbuf_stats *vs = ctx;
 	int64_t *field[] = {
 		&vs->size, &vs->pages, &vs->faults, &vs->mappings, &vs->opens,
 		&vs->inserted,
 	};
-	const size_t nkeys = sizeof(keys) / sizeof(keys[0]);
-	char line[LINE_CAP], *cur, *t, *k, *v;
-	struct lines it;
-	size_t i;
-	int r;
+	const int nkeys = sizeof(keys) / sizeof(keys[0]);
+	char *cur = line, *t, *k, *v;
+	int i;
 
-	for (i = 0; i < nkeys; i++)
-		*field[i] = -1;
-	vs->mode[0] = '\0';
-	lines_init(&it, buf, len);
-	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
-		cur = line;
-		while ((t = tok(&cur))) {
-			if (split_kv(t, &k, &v))
-				return perr(e, it.no, "expected key=value");
-			if (!strcmp(k, "mode")) {
-				if (vs->mode[0] || !*v ||
-				    strlen(v) >= sizeof(vs->mode))
-					return perr(e, it.no,
-						    "bad or repeated mode");
-				strcpy(vs->mode, v);
-				continue;
-			}
-			for (i = 0; i < nkeys && strcmp(k, keys[i]); i++)
-				;
-			if (i == nkeys)
-				continue;
-			if (*field[i] != -1 || dec_i64(v, field[i]) ||
-			    *field[i] < 0)
-				return perr(e, it.no, "bad or repeated %s",
-					    k);
+	while ((t = tok(&cur))) {
+		if (split_kv(t, &k, &v))
+			return perr(e, no, "expected key=value");
+		if (!strcmp(k, "mode")) {
+			if (vs->mode[0] || !*v || strlen(v) >= sizeof(vs->mode))
+				return perr(e, no, "bad or repeated mode");
+			strcpy(vs->mode, v);
+			continue;
 		}
+		i = key_index(keys, nkeys, k);
+		if (i == nkeys)
+			continue;
+		if (*field[i] != -1 || dec_i64(v, field[i]) || *field[i] < 0)
+			return perr(e, no, "bad or repeated %s", k);
 	}
-	if (r < 0)
+	return 0;
+}
+
+int parse_vbuf_stats(const char *buf, size_t len, struct vbuf_stats *vs,
+		     struct parse_err *e)
+{
+	vs->size = vs->pages = vs->faults = vs->mappings = vs->opens = -1;
+	vs->inserted = -1;
+	vs->mode[0] = '\0';
+	if (for_each_line(buf, len, 0, vbuf_line, vs, NULL, e))
 		return -1;
 	if (vs->size < 0 || vs->pages < 0)
 		return perr(e, 0, "size or pages missing");
@@ -972,16 +1117,6 @@ static int node_zone(char **cur, int *node, char *zname, size_t zcap,
 	return 1;
 }
 
-/* Each key of keys[] once: its index, or nk for an unknown key (skipped). */
-static int key_index(const char *const *keys, int nk, const char *k)
-{
-	int i;
-
-	for (i = 0; i < nk && strcmp(k, keys[i]); i++)
-		;
-	return i;
-}
-
 /* An order 0..FRAG_MAX_ORDERS-1, or '-' (-1). */
 static int order_or_dash(const char *v, int *out)
 {
@@ -1025,39 +1160,24 @@ static int protection_list(char *v, struct wmark_zone *z)
 	return 0;
 }
 
-static int wmark_counts(char *cur, unsigned int no, struct wmark_zone *z,
-			struct parse_err *e)
+static int wmark_value(int i, char *v, void *ctx)
 {
+	struct wmark_zone *z = ctx;
 	uint64_t *field[WK_PROTECTION] = {
 		&z->free, &z->min, &z->low, &z->high, &z->boost,
 		&z->highatomic, &z->free_cma, &z->managed, &z->present,
 		&z->spanned,
 	};
-	unsigned int seen = 0;
-	char *t, *k, *v;
-	int i, bad;
 
-	while ((t = tok(&cur))) {
-		if (split_kv(t, &k, &v))
-			return perr(e, no, "expected key=value, got '%.40s'", t);
-		i = key_index(wmark_keys, WK_N, k);
-		if (i == WK_N)
-			continue;
-		if (seen & (1u << i))
-			return perr(e, no, "%s given twice", k);
-		seen |= 1u << i;
-		if (i == WK_PROTECTION)
-			bad = protection_list(v, z);
-		else
-			bad = dec_u64(v, field[i]);
-		if (bad)
-			return perr(e, no, "bad value for %s: '%.40s'", k, v);
-	}
-	for (i = 0; i < WK_N; i++)
-		if (!(seen & (1u << i)))
-			return perr(e, no, "%s missing", wmark_keys[i]);
-	return 0;
+	if (i == WK_PROTECTION)
+		return protection_list(v, z);
+	return dec_u64(v, field[i]);
 }
+
+/* A zone's line of counts: every key there. */
+static const struct kv_spec wmark_spec = {
+	wmark_keys, WK_N, (1u << WK_N) - 1, wmark_value,
+};
 
 /* "order=<k> min=<ok|fail> low=<ok|fail> high=<ok|fail>" of zone z. */
 static int wmark_verdict(char *cur, unsigned int no, struct wmark_zone *z,
@@ -1104,9 +1224,12 @@ static int wmark_verdict(char *cur, unsigned int no, struct wmark_zone *z,
 	return 0;
 }
 
-static int wmark_line(char *line, unsigned int no, struct wmark_info *wi,
-		      size_t *cap, struct parse_err *e)
+/* A zone's counts start it, its order lines (from 0) follow. */
+static int wmark_line(char *line, unsigned int no, void *ctx,
+		      struct parse_err *e)
 {
+	struct array_ctx *c = ctx;
+	struct wmark_info *wi = c->out;
 	char *cur = line, zname[32];
 	struct wmark_zone *z;
 	int node;
@@ -1123,39 +1246,30 @@ static int wmark_line(char *line, unsigned int no, struct wmark_info *wi,
 	}
 	if (z && !z->norders)
 		return perr(e, no, "zone %s has no order lines", z->name);
-	if (grow((void **)&wi->zones, cap, wi->nzones, sizeof(*wi->zones),
-		 FRAG_MAX_ZONES))
+	z = grow_slot((void **)&wi->zones, &c->cap, wi->nzones, sizeof(*z),
+		      FRAG_MAX_ZONES);
+	if (!z)
 		return perr(e, no, "too many zones");
-	z = &wi->zones[wi->nzones++];
-	memset(z, 0, sizeof(*z));
+	wi->nzones++;
 	z->node = node;
 	strcpy(z->name, zname);
-	return wmark_counts(cur, no, z, e);
+	return kv_fields(cur, no, &wmark_spec, z, NULL, e);
 }
 
 int parse_watermarks(const char *buf, size_t len, struct wmark_info *wi,
 		     struct parse_err *e)
 {
-	char line[LINE_CAP];
-	struct lines it;
-	size_t cap = 0;
-	int r;
+	struct array_ctx c = { wi, 0 };
+	unsigned int nlines;
 
 	wi->nzones = 0;
 	wi->zones = NULL;
-	lines_init(&it, buf, len);
-	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
-		if (blank(line))
-			continue;
-		if (wmark_line(line, it.no, wi, &cap, e))
-			return -1;
-	}
-	if (r < 0)
+	if (for_each_line(buf, len, SKIP_BLANK, wmark_line, &c, &nlines, e))
 		return -1;
 	if (!wi->nzones)
 		return perr(e, 0, "no zones");
 	if (!wi->zones[wi->nzones - 1].norders)
-		return perr(e, it.no, "zone %s has no order lines",
+		return perr(e, nlines, "zone %s has no order lines",
 			    wi->zones[wi->nzones - 1].name);
 	return 0;
 }
@@ -1169,43 +1283,47 @@ void wmark_info_free(struct wmark_info *wi)
 
 /* ---- compaction ---- */
 
-struct compact_caps {
-	size_t zones, nodes, counters;
+struct compact_ctx {
+	struct compact_info *ci;
+	size_t zones, nodes, counters;	/* the arrays' capacities */
+	size_t zones_of_node;		/* zone lines since a node line */
 };
 
-static int compact_zone_line(char *cur, unsigned int no, int node,
-			     const char *zname, struct compact_zone *z,
-			     struct parse_err *e)
+static const char *const compact_zone_keys[] = {
+	"considered", "defer_shift", "order_failed", "deferred",
+};
+
+static int compact_zone_value(int i, char *v, void *ctx)
 {
-	static const char *const keys[] = {
-		"considered", "defer_shift", "order_failed", "deferred",
-	};
+	struct compact_zone *z = ctx;
 	uint64_t *field[] = { &z->considered, &z->defer_shift,
 		&z->order_failed };
-	unsigned int seen = 0;
-	char *t, *k, *v;
-	int i, bad;
 
-	memset(z, 0, sizeof(*z));
+	return i == 3 ? order_or_dash(v, &z->deferred) : dec_u64(v, field[i]);
+}
+
+static const struct kv_spec compact_zone_spec = {
+	compact_zone_keys, 4, (1u << 4) - 1, compact_zone_value,
+};
+
+/* "Node <n>, zone <name> considered=... deferred=<order|->". */
+static int compact_zone_line(char *cur, unsigned int no, int node,
+			     const char *zname, struct compact_ctx *c,
+			     struct parse_err *e)
+{
+	struct compact_info *ci = c->ci;
+	struct compact_zone *z;
+
+	z = grow_slot((void **)&ci->zones, &c->zones, ci->nzones, sizeof(*z),
+		      FRAG_MAX_ZONES);
+	if (!z)
+		return perr(e, no, "too many zones");
 	z->node = node;
 	strcpy(z->name, zname);
-	while ((t = tok(&cur))) {
-		if (split_kv(t, &k, &v))
-			return perr(e, no, "expected key=value, got '%.40s'", t);
-		i = key_index(keys, 4, k);
-		if (i == 4)
-			continue;
-		if (seen & (1u << i))
-			return perr(e, no, "%s given twice", k);
-		seen |= 1u << i;
-		bad = i == 3 ? order_or_dash(v, &z->deferred) :
-			dec_u64(v, field[i]);
-		if (bad)
-			return perr(e, no, "bad value for %s: '%.40s'", k, v);
-	}
-	for (i = 0; i < 4; i++)
-		if (!(seen & (1u << i)))
-			return perr(e, no, "%s missing", keys[i]);
+	if (kv_fields(cur, no, &compact_zone_spec, z, NULL, e))
+		return -1;
+	ci->nzones++;
+	c->zones_of_node++;
 	return 0;
 }
 
@@ -1234,42 +1352,46 @@ static int small_or_dash(const char *v, int max, int *out)
 enum { CN_SCORE, CN_LOW, CN_HIGH, CN_PROACTIVE, CN_N };
 #define CN_OLD_KEYS (1u << CN_LOW | 1u << CN_HIGH | 1u << CN_PROACTIVE)
 
-static int compact_node_line(char *cur, unsigned int no, int node,
-			     struct compact_node *n, struct parse_err *e)
-{
-	static const char *const keys[CN_N] = {
-		"score", "low", "high", "proactive",
-	};
-	unsigned int seen = 0;
-	char *t, *k, *v;
-	int i, bad, dropped;
+static const char *const compact_node_keys[CN_N] = {
+	"score", "low", "high", "proactive",
+};
 
+static int compact_node_value(int i, char *v, void *ctx)
+{
+	struct compact_node *n = ctx;
+	int dropped;
+
+	if (i == CN_SCORE)
+		return small_or_dash(v, 100, &n->score) || n->score < 0;
+	if (i == CN_PROACTIVE)
+		return strcmp(v, "yes") && strcmp(v, "no") && strcmp(v, "-");
+	return small_or_dash(v, 100, &dropped);
+}
+
+static const struct kv_spec compact_node_spec = {
+	compact_node_keys, CN_N, 1u << CN_SCORE, compact_node_value,
+};
+
+static int compact_node_line(char *cur, unsigned int no, int node,
+			     struct compact_ctx *c, struct parse_err *e)
+{
+	struct compact_info *ci = c->ci;
+	struct compact_node *n;
+	unsigned int seen;
+
+	n = grow_slot((void **)&ci->nodes, &c->nodes, ci->nnodes, sizeof(*n),
+		      FRAG_MAX_ZONES);
+	if (!n)
+		return perr(e, no, "too many nodes");
 	n->node = node;
 	n->low = n->high = n->proactive = -1;
-	while ((t = tok(&cur))) {
-		if (split_kv(t, &k, &v))
-			return perr(e, no, "expected key=value, got '%.40s'", t);
-		i = key_index(keys, CN_N, k);
-		if (i == CN_N)
-			continue;
-		if (seen & (1u << i))
-			return perr(e, no, "%s given twice", k);
-		seen |= 1u << i;
-		if (i == CN_SCORE)
-			bad = small_or_dash(v, 100, &n->score) || n->score < 0;
-		else if (i == CN_PROACTIVE)
-			bad = strcmp(v, "yes") && strcmp(v, "no") &&
-			      strcmp(v, "-");
-		else
-			bad = small_or_dash(v, 100, &dropped);
-		if (bad)
-			return perr(e, no, "bad value for %s: '%.40s'", k, v);
-	}
-	if (!(seen & (1u << CN_SCORE)))
-		return perr(e, no, "score missing");
+	if (kv_fields(cur, no, &compact_node_spec, n, &seen, e))
+		return -1;
 	if ((seen & CN_OLD_KEYS) && (seen & CN_OLD_KEYS) != CN_OLD_KEYS)
 		return perr(e, no,
 			    "low, high and proactive: all three or none");
+	ci->nnodes++;
+	c->zones_of_node = 0;
 	return 0;
 }
 
@@ -1293,10 +1415,10 @@ static int compact_counter_line(char *line, unsigned int no,
 	for (i = 0; i < ci->ncounters; i++)
 		if (!strcmp(ci->counters[i].name, name))
 			return perr(e, no, "%s given twice", name);
-	if (grow((void **)&ci->counters, cap, ci->ncounters,
-		 sizeof(*ci->counters), 256))
+	c = grow_slot((void **)&ci->counters, cap, ci->ncounters, sizeof(*c),
+		      256);
+	if (!c)
 		return perr(e, no, "too many counters");
-	c = &ci->counters[ci->ncounters];
 	if (dec_u64(val, &c->value))
 		return perr(e, no, "bad value for %s: '%.40s'", name, val);
 	strcpy(c->name, name);
@@ -1308,66 +1430,40 @@ static int compact_counter_line(char *line, unsigned int no,
  * The order: node by node its zone lines, then its node line; after all
  * nodes the counters. A zone line must belong to the node line after it.
  */
-static int compact_line(char *line, unsigned int no, struct compact_info *ci,
-			struct compact_caps *caps, size_t *zones_of_node,
+static int compact_line(char *line, unsigned int no, void *ctx,
 			struct parse_err *e)
 {
+	struct compact_ctx *c = ctx;
+	struct compact_info *ci = c->ci;
 	char *cur = line, zname[32];
 	int node, kind;
 
 	if (!strncmp(line, "compact_", 8))
-		return compact_counter_line(line, no, ci, &caps->counters, e);
+		return compact_counter_line(line, no, ci, &c->counters, e);
 	if (ci->ncounters)
 		return perr(e, no, "node or zone line after the counters");
 	kind = node_zone(&cur, &node, zname, sizeof(zname), 0);
 	if (kind < 0)
 		return perr(e, no, "expected 'Node <n>, zone <name> ...', 'Node <n> score=...' or 'compact_<name> <value>'");
-	if (*zones_of_node &&
-	    ci->zones[ci->nzones - 1].node != node)
+	if (c->zones_of_node && ci->zones[ci->nzones - 1].node != node)
 		return perr(e, no, "node %d line after zones of node %d", node,
 			    ci->zones[ci->nzones - 1].node);
-	if (kind == 1) {
-		if (grow((void **)&ci->zones, &caps->zones, ci->nzones,
-			 sizeof(*ci->zones), FRAG_MAX_ZONES))
-			return perr(e, no, "too many zones");
-		if (compact_zone_line(cur, no, node, zname,
-				      &ci->zones[ci->nzones], e))
-			return -1;
-		ci->nzones++;
-		(*zones_of_node)++;
-		return 0;
-	}
-	if (grow((void **)&ci->nodes, &caps->nodes, ci->nnodes,
-		 sizeof(*ci->nodes), FRAG_MAX_ZONES))
-		return perr(e, no, "too many nodes");
-	if (compact_node_line(cur, no, node, &ci->nodes[ci->nnodes], e))
-		return -1;
-	ci->nnodes++;
-	*zones_of_node = 0;
-	return 0;
+	if (kind == 1)
+		return compact_zone_line(cur, no, node, zname, c, e);
+	return compact_node_line(cur, no, node, c, e);
 }
 
 int parse_compaction(const char *buf, size_t len, struct compact_info *ci,
 		     struct parse_err *e)
 {
-	struct compact_caps caps = { 0, 0, 0 };
-	char line[LINE_CAP];
-	size_t zones_of_node = 0;
-	struct lines it;
-	int r;
+	struct compact_ctx c = { ci, 0, 0, 0, 0 };
+	unsigned int nlines;
 
 	memset(ci, 0, sizeof(*ci));
-	lines_init(&it, buf, len);
-	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
-		if (blank(line))
-			continue;
-		if (compact_line(line, it.no, ci, &caps, &zones_of_node, e))
-			return -1;
-	}
-	if (r < 0)
+	if (for_each_line(buf, len, SKIP_BLANK, compact_line, &c, &nlines, e))
 		return -1;
-	if (zones_of_node)
-		return perr(e, it.no, "zones of node %d without its node line",
+	if (c.zones_of_node)
+		return perr(e, nlines, "zones of node %d without its node line",
 			    ci->zones[ci->nzones - 1].node);
 	if (!ci->nnodes)
 		return perr(e, 0, "no nodes");
@@ -1402,53 +1498,44 @@ const char *const mt_names[MT_N] = {
 	[MT_ISOLATE] = MMLENS_MT_ISOLATE,
 };
 
+static const char *const pb_keys[] = {
+	"pfn", "blocks", "type", "free", "largest",
+};
+
+static int pb_value(int i, char *v, void *ctx)
+{
+	struct pb_run *r = ctx;
+	uint64_t x = 0;
+	int bad;
+
+	switch (i) {
+	case 0:
+		return strncmp(v, "0x", 2) || hex_u64(v, &r->pfn) ||
+		       r->pfn >> 52;
+	case 1:
+		return dec_u64(v, &r->blocks) || !r->blocks ||
+		       r->blocks >> 43;
+	case 2:
+		r->type = key_index(mt_names, MT_N, v);
+		return r->type == MT_N;
+	case 3:
+		bad = dec_u64(v, &x) || x > PB_PAGES;
+		r->free = (unsigned int)x;
+		return bad;
+	default:
+		return order_or_dash(v, &r->largest);
+	}
+}
+
+static const struct kv_spec pb_spec = {
+	pb_keys, 5, (1u << 5) - 1, pb_value,
+};
+
 static int pb_fields(char *cur, unsigned int no, struct pb_run *r,
 		     struct parse_err *e)
 {
-	static const char *const keys[] = {
-		"pfn", "blocks", "type", "free", "largest",
-	};
-	unsigned int seen = 0;
-	uint64_t x = 0;
-	char *t, *k, *v;
-	int i, bad;
-
-	while ((t = tok(&cur))) {
-		if (split_kv(t, &k, &v))
-			return perr(e, no, "expected key=value, got '%.40s'", t);
-		i = key_index(keys, 5, k);
-		if (i == 5)
-			continue;
-		if (seen & (1u << i))
-			return perr(e, no, "%s given twice", k);
-		seen |= 1u << i;
-		switch (i) {
-		case 0:
-			bad = strncmp(v, "0x", 2) || hex_u64(v, &r->pfn) ||
-			      r->pfn >> 52;
-			break;
-		case 1:
-			bad = dec_u64(v, &r->blocks) || !r->blocks ||
-			      r->blocks >> 43;
-			break;
-		case 2:
-			r->type = key_index(mt_names, MT_N, v);
-			bad = r->type == MT_N;
-			break;
-		case 3:
-			bad = dec_u64(v, &x) || x > PB_PAGES;
-			r->free = (unsigned int)x;
-			break;
-		default:
-			bad = order_or_dash(v, &r->largest);
-			break;
-		}
-		if (bad)
-			return perr(e, no, "bad value for %s: '%.40s'", k, v);
-	}
-	for (i = 0; i < 5; i++)
-		if (!(seen & (1u << i)))
-			return perr(e, no, "%s missing", keys[i]);
+	if (kv_fields(cur, no, &pb_spec, r, NULL, e))
+		return -1;
 	if ((r->free == 0) != (r->largest < 0))
 		return perr(e, no, "free=%u with largest=%d: a block has a largest free order exactly when it has free pages",
 			    r->free, r->largest);
@@ -1474,54 +1561,71 @@ static int pb_run_line(char *line, unsigned int no, struct pb_zone *z,
 				    (unsigned long long)r.pfn,
 				    (unsigned long long)prev_end);
 	}
-	if (grow((void **)&z->runs, cap, z->nruns, sizeof(*z->runs),
-		 SIZE_MAX / sizeof(*z->runs)))
+	p = grow_slot((void **)&z->runs, cap, z->nruns, sizeof(*p),
+		      SIZE_MAX / sizeof(*p));
+	if (!p)
 		return perr(e, no, "out of memory");
-	z->runs[z->nruns++] = r;
+	*p = r;
+	z->nruns++;
 	return 0;
+}
+
+struct pb_ctx {
+	struct pb_info *pi;
+	size_t zcap, rcap;	/* of pi->zones, of the last zone's runs */
+};
+
+/* "Node <n>, zone <name>": a zone, once; its runs follow. */
+static int pb_zone_line(char *line, unsigned int no, struct pb_ctx *c,
+			struct parse_err *e)
+{
+	struct pb_info *pi = c->pi;
+	char *cur = line, zname[32];
+	struct pb_zone *z;
+	size_t i;
+	int node;
+
+	if (node_zone(&cur, &node, zname, sizeof(zname), 1) != 1 ||
+	    !blank(cur))
+		return perr(e, no, "expected 'Node <n>, zone <name>'");
+	for (i = 0; i < pi->nzones; i++)
+		if (pi->zones[i].node == node &&
+		    !strcmp(pi->zones[i].name, zname))
+			return perr(e, no, "node %d zone %s twice", node,
+				    zname);
+	z = grow_slot((void **)&pi->zones, &c->zcap, pi->nzones, sizeof(*z),
+		      FRAG_MAX_ZONES);
+	if (!z)
+		return perr(e, no, "too many zones");
+	pi->nzones++;
+	z->node = node;
+	strcpy(z->name, zname);
+	c->rcap = 0;
+	return 0;
+}
+
+/* A zone header, or a run of the zone last named. */
+static int pb_line(char *line, unsigned int no, void *ctx,
+		   struct parse_err *e)
+{
+	struct pb_ctx *c = ctx;
+	struct pb_info *pi = c->pi;
+
+	if (!strncmp(line, "Node", 4))
+		return pb_zone_line(line, no, c, e);
+	if (!pi->nzones)
+		return perr(e, no, "run before the first 'Node <n>, zone <name>' line");
+	return pb_run_line(line, no, &pi->zones[pi->nzones - 1], &c->rcap, e);
 }
 
 int parse_pageblocks(const char *buf, size_t len, struct pb_info *pi,
 		     struct parse_err *e)
 {
-	char line[LINE_CAP], zname[32], *cur;
-	size_t zcap = 0, rcap = 0, i;
-	struct pb_zone *z = NULL;
-	struct lines it;
-	int r, node;
+	struct pb_ctx c = { pi, 0, 0 };
 
 	pi->nzones = 0;
 	pi->zones = NULL;
-	lines_init(&it, buf, len);
-	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
-		if (blank(line))
-			continue;
-		cur = line;
-		if (!strncmp(line, "Node", 4)) {
-			if (node_zone(&cur, &node, zname, sizeof(zname), 1) != 1 ||
-			    !blank(cur))
-				return perr(e, it.no, "expected 'Node <n>, zone <name>'");
-			for (i = 0; i < pi->nzones; i++)
-				if (pi->zones[i].node == node &&
-				    !strcmp(pi->zones[i].name, zname))
-					return perr(e, it.no, "node %d zone %s twice",
-						    node, zname);
-			if (grow((void **)&pi->zones, &zcap, pi->nzones,
-				 sizeof(*pi->zones), FRAG_MAX_ZONES))
-				return perr(e, it.no, "too many zones");
-			z = &pi->zones[pi->nzones++];
-			memset(z, 0, sizeof(*z));
-			z->node = node;
-			strcpy(z->name, zname);
-			rcap = 0;
-			continue;
-		}
-		if (!z)
-			return perr(e, it.no, "run before the first 'Node <n>, zone <name>' line");
-		if (pb_run_line(line, it.no, z, &rcap, e))
-			return -1;
-	}
-	if (r < 0)
+	if (for_each_line(buf, len, SKIP_BLANK, pb_line, &c, NULL, e))
 		return -1;
 	if (!pi->nzones)
 		return perr(e, 0, "no zones");
@@ -1572,16 +1676,16 @@ static int numa_count_word(const char *t)
 /*
  * "<start>-<end> <policy>[ N<node>=<pages>...]". The policy may hold
  * spaces ("prefer (many)", "weighted interleave"), never a word like
- * N0=1: the node counts are the N-words at the end of the line.
+ * N0=1: the node counts are the N-words at the end of the line. m comes
+ * zeroed.
  */
 static int numa_line(char *line, unsigned int no, struct numa_vma *m,
 		     struct parse_err *e)
 {
 	char *cur = line, *t, *words[2 + NUMA_POLICY_MAX / 2];
-	struct numa_count c;
-	size_t nw = 0, np, i;
+	struct numa_count c, *slot;
+	size_t nw = 0, np, i, cap = 0;
 
-	memset(m, 0, sizeof(*m));
 	t = tok(&cur);
 	if (!t || parse_range(t, &m->start, &m->end))
 		return perr(e, no, "expected START-END");
@@ -1606,43 +1710,41 @@ static int numa_line(char *line, unsigned int no, struct numa_vma *m,
 			return perr(e, no, "nodes not in increasing order");
 		if (np == NUMA_MAX_NODE + 1)
 			return perr(e, no, "too many nodes");
-		if (!(np & (np - 1))) {
-			struct numa_count *p = realloc(m->nodes,
-				(np ? 2 * np : 1) * sizeof(*p));
-
-			if (!p)
-				return perr(e, no, "out of memory");
-			m->nodes = p;
-		}
-		m->nodes[np++] = c;
-		m->nnodes = np;
+		slot = grow_slot((void **)&m->nodes, &cap, np, sizeof(c),
+				 NUMA_MAX_NODE + 1);
+		if (!slot)
+			return perr(e, no, "out of memory");
+		*slot = c;
+		m->nnodes = ++np;
 	}
 	return 0;
+}
+
+/* Counted before parsing: numa_list_free() frees a failed one's nodes. */
+static int numa_add(char *line, unsigned int no, void *ctx,
+		    struct parse_err *e)
+{
+	struct array_ctx *c = ctx;
+	struct numa_list *nl = c->out;
+	struct numa_vma *m;
+
+	m = grow_slot((void **)&nl->v, &c->cap, nl->n, sizeof(*m),
+		      SIZE_MAX / sizeof(*m));
+	if (!m)
+		return perr(e, no, "out of memory");
+	nl->n++;
+	return numa_line(line, no, m, e);
 }
 
 int parse_numa(const char *buf, size_t len, struct numa_list *nl,
 	       struct parse_err *e)
 {
-	char line[LINE_CAP];
-	struct lines it;
-	size_t cap = 0;
-	int r;
+	struct array_ctx c = { nl, 0 };
 
 	nl->n = 0;
 	nl->v = NULL;
-	lines_init(&it, buf, len);
-	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
-		if (blank(line) || line[0] == '#')
-			continue;
-		if (grow((void **)&nl->v, &cap, nl->n, sizeof(*nl->v),
-			 SIZE_MAX / sizeof(*nl->v)))
-			return perr(e, it.no, "out of memory");
-		/* counted before parsing: numa_list_free() frees its nodes */
-		nl->n++;
-		if (numa_line(line, it.no, &nl->v[nl->n - 1], e))
-			return -1;
-	}
-	return r < 0 ? -1 : 0;
+	return for_each_line(buf, len, SKIP_BLANK | SKIP_COMMENT, numa_add,
+			     &c, NULL, e);
 }
 
 void numa_list_free(struct numa_list *nl)
@@ -1685,11 +1787,11 @@ static struct pti_zone *pti_zone(struct pti_info *pi, size_t *cap,
 		if (pi->zones[i].node == (int)node &&
 		    !strcmp(pi->zones[i].name, name))
 			return &pi->zones[i];
-	if (grow((void **)&pi->zones, cap, pi->nzones, sizeof(*pi->zones),
-		 FRAG_MAX_ZONES))
+	z = grow_slot((void **)&pi->zones, cap, pi->nzones, sizeof(*z),
+		      FRAG_MAX_ZONES);
+	if (!z)
 		return NULL;
-	z = &pi->zones[pi->nzones++];
-	memset(z, 0, sizeof(*z));
+	pi->nzones++;
 	z->node = (int)node;
 	strcpy(z->name, name);
 	return z;
@@ -1727,10 +1829,21 @@ static int pti_node_zone(char **cur, uint64_t *node, char *name, size_t cap)
 	return 0;
 }
 
+enum { PTI_NONE, PTI_FREE, PTI_BLOCKS, PTI_OTHER };
+
+struct pti_ctx {
+	struct pti_info *pi;
+	size_t cap;		/* of pi->zones */
+	int state;		/* PTI_*: the table the lines are in */
+	int norders;		/* the free table's columns */
+	int ncols, cols[16];	/* the block table's: MT_*, MT_N unknown */
+};
+
 /* A free-count row: "Node N, zone NAME, type TYPE  c0 c1 ...". */
-static int pti_free_row(char *cur, unsigned int no, int norders,
-			struct pti_info *pi, size_t *cap, struct parse_err *e)
+static int pti_free_row(char *cur, unsigned int no, struct pti_ctx *c,
+			struct parse_err *e)
 {
+	int norders = c->norders;
 	char zname[32], *t;
 	struct pti_zone *z;
 	uint64_t node, x;
@@ -1744,7 +1857,7 @@ static int pti_free_row(char *cur, unsigned int no, int norders,
 	mt = key_index(mt_names, MT_N, t);
 	if (mt == MT_N)
 		return 0;	/* a migratetype this tool does not know */
-	z = pti_zone(pi, cap, node, zname);
+	z = pti_zone(c->pi, &c->cap, node, zname);
 	if (!z)
 		return perr(e, no, "too many zones");
 	if (z->types & (1u << mt))
@@ -1772,10 +1885,10 @@ static int pti_free_row(char *cur, unsigned int no, int norders,
 }
 
 /* A block-count row: "Node N, zone NAME  n0 n1 ..." under the header. */
-static int pti_block_row(char *cur, unsigned int no, const int *cols,
-			 int ncols, struct pti_info *pi, size_t *cap,
+static int pti_block_row(char *cur, unsigned int no, struct pti_ctx *c,
 			 struct parse_err *e)
 {
+	const int *cols = c->cols;
 	char zname[32], *t;
 	struct pti_zone *z;
 	uint64_t node, x;
@@ -1783,10 +1896,10 @@ static int pti_block_row(char *cur, unsigned int no, const int *cols,
 
 	if (pti_node_zone(&cur, &node, zname, sizeof(zname)))
 		return perr(e, no, "expected 'Node N, zone NAME'");
-	z = pti_zone(pi, cap, node, zname);
+	z = pti_zone(c->pi, &c->cap, node, zname);
 	if (!z)
 		return perr(e, no, "too many zones");
-	for (i = 0; i < ncols; i++) {
+	for (i = 0; i < c->ncols; i++) {
 		t = tok(&cur);
 		if (!t || dec_u64(t, &x))
 			return perr(e, no, "bad or missing block count");
@@ -1802,56 +1915,77 @@ static int pti_block_row(char *cur, unsigned int no, const int *cols,
 	return 0;
 }
 
-enum { PTI_NONE, PTI_FREE, PTI_BLOCKS, PTI_OTHER };
+/* "Free pages count per migrate type at order 0 1 ...": the orders. */
+static int pti_free_hdr(char *cur, unsigned int no, struct pti_ctx *c,
+			struct parse_err *e)
+{
+	uint64_t x;
+	char *t;
+
+	for (c->norders = 0; (t = tok(&cur)); c->norders++)
+		if (dec_u64(t, &x) || x != (uint64_t)c->norders ||
+		    c->norders == FRAG_MAX_ORDERS)
+			return perr(e, no, "bad order '%.40s'", t);
+	if (!c->norders)
+		return perr(e, no, "no orders");
+	c->state = PTI_FREE;
+	return 0;
+}
+
+/* "Number of blocks type Unmovable Movable ...": the columns. */
+static int pti_block_hdr(char *cur, unsigned int no, struct pti_ctx *c,
+			 struct parse_err *e)
+{
+	const int max = sizeof(c->cols) / sizeof(c->cols[0]);
+	char *t;
+
+	for (c->ncols = 0; (t = tok(&cur)); c->ncols++) {
+		if (c->ncols == max)
+			return perr(e, no, "too many types");
+		c->cols[c->ncols] = key_index(mt_names, MT_N, t);
+	}
+	c->state = PTI_BLOCKS;
+	return 0;
+}
+
+/*
+ * A blank line ends a table; a header starts one, whose rows follow;
+ * other lines (Page block order, Pages per block, page_owner's mixed
+ * blocks) are skipped, with the rows under them.
+ */
+static int pti_line(char *line, unsigned int no, void *ctx,
+		    struct parse_err *e)
+{
+	static const char free_hdr[] = "Free pages count per migrate type at order";
+	static const char block_hdr[] = "Number of blocks type";
+	struct pti_ctx *c = ctx;
+	char *cur = skip_space(line);
+	int row = !strncmp(cur, "Node", 4);
+
+	if (!*cur)
+		c->state = PTI_NONE;
+	else if (!strncmp(cur, free_hdr, sizeof(free_hdr) - 1))
+		return pti_free_hdr(cur + sizeof(free_hdr) - 1, no, c, e);
+	else if (!strncmp(cur, block_hdr, sizeof(block_hdr) - 1))
+		return pti_block_hdr(cur + sizeof(block_hdr) - 1, no, c, e);
+	else if (!row)
+		c->state = PTI_OTHER;
+	else if (c->state == PTI_FREE)
+		return pti_free_row(cur, no, c, e);
+	else if (c->state == PTI_BLOCKS)
+		return pti_block_row(cur, no, c, e);
+	else if (c->state == PTI_NONE)
+		return perr(e, no, "zone line before a header");
+	return 0;
+}
 
 int parse_pagetypeinfo(const char *buf, size_t len, struct pti_info *pi,
 		       struct parse_err *e)
 {
-	static const char free_hdr[] = "Free pages count per migrate type at order";
-	static const char block_hdr[] = "Number of blocks type";
-	char line[LINE_CAP], *cur, *t;
-	int state = PTI_NONE, norders = 0, ncols = 0, cols[16], r;
-	struct lines it;
-	size_t cap = 0;
-	uint64_t x;
+	struct pti_ctx c = { .pi = pi, .state = PTI_NONE };
 
 	memset(pi, 0, sizeof(*pi));
-	lines_init(&it, buf, len);
-	while ((r = next_line(&it, line, sizeof(line), e)) > 0) {
-		cur = skip_space(line);
-		if (!*cur) {
-			state = PTI_NONE;
-		} else if (!strncmp(cur, free_hdr, sizeof(free_hdr) - 1)) {
-			cur += sizeof(free_hdr) - 1;
-			for (norders = 0; (t = tok(&cur)); norders++)
-				if (dec_u64(t, &x) || x != (uint64_t)norders ||
-				    norders == FRAG_MAX_ORDERS)
-					return perr(e, it.no, "bad order '%.40s'", t);
-			if (!norders)
-				return perr(e, it.no, "no orders");
-			state = PTI_FREE;
-		} else if (!strncmp(cur, block_hdr, sizeof(block_hdr) - 1)) {
-			cur += sizeof(block_hdr) - 1;
-			for (ncols = 0; (t = tok(&cur)); ncols++) {
-				if (ncols == (int)(sizeof(cols) / sizeof(cols[0])))
-					return perr(e, it.no, "too many types");
-				cols[ncols] = key_index(mt_names, MT_N, t);
-			}
-			state = PTI_BLOCKS;
-		} else if (!strncmp(cur, "Node", 4) && state == PTI_FREE) {
-			if (pti_free_row(cur, it.no, norders, pi, &cap, e))
-				return -1;
-		} else if (!strncmp(cur, "Node", 4) && state == PTI_BLOCKS) {
-			if (pti_block_row(cur, it.no, cols, ncols, pi, &cap, e))
-				return -1;
-		} else if (!strncmp(cur, "Node", 4) && state == PTI_NONE) {
-			return perr(e, it.no, "zone line before a header");
-		} else if (strncmp(cur, "Node", 4)) {
-			/* Page block order, Pages per block, page_owner's mixed blocks */
-			state = PTI_OTHER;
-		}
-	}
-	if (r < 0)
+	if (for_each_line(buf, len, 0, pti_line, &c, NULL, e))
 		return -1;
 	if (!pi->nzones)
 		return perr(e, 0, "no zones");
