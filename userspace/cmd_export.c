@@ -21,7 +21,7 @@
 
 #include "mmlens.h"
 #include "parse.h"
-#include "render.h"
+#include "verdict.h"
 
 /* x86-64, as PB_PAGES: the module counts in 4 KiB pages. */
 #define PAGE_BYTES 4096ULL
@@ -228,7 +228,7 @@ static void pageblocks_metrics(FILE *f, const struct pb_info *pi)
 		seen = 0;
 		for (r = 0; r < z->nruns; r++) {
 			seen |= 1u << z->runs[r].type;
-			if (z->runs[r].free == PB_PAGES)
+			if (pb_run_all_free(&z->runs[r]))
 				n[z->runs[r].type] += z->runs[r].blocks;
 		}
 		/* the types present in the zone, so that a zero is a zero */
@@ -246,13 +246,10 @@ static void pageblocks_metrics(FILE *f, const struct pb_info *pi)
 static void watermark_metrics(FILE *f, const struct wmark_info *wi)
 {
 	static const char *const marks[WM_N] = { "min", "low", "high" };
-	static const char *const verdicts[] = {
-		"succeeds_now", "needs_compaction", "needs_reclaim",
-		"fails_no_memory",
-	};
 	const struct wmark_zone *z;
+	enum alloc_verdict v, k;
 	uint64_t val[WM_N];
-	size_t i, k;
+	size_t i;
 	int m, o;
 
 	family(f, "mmlens_watermark_bytes", "gauge",
@@ -302,13 +299,12 @@ static void watermark_metrics(FILE *f, const struct wmark_info *wi)
 	for (i = 0; i < wi->nzones; i++) {
 		z = &wi->zones[i];
 		for (o = 0; o < z->norders; o++) {
-			const char *key = alloc_verdict_key(alloc_verdict(z, o));
-
-			for (k = 0; k < sizeof(verdicts) / sizeof(verdicts[0]); k++) {
+			v = alloc_verdict(z, o);
+			for (k = AV_SUCCEEDS; k < AV_N; k++) {
 				zone_labels(f, "mmlens_allocation_verdict",
 					    z->node, z->name);
 				fprintf(f, ",order=\"%d\",verdict=\"%s\"} %d\n", o,
-					verdicts[k], !strcmp(key, verdicts[k]));
+					alloc_verdict_key(k), v == k);
 			}
 		}
 	}

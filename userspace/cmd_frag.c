@@ -17,6 +17,7 @@
 #include "mmlens.h"
 #include "parse.h"
 #include "render.h"
+#include "verdict.h"
 
 static const char frag_help[] =
 	"usage: mmlens frag [--json] [--watch SECONDS [--count N]] [--node N]\n"
@@ -39,27 +40,6 @@ static const char frag_help[] =
 	"  --zone NAME      only zones called NAME (DMA, DMA32, Normal, ...)\n"
 	"  --order LIST     verdicts for these orders (comma-separated, or all;\n"
 	"                   default 0,3,9,10)\n";
-
-void frag_verdict(const struct frag_zone *z, struct frag_verdict *v)
-{
-	uint64_t free_pages = z->norders ? z->o[0].free_pages : 0;
-	int o;
-
-	v->largest = -1;
-	v->frag_fail = -1;
-	v->nomem_fail = -1;
-	for (o = 0; o < z->norders; o++)
-		if (z->o[o].free_blocks_suitable)
-			v->largest = o;
-	for (o = v->largest + 1; o < z->norders; o++) {
-		int enough = o < 64 && free_pages >= (1ULL << o);
-
-		if (enough && v->frag_fail < 0 && v->nomem_fail < 0)
-			v->frag_fail = o;
-		if (!enough && v->nomem_fail < 0)
-			v->nomem_fail = o;
-	}
-}
 
 static int zone_selected(const struct frag_zone *z, int node,
 			 const char *zone)

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * frag_alloc.c - the part of mmlens frag that says what the allocator
- * would decide: per zone the watermarks and a verdict per order
- * (/proc/mmlens/watermarks), the deferred-compaction state and per node
- * the proactive-compaction score (/proc/mmlens/compaction) with the
- * thresholds and verdict kcompactd derives from it, and the compaction
- * event counters. docs/cli.md gives the kernel reasoning.
+ * frag_alloc.c - the part of mmlens frag that shows what the allocator
+ * would decide, in text and JSON: per zone the watermarks and a verdict
+ * per order (/proc/mmlens/watermarks), the deferred-compaction state and
+ * per node the proactive-compaction score (/proc/mmlens/compaction) with
+ * the thresholds and verdict kcompactd derives from it, and the
+ * compaction event counters. verdict.c decides; this file draws.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
 #include "render.h"
+#include "verdict.h"
 
 void frag_data_free(struct frag_data *d)
 {
@@ -23,34 +24,7 @@ void frag_data_free(struct frag_data *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/*
- * The fast path (get_page_from_freelist with ALLOC_WMARK_LOW) takes a
- * page when the order passes the low mark. Below low, the slow path wakes
- * kswapd and retries against min: reclaim makes room. When order 0
- * passes low but order N does not, the count decides: with enough free
- * pages left after the order's own pages, highatomic and CMA (what
- * __zone_watermark_ok subtracts) only a free block of order >= N is
- * missing, which compaction makes; without, reclaim must free pages
- * first. Order 0 failing even min: the zone has no memory to give.
- */
-enum alloc_verdict alloc_verdict(const struct wmark_zone *z, int order)
-{
-	int64_t left;
-
-	if (!z || order < 0 || order >= z->norders || !z->norders)
-		return AV_UNKNOWN;
-	if (z->ok[order] & (1u << WM_LOW))
-		return AV_SUCCEEDS;
-	if (!(z->ok[0] & (1u << WM_MIN)))
-		return AV_NOMEM;
-	if (!(z->ok[0] & (1u << WM_LOW)))
-		return AV_RECLAIM;
-	left = (int64_t)z->free - (int64_t)((1ULL << order) - 1) -
-	       (int64_t)z->highatomic - (int64_t)z->free_cma;
-	return left > (int64_t)z->low ? AV_COMPACTION : AV_RECLAIM;
-}
-
-const char *alloc_verdict_text(enum alloc_verdict v)
+static const char *alloc_verdict_text(enum alloc_verdict v)
 {
 	switch (v) {
 	case AV_SUCCEEDS:
@@ -61,22 +35,6 @@ const char *alloc_verdict_text(enum alloc_verdict v)
 		return "needs reclaim";
 	case AV_NOMEM:
 		return "fails (no memory)";
-	default:
-		return "unknown";
-	}
-}
-
-const char *alloc_verdict_key(enum alloc_verdict v)
-{
-	switch (v) {
-	case AV_SUCCEEDS:
-		return "succeeds_now";
-	case AV_COMPACTION:
-		return "needs_compaction";
-	case AV_RECLAIM:
-		return "needs_reclaim";
-	case AV_NOMEM:
-		return "fails_no_memory";
 	default:
 		return "unknown";
 	}
@@ -118,39 +76,6 @@ const struct compact_node *compact_node_find(const struct compact_info *ci,
 		if (ci->nodes[i].node == node)
 			return &ci->nodes[i];
 	return NULL;
-}
-
-/*
- * kcompactd's decision as mm/compaction.c makes it (6.1:
- * fragmentation_score_wmark() lines 2036-2047,
- * should_proactive_compact_node() 2049-2058; 6.12: 2249-2260 and
- * 2262-2271): low = max(100 - p, 5), high = min(low + 10, 100), in the
- * kernel's unsigned arithmetic (p is 0..100, so 100 - p never wraps);
- * proactive when p is not 0, the node's kswapd is not running and the
- * score is above high. The module cannot see the sysctl's variable and
- * must not open its file (docs/frag.md), so this runs in the tool.
- */
-void compact_proactive(struct compact_info *ci, int p,
-		       const unsigned char *kswapd_running)
-{
-	struct compact_node *n;
-	unsigned int low;
-	size_t i;
-
-	for (i = 0; i < ci->nnodes; i++) {
-		n = &ci->nodes[i];
-		if (p < 0 || p > 100) {
-			n->low = n->high = n->proactive = -1;
-			continue;
-		}
-		low = 100U - (unsigned int)p;
-		if (low < 5U)
-			low = 5U;
-		n->low = (int)low;
-		n->high = (int)(low + 10 < 100U ? low + 10 : 100U);
-		n->proactive = p && !(kswapd_running && kswapd_running[i]) &&
-			       n->score > n->high;
-	}
 }
 
 static void wmark_text(const struct ctx *c, FILE *f,

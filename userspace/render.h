@@ -12,6 +12,11 @@
 
 #include "mmlens.h"
 #include "parse.h"
+/*
+ * The verdicts were declared here before verdict.h held them; what draws
+ * frag (hosttest/unit.c, fuzz/) still finds them through this header.
+ */
+#include "verdict.h"
 
 #define PAGE_BYTES 4096ULL
 
@@ -79,15 +84,6 @@ void map_legend_numa(const struct ctx *c, FILE *f, const int *nodes,
 /* pt (cmd_pt.c): "wuadxg" positions then rarer flags by name. */
 void pt_flags_compact(const struct pt_run *r, char *out, size_t size);
 
-/* frag (cmd_frag.c): what a zone's free lists allow. */
-struct frag_verdict {
-	int largest;	/* largest order with a free block, -1: none */
-	int frag_fail;	/* first order failing for fragmentation, or -1 */
-	int nomem_fail;	/* first order failing for lack of memory, or -1 */
-};
-
-void frag_verdict(const struct frag_zone *z, struct frag_verdict *v);
-
 /* What one frag frame shows; have_* is 0 when the module lacks the file. */
 struct frag_data {
 	struct frag_info fi;
@@ -111,31 +107,12 @@ void frag_text(const struct ctx *c, FILE *f, const struct frag_data *cur,
 	       unsigned int orders);
 
 /* frag_alloc.c: what the watermarks and compaction files say. */
-enum alloc_verdict {
-	AV_UNKNOWN = -1,	/* the order is not in the file */
-	AV_SUCCEEDS,		/* passes the low mark: the fast path */
-	AV_COMPACTION,		/* enough free pages, no block big enough */
-	AV_RECLAIM,		/* below low (kswapd), above min */
-	AV_NOMEM,		/* order 0 fails even the min mark */
-};
-
-enum alloc_verdict alloc_verdict(const struct wmark_zone *z, int order);
-const char *alloc_verdict_text(enum alloc_verdict v);
-const char *alloc_verdict_key(enum alloc_verdict v);
 const struct wmark_zone *wmark_find(const struct wmark_info *wi, int node,
 				    const char *name);
 const struct compact_zone *compact_zone_find(const struct compact_info *ci,
 					     int node, const char *name);
 const struct compact_node *compact_node_find(const struct compact_info *ci,
 					     int node);
-/*
- * Fills low, high and proactive of every node of ci as kcompactd decides
- * them, from p = vm.compaction_proactiveness (outside 0..100: unknown,
- * all -1) and kswapd_running[i], whether ci->nodes[i]'s kswapd runs
- * (NULL: none does).
- */
-void compact_proactive(struct compact_info *ci, int p,
-		       const unsigned char *kswapd_running);
 /* The zone's watermarks, verdict lines and compaction state. */
 void alloc_zone_text(const struct ctx *c, FILE *f, const struct frag_data *d,
 		     int node, const char *name, unsigned int orders);
