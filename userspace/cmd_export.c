@@ -478,9 +478,7 @@ static int load(struct ctx *c, struct export_data *d)
 		err = parse_src(s, &b, d, &pe);
 		buf_free(&b);
 		if (err)
-			return fail(EXIT_NOMODULE,
-				    "load the mmlens.ko built from the same tree as this tool",
-				    "%s line %u: %s", path, pe.line, pe.msg);
+			return bad_module_file(path, &pe);
 		d->have[s] = 1;
 	}
 	if (d->have[SRC_CI])

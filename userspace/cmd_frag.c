@@ -304,85 +304,28 @@ static void frag_json(const struct ctx *c, const struct frag_data *d,
 	json_end_doc(&j);
 }
 
-static int bad_file(const char *path, const struct parse_err *pe)
+void frag_data_free(struct frag_data *d)
 {
-	return fail(EXIT_NOMODULE,
-		    "load the mmlens.ko built from the same tree as this tool",
-		    "%s line %u: %s", path, pe->line, pe->msg);
+	frag_info_free(&d->fi);
+	if (d->have_wm)
+		wmark_info_free(&d->wm);
+	if (d->have_ci)
+		compact_info_free(&d->ci);
+	memset(d, 0, sizeof(*d));
 }
 
-/*
- * watermarks and compaction came with issue 13: a module (or snapshot)
- * without them still gives the rest. *have says whether it was there.
- */
-static int load_optional(struct ctx *c, const char *path, void *out,
-			 int (*parse)(const char *, size_t, void *,
-				      struct parse_err *),
-			 void (*release)(void *), int *have)
-{
-	struct parse_err pe;
-	struct buf b;
-	int rc;
-
-	*have = 0;
-	rc = read_module_file_opt(c, path, &b);
-	if (rc < 0)
-		return 0;
-	if (rc)
-		return rc;
-	rc = parse(b.data, b.len, out, &pe);
-	buf_free(&b);
-	if (rc) {
-		release(out);
-		return bad_file(path, &pe);
-	}
-	*have = 1;
-	return 0;
-}
-
-static int parse_wm(const char *buf, size_t len, void *out,
-		    struct parse_err *e)
-{
-	return parse_watermarks(buf, len, out, e);
-}
-
-static void free_wm(void *p)
-{
-	wmark_info_free(p);
-}
-
-static int parse_ci(const char *buf, size_t len, void *out,
-		    struct parse_err *e)
-{
-	return parse_compaction(buf, len, out, e);
-}
-
-static void free_ci(void *p)
-{
-	compact_info_free(p);
-}
-
+/* One frame's files, and what the tool adds to compaction's. */
 static int load(struct ctx *c, struct frag_data *d)
 {
-	struct parse_err pe;
-	struct buf b;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
-	rc = read_module_file(c, PROC_DIR "/fraginfo", &b);
+	rc = load_fraginfo(c, &d->fi);
 	if (rc)
 		return rc;
-	rc = parse_fraginfo(b.data, b.len, &d->fi, &pe);
-	buf_free(&b);
-	if (rc) {
-		frag_info_free(&d->fi);
-		return bad_file(PROC_DIR "/fraginfo", &pe);
-	}
-	rc = load_optional(c, PROC_DIR "/watermarks", &d->wm, parse_wm,
-			   free_wm, &d->have_wm);
+	rc = load_watermarks(c, &d->wm, &d->have_wm);
 	if (!rc)
-		rc = load_optional(c, PROC_DIR "/compaction", &d->ci,
-				   parse_ci, free_ci, &d->have_ci);
+		rc = load_compaction(c, &d->ci, &d->have_ci);
 	if (rc)
 		frag_data_free(d);
 	else if (d->have_ci)

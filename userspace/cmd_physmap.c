@@ -323,27 +323,6 @@ static void physmap_json(const struct ctx *c, const struct pb_info *pi,
 	json_end_doc(&j);
 }
 
-static int load(struct ctx *c, struct pb_info *pi)
-{
-	struct parse_err pe;
-	struct buf b;
-	int rc;
-
-	rc = read_module_file(c, PROC_DIR "/pageblocks", &b);
-	if (rc)
-		return rc;
-	rc = parse_pageblocks(b.data, b.len, pi, &pe);
-	buf_free(&b);
-	if (rc) {
-		pb_info_free(pi);
-		return fail(EXIT_NOMODULE,
-			    "load the mmlens.ko built from the same tree as this tool",
-			    "%s line %u: %s", PROC_DIR "/pageblocks", pe.line,
-			    pe.msg);
-	}
-	return 0;
-}
-
 static int check_filter(const struct pb_info *pi, int node, const char *zone)
 {
 	size_t i;
@@ -416,7 +395,7 @@ int cmd_physmap(struct ctx *c, int argc, char **argv)
 	ctx_finish(c);
 	rc = module_check(c);
 	if (!rc)
-		rc = load(c, &pi);
+		rc = load_pageblocks(c, &pi);
 	if (rc)
 		return rc;
 	rc = check_filter(&pi, node, zone);

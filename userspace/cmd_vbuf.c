@@ -36,24 +36,6 @@ static const char vbuf_help[] =
 static const char *const mode_names[MMLENS_VBUF_NR_MODES] =
 	MMLENS_VBUF_MODE_NAMES;
 
-static int load_stats(struct ctx *c, struct vbuf_stats *vs)
-{
-	struct parse_err pe;
-	struct buf b;
-	int rc;
-
-	rc = read_module_file(c, DEBUG_DIR "/vbuf", &b);
-	if (rc)
-		return rc;
-	rc = parse_vbuf_stats(b.data, b.len, vs, &pe);
-	buf_free(&b);
-	if (rc)
-		return fail(EXIT_NOMODULE,
-			    "load the mmlens.ko built from the same tree as this tool",
-			    "%s/vbuf line %u: %s", DEBUG_DIR, pe.line, pe.msg);
-	return 0;
-}
-
 struct vbuf_run {
 	struct vbuf_stats before, after;
 	int want_mode;			/* --mode, or -1 */
@@ -91,7 +73,7 @@ static int run(struct ctx *c, long ntouch, struct vbuf_run *r)
 	char *map;
 	int fd, rc;
 
-	rc = load_stats(c, &r->before);
+	rc = load_vbuf_stats(c, &r->before);
 	if (rc)
 		return rc;
 	path_in_root(c, VBUF_DEV, path, sizeof(path));
@@ -152,7 +134,7 @@ static int run(struct ctx *c, long ntouch, struct vbuf_run *r)
 	if (ntouch < 0 || ntouch > pages)
 		ntouch = pages;
 	touch(map, ntouch, psize, r);
-	rc = load_stats(c, &r->after);
+	rc = load_vbuf_stats(c, &r->after);
 	if (!rc) {
 		n = strnlen(map, (size_t)psize);
 		if (n >= sizeof(r->first))

@@ -155,8 +155,6 @@ int cmd_vtop(struct ctx *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vtop_report vt;
-	struct parse_err pe;
-	struct buf b;
 	uint64_t addr;
 	char addr_s[24];
 	int opt, pid, rc;
@@ -181,16 +179,9 @@ int cmd_vtop(struct ctx *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	snprintf(addr_s, sizeof(addr_s), "0x%" PRIx64, addr);
-	rc = read_pid_file(c, "vtop", pid, addr_s, &b);
+	rc = load_vtop(c, pid, addr_s, &vt);
 	if (rc)
 		return rc;
-	if (parse_vtop(b.data, b.len, &vt, &pe)) {
-		buf_free(&b);
-		return fail(EXIT_NOMODULE,
-			    "load the mmlens.ko built from the same tree as this tool",
-			    "%s/vtop line %u: %s", DEBUG_DIR, pe.line, pe.msg);
-	}
-	buf_free(&b);
 	if (c->json)
 		vtop_json(c, pid, addr, &vt);
 	else

@@ -14,16 +14,6 @@
 #include "render.h"
 #include "verdict.h"
 
-void frag_data_free(struct frag_data *d)
-{
-	frag_info_free(&d->fi);
-	if (d->have_wm)
-		wmark_info_free(&d->wm);
-	if (d->have_ci)
-		compact_info_free(&d->ci);
-	memset(d, 0, sizeof(*d));
-}
-
 static const char *alloc_verdict_text(enum alloc_verdict v)
 {
 	switch (v) {

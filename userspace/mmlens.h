@@ -106,17 +106,35 @@ void load_proactive(const struct ctx *c, struct compact_info *ci);
 #define VBUF_DEV "/dev/mmlens"
 
 /*
- * The walker's reports of PID, read and parsed (load.c): 0 or an exit
- * code, reported.
+ * load.c: the module's files read and parsed, each into what its parser
+ * fills (parse.h): 0, or an exit code, reported. load_vmas() and the
+ * others after it read the walker's reports of process PID.
  */
+struct parse_err;
+struct frag_info;
+struct wmark_info;
+struct pb_info;
+struct vbuf_stats;
 struct vma_list;
 struct pt_report;
 struct numa_list;
 struct numa_vma;
+struct vtop_report;
+/* A file that does not parse (pe): reported, and its exit code. */
+int bad_module_file(const char *path, const struct parse_err *pe);
+int load_fraginfo(struct ctx *c, struct frag_info *fi);
+/* Optional (older modules lack them): *have 0 when the file is not there. */
+int load_watermarks(struct ctx *c, struct wmark_info *wi, int *have);
+int load_compaction(struct ctx *c, struct compact_info *ci, int *have);
+int load_pageblocks(struct ctx *c, struct pb_info *pi);
+int load_vbuf_stats(struct ctx *c, struct vbuf_stats *vs);
 int load_vmas(struct ctx *c, int pid, struct vma_list *vl);
 int load_numa(struct ctx *c, int pid, struct numa_list *nl);
 const struct numa_vma *numa_find(const struct numa_list *nl, uint64_t start);
 int load_pagetable(struct ctx *c, int pid, struct pt_report *pt);
+/* @addr: as the module takes it, "0x..." */
+int load_vtop(struct ctx *c, int pid, const char *addr,
+	      struct vtop_report *vt);
 
 /* Subcommands: argv[0] is the command's name. */
 int cmd_frag(struct ctx *c, int argc, char **argv);
