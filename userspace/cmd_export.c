@@ -557,48 +557,55 @@ static int write_textfile(const char *dir, const char *data, size_t len)
 	return EXIT_OK;
 }
 
+/* What export's options ask for. */
+struct export_args {
+	const char *textfile;	/* --textfile DIR; NULL: stdout */
+};
+
+static int export_opt(void *args, int opt, const char *arg)
+{
+	struct export_args *a = args;
+
+	if (opt != 't')
+		return -1;
+	a->textfile = arg;
+	return 0;
+}
+
+static const struct option export_opts[] = {
+	{ "textfile", required_argument, NULL, 't' },
+	COMMON_OPTS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct command export_command = {
+	"export", export_help, export_opts, export_opt,
+};
+
 int cmd_export(struct ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "textfile", required_argument, NULL, 't' },
-		COMMON_OPTS,
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *textfile = NULL;
+	struct export_args a = { NULL };
 	struct export_data d;
 	char *text = NULL;
 	size_t len = 0;
 	struct stat st;
-	int opt, rc;
+	int rc;
 	FILE *f;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 't':
-			textfile = optarg;
-			break;
-		case OPT_HELP:
-			printf("%s\n%s", export_help, common_help);
-			return EXIT_OK;
-		default:
-			rc = command_opt(c, "export", opt, optarg);
-			if (rc)
-				return rc;
-		}
-	}
-	if (optind < argc)
-		return fail(EXIT_USAGE, "mmlens export --help",
-			    "unexpected argument '%s'", argv[optind]);
+	rc = command_args(c, &export_command, &a, argc, argv);
+	if (rc != CMD_RUN)
+		return rc;
+	rc = no_operands("export", argc, argv);
+	if (rc)
+		return rc;
 	if (c->json)
 		return fail(EXIT_USAGE, "leave out --json",
 			    "export writes Prometheus' text format; it has no JSON form");
 	/* before reading anything: a typo in DIR is found at once */
-	if (textfile && stat(textfile, &st))
-		return textfile_error("--textfile", textfile, errno);
-	if (textfile && !S_ISDIR(st.st_mode))
-		return textfile_error("--textfile", textfile, ENOTDIR);
-	ctx_finish(c);
+	if (a.textfile && stat(a.textfile, &st))
+		return textfile_error("--textfile", a.textfile, errno);
+	if (a.textfile && !S_ISDIR(st.st_mode))
+		return textfile_error("--textfile", a.textfile, ENOTDIR);
 	memset(&d, 0, sizeof(d));
 	rc = module_check(c);
 	if (!rc)
@@ -627,8 +634,8 @@ int cmd_export(struct ctx *c, int argc, char **argv)
 		free(text);
 		return fail(EXIT_USAGE, NULL, "out of memory");
 	}
-	if (textfile) {
-		rc = write_textfile(textfile, text, len);
+	if (a.textfile) {
+		rc = write_textfile(a.textfile, text, len);
 	} else {
 		rc = write_all(STDOUT_FILENO, text, len);
 		if (rc)

@@ -41,6 +41,15 @@ static const char frag_help[] =
 	"  --order LIST     verdicts for these orders (comma-separated, or all;\n"
 	"                   default 0,3,9,10)\n";
 
+/* What frag's options ask for. */
+struct frag_args {
+	double secs;		/* --watch: redraw every secs; 0: once */
+	long count;		/* --count: frames to draw; 0: no limit */
+	int node;		/* --node; -1: every node */
+	const char *zone;	/* --zone; NULL: every zone */
+	unsigned int orders;	/* --order: 1 << order */
+};
+
 static int zone_selected(const struct frag_zone *z, int node,
 			 const char *zone)
 {
@@ -381,8 +390,7 @@ static void draw(const struct ctx *c, const char *frame, size_t len,
 	fflush(stdout);
 }
 
-static int watch(struct ctx *c, double secs, long count, int node,
-		 const char *zone, unsigned int orders)
+static int watch(struct ctx *c, const struct frag_args *a)
 {
 	struct frag_data cur, prev;
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -413,22 +421,22 @@ static int watch(struct ctx *c, double secs, long count, int node,
 		now = time(NULL);
 		strftime(stamp, sizeof(stamp), "%H:%M:%S", localtime(&now));
 		fprintf(f, "Every %gs: mmlens frag   %s (frame %ld, changes %s)\n\n",
-			secs, stamp, frames + 1,
+			a->secs, stamp, frames + 1,
 			c->color ? "highlighted" : "marked *");
-		frag_text(c, f, &cur, frames ? &prev : &cur, node, zone,
-			  orders);
+		frag_text(c, f, &cur, frames ? &prev : &cur, a->node, a->zone,
+			  a->orders);
 		fclose(f);
 		draw(c, frame, len, frames == 0);
 		free(frame);
 		frag_data_free(&prev);
 		prev = cur;
 		memset(&cur, 0, sizeof(cur));
-		if (count > 0 && ++frames >= count)
+		if (a->count > 0 && ++frames >= a->count)
 			break;
-		if (count <= 0)
+		if (a->count <= 0)
 			frames++;
-		ts.tv_sec = (time_t)secs;
-		ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
+		ts.tv_sec = (time_t)a->secs;
+		ts.tv_nsec = (long)((a->secs - (double)ts.tv_sec) * 1e9);
 		while (!stop && nanosleep(&ts, &ts) && errno == EINTR)
 			;
 	}
@@ -460,89 +468,90 @@ static unsigned int parse_orders(const char *s)
 	}
 }
 
+static int frag_opt(void *args, int opt, const char *arg)
+{
+	struct frag_args *a = args;
+	char *end;
+
+	switch (opt) {
+	case 'w':
+		a->secs = strtod(arg, &end);
+		if (*end || !(a->secs >= 0.1 && a->secs <= 86400))
+			return fail(EXIT_USAGE, "e.g. --watch 2",
+				    "--watch wants seconds, 0.1 .. 86400");
+		return 0;
+	case 'n':
+		a->count = strtol(arg, &end, 10);
+		if (*end || a->count < 1)
+			return fail(EXIT_USAGE, NULL,
+				    "--count wants a positive number");
+		return 0;
+	case 'N':
+		a->node = (int)strtol(arg, &end, 10);
+		if (*end || !*arg || a->node < 0)
+			return fail(EXIT_USAGE, NULL,
+				    "--node wants a node number");
+		return 0;
+	case 'z':
+		a->zone = arg;
+		return 0;
+	case 'o':
+		a->orders = parse_orders(arg);
+		if (!a->orders)
+			return fail(EXIT_USAGE, "e.g. --order 9 or --order 0,3,9 or --order all",
+				    "--order wants orders 0 .. %d, comma-separated, or all",
+				    FRAG_MAX_ORDERS - 1);
+		return 0;
+	}
+	return -1;
+}
+
+static const struct option frag_opts[] = {
+	{ "watch", required_argument, NULL, 'w' },
+	{ "count", required_argument, NULL, 'n' },
+	{ "node", required_argument, NULL, 'N' },
+	{ "zone", required_argument, NULL, 'z' },
+	{ "order", required_argument, NULL, 'o' },
+	COMMON_OPTS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct command frag_command = {
+	"frag", frag_help, frag_opts, frag_opt,
+};
+
 int cmd_frag(struct ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "watch", required_argument, NULL, 'w' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "node", required_argument, NULL, 'N' },
-		{ "zone", required_argument, NULL, 'z' },
-		{ "order", required_argument, NULL, 'o' },
-		COMMON_OPTS,
-		{ NULL, 0, NULL, 0 },
-	};
-	unsigned int orders = FRAG_DEFAULT_ORDERS;
+	struct frag_args a = { .node = -1, .orders = FRAG_DEFAULT_ORDERS };
 	struct frag_data fd;
-	const char *zone = NULL;
-	double secs = 0;
-	long count = 0;
-	char *end;
-	int opt, node = -1, rc;
+	int rc;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'w':
-			secs = strtod(optarg, &end);
-			if (*end || !(secs >= 0.1 && secs <= 86400))
-				return fail(EXIT_USAGE, "e.g. --watch 2",
-					    "--watch wants seconds, 0.1 .. 86400");
-			break;
-		case 'n':
-			count = strtol(optarg, &end, 10);
-			if (*end || count < 1)
-				return fail(EXIT_USAGE, NULL,
-					    "--count wants a positive number");
-			break;
-		case 'N':
-			node = (int)strtol(optarg, &end, 10);
-			if (*end || !*optarg || node < 0)
-				return fail(EXIT_USAGE, NULL,
-					    "--node wants a node number");
-			break;
-		case 'z':
-			zone = optarg;
-			break;
-		case 'o':
-			orders = parse_orders(optarg);
-			if (!orders)
-				return fail(EXIT_USAGE, "e.g. --order 9 or --order 0,3,9 or --order all",
-					    "--order wants orders 0 .. %d, comma-separated, or all",
-					    FRAG_MAX_ORDERS - 1);
-			break;
-		case OPT_HELP:
-			printf("%s\n%s", frag_help, common_help);
-			return EXIT_OK;
-		default:
-			rc = command_opt(c, "frag", opt, optarg);
-			if (rc)
-				return rc;
-		}
-	}
-	if (optind < argc)
-		return fail(EXIT_USAGE, "mmlens frag --help",
-			    "unexpected argument '%s'", argv[optind]);
-	if (secs > 0 && c->json)
+	rc = command_args(c, &frag_command, &a, argc, argv);
+	if (rc != CMD_RUN)
+		return rc;
+	rc = no_operands("frag", argc, argv);
+	if (rc)
+		return rc;
+	if (a.secs > 0 && c->json)
 		return fail(EXIT_USAGE, "drop --json, or loop in the shell",
 			    "--watch redraws a screen; it has no JSON form");
-	if (count && secs <= 0)
+	if (a.count && a.secs <= 0)
 		return fail(EXIT_USAGE, NULL, "--count goes with --watch");
-	ctx_finish(c);
 	rc = module_check(c);
 	if (rc)
 		return rc;
 	rc = load(c, &fd);
 	if (rc)
 		return rc;
-	rc = check_filter(&fd.fi, node, zone);
-	if (rc || secs > 0) {
+	rc = check_filter(&fd.fi, a.node, a.zone);
+	if (rc || a.secs > 0) {
 		frag_data_free(&fd);
-		return rc ? rc : watch(c, secs, count, node, zone, orders);
+		return rc ? rc : watch(c, &a);
 	}
 	if (c->json)
-		frag_json(c, &fd, node, zone);
+		frag_json(c, &fd, a.node, a.zone);
 	else
-		frag_text(c, stdout, &fd, NULL, node, zone, orders);
+		frag_text(c, stdout, &fd, NULL, a.node, a.zone, a.orders);
 	frag_data_free(&fd);
 	return EXIT_OK;
 }

@@ -345,65 +345,75 @@ static int number(const char *s, int lo, int hi, int *out)
 	return 0;
 }
 
+/* What physmap's options ask for; 0 and NULL: the default. */
+struct physmap_args {
+	int width, rows;	/* --width, --rows */
+	int node;		/* --node; -1: every node */
+	const char *zone;	/* --zone */
+};
+
+static int physmap_opt(void *args, int opt, const char *arg)
+{
+	struct physmap_args *a = args;
+
+	switch (opt) {
+	case 'w':
+		if (number(arg, 40, 1000, &a->width))
+			return fail(EXIT_USAGE, "e.g. --width 120",
+				    "--width wants 40 .. 1000");
+		return 0;
+	case 'r':
+		if (number(arg, 1, 100000, &a->rows))
+			return fail(EXIT_USAGE, "e.g. --rows 8",
+				    "--rows wants 1 .. 100000");
+		return 0;
+	case 'N':
+		if (number(arg, 0, 1 << 20, &a->node))
+			return fail(EXIT_USAGE, "e.g. --node 0",
+				    "--node wants a node number");
+		return 0;
+	case 'z':
+		a->zone = arg;
+		return 0;
+	}
+	return -1;
+}
+
+static const struct option physmap_opts[] = {
+	{ "width", required_argument, NULL, 'w' },
+	{ "rows", required_argument, NULL, 'r' },
+	{ "node", required_argument, NULL, 'N' },
+	{ "zone", required_argument, NULL, 'z' },
+	COMMON_OPTS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct command physmap_command = {
+	"physmap", physmap_help, physmap_opts, physmap_opt,
+};
+
 int cmd_physmap(struct ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "width", required_argument, NULL, 'w' },
-		{ "rows", required_argument, NULL, 'r' },
-		{ "node", required_argument, NULL, 'N' },
-		{ "zone", required_argument, NULL, 'z' },
-		COMMON_OPTS,
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *zone = NULL;
-	int opt, rc, width = 0, rows = 0, node = -1;
+	struct physmap_args a = { .node = -1 };
 	struct pb_info pi;
+	int rc;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'w':
-			if (number(optarg, 40, 1000, &width))
-				return fail(EXIT_USAGE, "e.g. --width 120",
-					    "--width wants 40 .. 1000");
-			break;
-		case 'r':
-			if (number(optarg, 1, 100000, &rows))
-				return fail(EXIT_USAGE, "e.g. --rows 8",
-					    "--rows wants 1 .. 100000");
-			break;
-		case 'N':
-			if (number(optarg, 0, 1 << 20, &node))
-				return fail(EXIT_USAGE, "e.g. --node 0",
-					    "--node wants a node number");
-			break;
-		case 'z':
-			zone = optarg;
-			break;
-		case OPT_HELP:
-			printf("%s\n%s", physmap_help, common_help);
-			return EXIT_OK;
-		default:
-			rc = command_opt(c, "physmap", opt, optarg);
-			if (rc)
-				return rc;
-		}
-	}
-	if (optind < argc)
-		return fail(EXIT_USAGE, "mmlens physmap --help",
-			    "unexpected argument '%s'", argv[optind]);
-	ctx_finish(c);
-	rc = module_check(c);
+	rc = command_args(c, &physmap_command, &a, argc, argv);
+	if (rc != CMD_RUN)
+		return rc;
+	rc = no_operands("physmap", argc, argv);
+	if (!rc)
+		rc = module_check(c);
 	if (!rc)
 		rc = load_pageblocks(c, &pi);
 	if (rc)
 		return rc;
-	rc = check_filter(&pi, node, zone);
+	rc = check_filter(&pi, a.node, a.zone);
 	if (!rc && c->json)
-		physmap_json(c, &pi, node, zone);
+		physmap_json(c, &pi, a.node, a.zone);
 	else if (!rc)
-		rc = physmap_text(c, &pi, width ? width : c->columns, rows,
-				  node, zone);
+		rc = physmap_text(c, &pi, a.width ? a.width : c->columns,
+				  a.rows, a.node, a.zone);
 	pb_info_free(&pi);
 	return rc;
 }

@@ -205,48 +205,54 @@ static int parse_range_arg(const char *s, uint64_t *lo, uint64_t *hi)
 	return 0;
 }
 
+/* What pt's options ask for: --range, [lo, hi). */
+struct pt_args {
+	uint64_t lo, hi;
+};
+
+static int pt_opt(void *args, int opt, const char *arg)
+{
+	struct pt_args *a = args;
+
+	if (opt != 'r')
+		return -1;
+	if (parse_range_arg(arg, &a->lo, &a->hi))
+		return fail(EXIT_USAGE,
+			    "e.g. --range 7f0000000000-7fffffffffff",
+			    "bad --range '%s'", arg);
+	return 0;
+}
+
+static const struct option pt_opts[] = {
+	{ "range", required_argument, NULL, 'r' },
+	COMMON_OPTS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct command pt_command = {
+	"pt", pt_help, pt_opts, pt_opt,
+};
+
 int cmd_pt(struct ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "range", required_argument, NULL, 'r' },
-		COMMON_OPTS,
-		{ NULL, 0, NULL, 0 },
-	};
+	struct pt_args a = { .lo = 0, .hi = UINT64_MAX };
 	struct pt_report pt;
-	uint64_t lo = 0, hi = UINT64_MAX;
-	int opt, pid, rc;
+	int pid, rc;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'r':
-			if (parse_range_arg(optarg, &lo, &hi))
-				return fail(EXIT_USAGE,
-					    "e.g. --range 7f0000000000-7fffffffffff",
-					    "bad --range '%s'", optarg);
-			break;
-		case OPT_HELP:
-			printf("%s\n%s", pt_help, common_help);
-			return EXIT_OK;
-		default:
-			rc = command_opt(c, "pt", opt, optarg);
-			if (rc)
-				return rc;
-		}
-	}
-	if (optind + 1 != argc || parse_pid(argv[optind], &pid))
-		return fail(EXIT_USAGE, "mmlens pt PID, e.g. mmlens pt $$",
-			    "pt wants one process id");
-	ctx_finish(c);
-	rc = module_check(c);
+	rc = command_args(c, &pt_command, &a, argc, argv);
+	if (rc != CMD_RUN)
+		return rc;
+	rc = pid_operand("pt", argc, argv, &pid);
+	if (!rc)
+		rc = module_check(c);
 	if (!rc)
 		rc = load_pagetable(c, pid, &pt);
 	if (rc)
 		return rc;
 	if (c->json)
-		pt_json(c, pid, &pt, lo, hi);
+		pt_json(c, pid, &pt, a.lo, a.hi);
 	else
-		pt_text(c, pid, &pt, lo, hi);
+		pt_text(c, pid, &pt, a.lo, a.hi);
 	pt_report_free(&pt);
 	return EXIT_OK;
 }

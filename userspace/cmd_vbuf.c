@@ -238,55 +238,64 @@ static void vbuf_json(const struct ctx *c, const struct vbuf_run *r)
 	json_end_doc(&j);
 }
 
-int cmd_vbuf(struct ctx *c, int argc, char **argv)
+/* What vbuf's options ask for; -1: the default. */
+struct vbuf_args {
+	long ntouch;		/* --touch: pages to read; -1: all */
+	int want_mode;		/* --mode: MMLENS_VBUF_MODE_* */
+};
+
+static int vbuf_opt(void *args, int opt, const char *arg)
 {
-	static const struct option opts[] = {
-		{ "touch", required_argument, NULL, 't' },
-		{ "mode", required_argument, NULL, 'm' },
-		COMMON_OPTS,
-		{ NULL, 0, NULL, 0 },
-	};
-	struct vbuf_run r;
-	long ntouch = -1;
-	int opt, rc, want_mode = -1;
+	struct vbuf_args *a = args;
 	char *end;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 't':
-			ntouch = strtol(optarg, &end, 10);
-			if (*end || !*optarg || ntouch < 0)
-				return fail(EXIT_USAGE, NULL,
-					    "--touch wants a number of pages");
-			break;
-		case 'm':
-			for (want_mode = 0; want_mode < MMLENS_VBUF_NR_MODES &&
-			     strcmp(optarg, mode_names[want_mode]); want_mode++)
-				;
-			if (want_mode == MMLENS_VBUF_NR_MODES)
-				return fail(EXIT_USAGE, "mmlens vbuf --help",
-					    "--mode wants lazy, around or eager");
-			break;
-		case OPT_HELP:
-			printf("%s\n%s", vbuf_help, common_help);
-			return EXIT_OK;
-		default:
-			rc = command_opt(c, "vbuf", opt, optarg);
-			if (rc)
-				return rc;
-		}
+	switch (opt) {
+	case 't':
+		a->ntouch = strtol(arg, &end, 10);
+		if (*end || !*arg || a->ntouch < 0)
+			return fail(EXIT_USAGE, NULL,
+				    "--touch wants a number of pages");
+		return 0;
+	case 'm':
+		for (a->want_mode = 0; a->want_mode < MMLENS_VBUF_NR_MODES &&
+		     strcmp(arg, mode_names[a->want_mode]); a->want_mode++)
+			;
+		if (a->want_mode == MMLENS_VBUF_NR_MODES)
+			return fail(EXIT_USAGE, "mmlens vbuf --help",
+				    "--mode wants lazy, around or eager");
+		return 0;
 	}
-	if (optind != argc)
-		return fail(EXIT_USAGE, "mmlens vbuf --help",
-			    "unexpected argument '%s'", argv[optind]);
-	ctx_finish(c);
-	rc = module_check(c);
+	return -1;
+}
+
+static const struct option vbuf_opts[] = {
+	{ "touch", required_argument, NULL, 't' },
+	{ "mode", required_argument, NULL, 'm' },
+	COMMON_OPTS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct command vbuf_command = {
+	"vbuf", vbuf_help, vbuf_opts, vbuf_opt,
+};
+
+int cmd_vbuf(struct ctx *c, int argc, char **argv)
+{
+	struct vbuf_args a = { .ntouch = -1, .want_mode = -1 };
+	struct vbuf_run r;
+	int rc;
+
+	rc = command_args(c, &vbuf_command, &a, argc, argv);
+	if (rc != CMD_RUN)
+		return rc;
+	rc = no_operands("vbuf", argc, argv);
+	if (!rc)
+		rc = module_check(c);
 	if (rc)
 		return rc;
 	memset(&r, 0, sizeof(r));
-	r.want_mode = want_mode;
-	rc = run(c, ntouch, &r);
+	r.want_mode = a.want_mode;
+	rc = run(c, a.ntouch, &r);
 	if (rc)
 		return rc;
 	if (c->json)

@@ -148,33 +148,30 @@ static void vtop_json(const struct ctx *c, int pid, uint64_t addr,
 	json_end_doc(&j);
 }
 
+static const struct option vtop_opts[] = {
+	COMMON_OPTS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct command vtop_command = {
+	"vtop", vtop_help, vtop_opts, NULL,
+};
+
 int cmd_vtop(struct ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		COMMON_OPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct vtop_report vt;
 	uint64_t addr;
 	char addr_s[24];
-	int opt, pid, rc;
+	int pid, rc;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == OPT_HELP) {
-			printf("%s\n%s", vtop_help, common_help);
-			return EXIT_OK;
-		}
-		rc = command_opt(c, "vtop", opt, optarg);
-		if (rc)
-			return rc;
-	}
+	rc = command_args(c, &vtop_command, NULL, argc, argv);
+	if (rc != CMD_RUN)
+		return rc;
 	if (optind + 2 != argc || parse_pid(argv[optind], &pid) ||
 	    parse_addr(argv[optind + 1], &addr))
 		return fail(EXIT_USAGE,
 			    "mmlens vtop PID ADDR, ADDR in hex as in /proc/PID/maps",
 			    "vtop wants a process id and an address");
-	ctx_finish(c);
 	rc = module_check(c);
 	if (rc)
 		return rc;

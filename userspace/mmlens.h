@@ -59,12 +59,36 @@ enum { OPT_JSON = 0x100, OPT_ROOT, OPT_COLOR, OPT_ASCII, OPT_HELP };
 	{ "help", no_argument, NULL, OPT_HELP }
 /* 0: handled, -1: not a common option, else an exit code to return. */
 int common_opt(struct ctx *c, int opt, const char *arg);
-/*
- * common_opt() for subcommand CMD: an unknown option is a usage error
- * with a hint at "mmlens CMD --help". 0: handled, else the exit code.
- */
-int command_opt(struct ctx *c, const char *cmd, int opt, const char *arg);
 extern const char common_help[];
+
+/*
+ * A subcommand's arguments: its name (a bad option's hint is "mmlens
+ * NAME --help"), its --help text (common_help follows it), its
+ * getopt_long() table (its own options and COMMON_OPTS) and opt(), which
+ * takes one of its own options into args: 0, an exit code (reported), or
+ * -1 when opt is none of them. opt may be NULL: no options of its own.
+ */
+struct option;
+struct command {
+	const char *name;
+	const char *help;
+	const struct option *opts;
+	int (*opt)(void *args, int opt, const char *arg);
+};
+
+/* command_args(): the options are parsed, run the command. */
+#define CMD_RUN (-1)
+/*
+ * Parses the options of cmd in argv (argv[0]: its name) and decides the
+ * colour: CMD_RUN with argv[optind] the first operand, else the exit code
+ * the command returns (EXIT_OK after --help).
+ */
+int command_args(struct ctx *c, const struct command *cmd, void *args,
+		 int argc, char **argv);
+/* After command_args(): 0, or a usage error (reported) for an operand. */
+int no_operands(const char *cmd, int argc, char **argv);
+/* After command_args(): 0 with the one operand, a process id, in *pid. */
+int pid_operand(const char *cmd, int argc, char **argv, int *pid);
 
 /* source.c: the module's files, under ctx->root. */
 struct buf {
