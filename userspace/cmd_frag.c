@@ -10,7 +10,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "json.h"
@@ -50,24 +49,7 @@ struct frag_args {
 	unsigned int orders;	/* --order: 1 << order */
 };
 
-static int zone_selected(const struct frag_zone *z, int node,
-			 const char *zone)
-{
-	return (node < 0 || z->node == node) &&
-	       (!zone || !strcasecmp(z->name, zone));
-}
-
-static const struct frag_zone *find_zone(const struct frag_info *fi,
-					 const struct frag_zone *z)
-{
-	size_t i;
-
-	for (i = 0; fi && i < fi->nzones; i++)
-		if (fi->zones[i].node == z->node &&
-		    !strcmp(fi->zones[i].name, z->name))
-			return &fi->zones[i];
-	return NULL;
-}
+DEFINE_ZONE_FIND(frag_zone_find, struct frag_info, struct frag_zone)
 
 /*
  * A value that changed since the last redraw: reverse video, or a '*'
@@ -215,12 +197,15 @@ static void zone_text(const struct ctx *c, FILE *f,
 static int last_of_node(const struct frag_info *fi, size_t i, int node,
 			const char *zone)
 {
+	const struct frag_zone *z;
 	size_t k;
 
-	for (k = i + 1; k < fi->nzones; k++)
-		if (zone_selected(&fi->zones[k], node, zone) &&
-		    fi->zones[k].node == fi->zones[i].node)
+	for (k = i + 1; k < fi->nzones; k++) {
+		z = &fi->zones[k];
+		if (z->node == fi->zones[i].node &&
+		    zone_selected(z->node, z->name, node, zone))
 			return 0;
+	}
 	return 1;
 }
 
@@ -235,12 +220,13 @@ void frag_text(const struct ctx *c, FILE *f, const struct frag_data *cur,
 	for (i = 0; i < fi->nzones; i++) {
 		const struct frag_zone *z = &fi->zones[i];
 
-		if (!zone_selected(z, node, zone))
+		if (!zone_selected(z->node, z->name, node, zone))
 			continue;
 		if (!first)
 			fputc('\n', f);
 		first = 0;
-		zone_text(c, f, z, prev ? find_zone(&prev->fi, z) : NULL,
+		zone_text(c, f, z, prev ?
+			  frag_zone_find(&prev->fi, z->node, z->name) : NULL,
 			  prev != NULL);
 		alloc_zone_text(c, f, cur, z->node, z->name, orders);
 		if (last_of_node(fi, i, node, zone))
@@ -268,7 +254,7 @@ static void frag_json(const struct ctx *c, const struct frag_data *d,
 	for (i = 0; i < fi->nzones; i++) {
 		const struct frag_zone *z = &fi->zones[i];
 
-		if (!zone_selected(z, node, zone))
+		if (!zone_selected(z->node, z->name, node, zone))
 			continue;
 		frag_verdict(z, &v);
 		json_obj(&j, NULL, 0);
@@ -345,12 +331,15 @@ static int load(struct ctx *c, struct frag_data *d)
 static int check_filter(const struct frag_info *fi, int node,
 			const char *zone)
 {
+	const struct frag_zone *z;
 	char names[512] = "";
 	size_t i, n;
 
-	for (i = 0; i < fi->nzones; i++)
-		if (zone_selected(&fi->zones[i], node, zone))
+	for (i = 0; i < fi->nzones; i++) {
+		z = &fi->zones[i];
+		if (zone_selected(z->node, z->name, node, zone))
 			return 0;
+	}
 	for (i = 0; i < fi->nzones; i++) {
 		n = strlen(names);
 		snprintf(names + n, sizeof(names) - n, "%snode %d %s",

@@ -10,7 +10,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -72,12 +71,6 @@ static void zone_extent(const struct pb_zone *z, uint64_t *first,
 	l = &z->runs[z->nruns - 1];
 	*first = z->runs[0].pfn / PB_PAGES;
 	*end = l->pfn / PB_PAGES + l->blocks;
-}
-
-static int zone_selected(const struct pb_zone *z, int node, const char *zone)
-{
-	return (node < 0 || z->node == node) &&
-	       (!zone || !strcasecmp(z->name, zone));
 }
 
 static void cell_glyph(const struct ctx *c, const struct pm_cell *m,
@@ -239,6 +232,7 @@ static int physmap_text(const struct ctx *c, const struct pb_info *pi,
 			int width, int rows, int node, const char *zone)
 {
 	int labelw = label_width(pi), cols, n = 0, first = 1;
+	const struct pb_zone *z;
 	size_t i;
 
 	cols = width - labelw - 2 - 3;
@@ -249,16 +243,18 @@ static int physmap_text(const struct ctx *c, const struct pb_info *pi,
 	else
 		cols = PHYSMAP_MIN_CELLS;
 	for (i = 0; i < pi->nzones; i++)
-		n += zone_selected(&pi->zones[i], node, zone);
+		n += zone_selected(pi->zones[i].node, pi->zones[i].name, node,
+				   zone);
 	if (!rows)
 		rows = fit_rows(c, n);
 	for (i = 0; i < pi->nzones; i++) {
-		if (!zone_selected(&pi->zones[i], node, zone))
+		z = &pi->zones[i];
+		if (!zone_selected(z->node, z->name, node, zone))
 			continue;
 		if (!first)
 			putchar('\n');
 		first = 0;
-		if (zone_map(c, &pi->zones[i], cols, rows, labelw))
+		if (zone_map(c, z, cols, rows, labelw))
 			return EXIT_NOMODULE;
 	}
 	legend(c);
@@ -280,7 +276,7 @@ static void physmap_json(const struct ctx *c, const struct pb_info *pi,
 	for (i = 0; i < pi->nzones; i++) {
 		const struct pb_zone *z = &pi->zones[i];
 
-		if (!zone_selected(z, node, zone))
+		if (!zone_selected(z->node, z->name, node, zone))
 			continue;
 		memset(n, 0, sizeof(n));
 		free = total = 0;
@@ -325,11 +321,14 @@ static void physmap_json(const struct ctx *c, const struct pb_info *pi,
 
 static int check_filter(const struct pb_info *pi, int node, const char *zone)
 {
+	const struct pb_zone *z;
 	size_t i;
 
-	for (i = 0; i < pi->nzones; i++)
-		if (zone_selected(&pi->zones[i], node, zone))
+	for (i = 0; i < pi->nzones; i++) {
+		z = &pi->zones[i];
+		if (zone_selected(z->node, z->name, node, zone))
 			return 0;
+	}
 	return fail(EXIT_USAGE, "leave out --node/--zone to see every zone",
 		    "no zone matches");
 }

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -209,4 +210,10 @@ int parse_addr(const char *s, uint64_t *addr)
 		return -1;
 	*addr = v;
 	return 0;
+}
+
+int zone_selected(int znode, const char *zname, int node, const char *zone)
+{
+	return (node < 0 || znode == node) &&
+	       (!zone || !strcasecmp(zname, zone));
 }

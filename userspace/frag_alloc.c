@@ -35,30 +35,11 @@ static enum color verdict_color(enum alloc_verdict v)
 	return v == AV_SUCCEEDS ? C_GREEN : v == AV_NOMEM ? C_RED : C_YELLOW;
 }
 
-const struct wmark_zone *wmark_find(const struct wmark_info *wi, int node,
-				    const char *name)
-{
-	size_t i;
+DEFINE_ZONE_FIND(wmark_find, struct wmark_info, struct wmark_zone)
+DEFINE_ZONE_FIND(compact_zone_find, struct compact_info, struct compact_zone)
 
-	for (i = 0; wi && i < wi->nzones; i++)
-		if (wi->zones[i].node == node && !strcmp(wi->zones[i].name, name))
-			return &wi->zones[i];
-	return NULL;
-}
-
-const struct compact_zone *compact_zone_find(const struct compact_info *ci,
-					     int node, const char *name)
-{
-	size_t i;
-
-	for (i = 0; ci && i < ci->nzones; i++)
-		if (ci->zones[i].node == node && !strcmp(ci->zones[i].name, name))
-			return &ci->zones[i];
-	return NULL;
-}
-
-const struct compact_node *compact_node_find(const struct compact_info *ci,
-					     int node)
+static const struct compact_node *
+compact_node_find(const struct compact_info *ci, int node)
 {
 	size_t i;
 

@@ -44,6 +44,12 @@ void ctx_init(struct ctx *c);
 void ctx_finish(struct ctx *c);
 int parse_pid(const char *s, int *pid);
 int parse_addr(const char *s, uint64_t *addr);
+/*
+ * --node and --zone of frag and physmap: whether the zone of znode called
+ * zname is shown. node -1 and zone NULL select every one; zone names
+ * match in any case (--zone normal).
+ */
+int zone_selected(int znode, const char *zname, int node, const char *zone);
 
 /*
  * Options every subcommand accepts; COMMON_OPTS goes into each getopt_long

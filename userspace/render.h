@@ -106,13 +106,26 @@ void frag_text(const struct ctx *c, FILE *f, const struct frag_data *cur,
 	       const struct frag_data *prev, int node, const char *zone,
 	       unsigned int orders);
 
+/*
+ * Defines fn(info, node, name): the zone of info (a parse.h *_info, with
+ * nzones and zones) on node called name, or NULL. frag draws a zone of
+ * fraginfo beside the same zone of watermarks, compaction and the last
+ * frame, each of them found so.
+ */
+#define DEFINE_ZONE_FIND(fn, info_type, zone_type)			\
+static const zone_type *fn(const info_type *info, int node,		\
+			   const char *name)				\
+{									\
+	size_t i;							\
+									\
+	for (i = 0; info && i < info->nzones; i++)			\
+		if (info->zones[i].node == node &&			\
+		    !strcmp(info->zones[i].name, name))			\
+			return &info->zones[i];				\
+	return NULL;							\
+}
+
 /* frag_alloc.c: what the watermarks and compaction files say. */
-const struct wmark_zone *wmark_find(const struct wmark_info *wi, int node,
-				    const char *name);
-const struct compact_zone *compact_zone_find(const struct compact_info *ci,
-					     int node, const char *name);
-const struct compact_node *compact_node_find(const struct compact_info *ci,
-					     int node);
 /* The zone's watermarks, verdict lines and compaction state. */
 void alloc_zone_text(const struct ctx *c, FILE *f, const struct frag_data *d,
 		     int node, const char *name, unsigned int orders);
