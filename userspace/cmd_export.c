@@ -21,10 +21,8 @@
 
 #include "mmlens.h"
 #include "parse.h"
+#include "render.h"
 #include "verdict.h"
-
-/* x86-64, as PB_PAGES: the module counts in 4 KiB pages. */
-#define PAGE_BYTES 4096ULL
 
 static const char export_help[] =
 	"usage: mmlens export [--textfile DIR]\n"
@@ -101,32 +99,44 @@ static void zone_labels(FILE *f, const char *name, int node,
 	fputc('"', f);
 }
 
-/* Thousandths as the kernel prints them: -1.000, 0.999. */
-static void milli(FILE *f, int64_t m)
-{
-	uint64_t a = m < 0 ? -(uint64_t)m : (uint64_t)m;
-
-	fprintf(f, "%s%llu.%03llu", m < 0 ? "-" : "",
-		(unsigned long long)(a / 1000), (unsigned long long)(a % 1000));
-}
-
 /* ---- families, by source file ---- */
+
+enum { FO_NR_FREE, FO_EXTFRAG, FO_UNUSABLE };
+
+/* A per-order field of fraginfo as one gauge family. */
+static void order_family(FILE *f, const struct frag_info *fi,
+			 const char *name, const char *help, int field)
+{
+	const struct frag_order *q;
+	char m[32];
+	size_t i;
+	int o;
+
+	family(f, name, "gauge", help);
+	for (i = 0; i < fi->nzones; i++)
+		for (o = 0; o < fi->zones[i].norders; o++) {
+			q = &fi->zones[i].o[o];
+			zone_labels(f, name, fi->zones[i].node,
+				    fi->zones[i].name);
+			if (field == FO_NR_FREE)
+				fprintf(f, ",order=\"%d\"} %llu\n", o,
+					(unsigned long long)q->nr_free);
+			else	/* the indices in thousandths, as printed */
+				fprintf(f, ",order=\"%d\"} %s\n", o,
+					fmt_milli(m, sizeof(m),
+						  field == FO_EXTFRAG ?
+						  q->extfrag : q->unusable));
+		}
+}
 
 static void fraginfo_metrics(FILE *f, const struct frag_info *fi)
 {
 	struct frag_verdict v;
 	size_t i;
-	int o;
 
-	family(f, "mmlens_free_blocks", "gauge",
-	       "Free blocks of exactly this order (buddyinfo's column; fraginfo nr_free).");
-	for (i = 0; i < fi->nzones; i++)
-		for (o = 0; o < fi->zones[i].norders; o++) {
-			zone_labels(f, "mmlens_free_blocks", fi->zones[i].node,
-				    fi->zones[i].name);
-			fprintf(f, ",order=\"%d\"} %llu\n", o,
-				(unsigned long long)fi->zones[i].o[o].nr_free);
-		}
+	order_family(f, fi, "mmlens_free_blocks",
+		     "Free blocks of exactly this order (buddyinfo's column; fraginfo nr_free).",
+		     FO_NR_FREE);
 	family(f, "mmlens_free_bytes", "gauge",
 	       "Memory in the zone's free lists (fraginfo free_pages times 4096).");
 	for (i = 0; i < fi->nzones; i++) {
@@ -136,26 +146,12 @@ static void fraginfo_metrics(FILE *f, const struct frag_info *fi)
 		fprintf(f, "} %llu\n", (unsigned long long)
 			((z->norders ? z->o[0].free_pages : 0) * PAGE_BYTES));
 	}
-	family(f, "mmlens_extfrag_index", "gauge",
-	       "Kernel fragmentation index of an allocation of this order: towards 0 it would fail for lack of memory, towards 1 from fragmentation; -1 when it succeeds now (a free block of this order or larger exists), as the kernel's extfrag_index prints -1.000.");
-	for (i = 0; i < fi->nzones; i++)
-		for (o = 0; o < fi->zones[i].norders; o++) {
-			zone_labels(f, "mmlens_extfrag_index",
-				    fi->zones[i].node, fi->zones[i].name);
-			fprintf(f, ",order=\"%d\"} ", o);
-			milli(f, fi->zones[i].o[o].extfrag);
-			fputc('\n', f);
-		}
-	family(f, "mmlens_unusable_index", "gauge",
-	       "Share of free memory (0..1) in blocks smaller than this order, unusable for it (unusable_index).");
-	for (i = 0; i < fi->nzones; i++)
-		for (o = 0; o < fi->zones[i].norders; o++) {
-			zone_labels(f, "mmlens_unusable_index",
-				    fi->zones[i].node, fi->zones[i].name);
-			fprintf(f, ",order=\"%d\"} ", o);
-			milli(f, fi->zones[i].o[o].unusable);
-			fputc('\n', f);
-		}
+	order_family(f, fi, "mmlens_extfrag_index",
+		     "Kernel fragmentation index of an allocation of this order: towards 0 it would fail for lack of memory, towards 1 from fragmentation; -1 when it succeeds now (a free block of this order or larger exists), as the kernel's extfrag_index prints -1.000.",
+		     FO_EXTFRAG);
+	order_family(f, fi, "mmlens_unusable_index",
+		     "Share of free memory (0..1) in blocks smaller than this order, unusable for it (unusable_index).",
+		     FO_UNUSABLE);
 	family(f, "mmlens_largest_free_order", "gauge",
 	       "Largest order with a free block in the zone; -1 when nothing is free.");
 	for (i = 0; i < fi->nzones; i++) {

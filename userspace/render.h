@@ -18,6 +18,7 @@
  */
 #include "verdict.h"
 
+/* x86-64, as PB_PAGES: the module counts in 4 KiB pages. */
 #define PAGE_BYTES 4096ULL
 
 /* "0", "4K", "132K", "1.5M", "907M", "2.0G" (powers of 1024). */
