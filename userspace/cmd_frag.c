@@ -262,18 +262,9 @@ static void frag_json(const struct ctx *c, const struct frag_data *d,
 		json_str(&j, "zone", z->name);
 		json_u64(&j, "free_pages", z->o[0].free_pages);
 		json_u64(&j, "free_blocks", z->o[0].free_blocks_total);
-		if (v.largest >= 0)
-			json_i64(&j, "largest_free_order", v.largest);
-		else
-			json_null(&j, "largest_free_order");
-		if (v.frag_fail >= 0)
-			json_i64(&j, "fragmentation_fail_order", v.frag_fail);
-		else
-			json_null(&j, "fragmentation_fail_order");
-		if (v.nomem_fail >= 0)
-			json_i64(&j, "nomem_fail_order", v.nomem_fail);
-		else
-			json_null(&j, "nomem_fail_order");
+		json_i64_or_null(&j, "largest_free_order", v.largest);
+		json_i64_or_null(&j, "fragmentation_fail_order", v.frag_fail);
+		json_i64_or_null(&j, "nomem_fail_order", v.nomem_fail);
 		json_arr(&j, "orders", 0);
 		for (o = 0; o < z->norders; o++) {
 			const struct frag_order *q = &z->o[o];

@@ -306,10 +306,7 @@ static void physmap_json(const struct ctx *c, const struct pb_info *pi,
 			json_u64(&j, "blocks", r->blocks);
 			json_str(&j, "type", mt_names[r->type]);
 			json_u64(&j, "free", r->free);
-			if (r->largest >= 0)
-				json_i64(&j, "largest", r->largest);
-			else
-				json_null(&j, "largest");
+			json_i64_or_null(&j, "largest", r->largest);
 			json_end_obj(&j);
 		}
 		json_end_arr(&j);

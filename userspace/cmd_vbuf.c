@@ -204,16 +204,9 @@ static void stats_json(struct json *j, const char *key,
 	int i;
 
 	json_obj(j, key, 1);
-	for (i = 0; i < 6; i++) {
-		if (v[i] < 0)
-			json_null(j, names[i]);
-		else
-			json_i64(j, names[i], v[i]);
-	}
-	if (s->mode[0])
-		json_str(j, "default_mode", s->mode);
-	else
-		json_null(j, "default_mode");
+	for (i = 0; i < 6; i++)
+		json_i64_or_null(j, names[i], v[i]);
+	json_str_or_null(j, "default_mode", s->mode);
 	json_end_obj(j);
 }
 
@@ -224,10 +217,7 @@ static void vbuf_json(const struct ctx *c, const struct vbuf_run *r)
 	json_init(&j, stdout);
 	json_begin_doc(&j, "vbuf", c->module_version);
 	json_str(&j, "device", VBUF_DEV);
-	if (r->mode[0])
-		json_str(&j, "mode", r->mode);
-	else
-		json_null(&j, "mode");
+	json_str_or_null(&j, "mode", r->mode);
 	json_i64(&j, "touched", r->touched);
 	json_bool(&j, "headers_ok", r->bad_page < 0);
 	if (r->bad_page >= 0)

@@ -244,19 +244,8 @@ void alloc_zone_json(struct json *j, const struct frag_data *d, int node,
 	json_u64(j, "considered", z->considered);
 	json_u64(j, "defer_shift", z->defer_shift);
 	json_u64(j, "order_failed", z->order_failed);
-	if (z->deferred >= 0)
-		json_i64(j, "deferred_from_order", z->deferred);
-	else
-		json_null(j, "deferred_from_order");
+	json_i64_or_null(j, "deferred_from_order", z->deferred);
 	json_end_obj(j);
-}
-
-static void int_or_null(struct json *j, const char *key, int v)
-{
-	if (v >= 0)
-		json_i64(j, key, v);
-	else
-		json_null(j, key);
 }
 
 void alloc_global_json(struct json *j, const struct frag_data *d)
@@ -275,8 +264,8 @@ void alloc_global_json(struct json *j, const struct frag_data *d)
 		json_obj(j, NULL, 1);
 		json_i64(j, "node", n->node);
 		json_i64(j, "compaction_score", n->score);
-		int_or_null(j, "compaction_low", n->low);
-		int_or_null(j, "compaction_high", n->high);
+		json_i64_or_null(j, "compaction_low", n->low);
+		json_i64_or_null(j, "compaction_high", n->high);
 		if (n->proactive >= 0)
 			json_bool(j, "proactive_compaction", n->proactive);
 		else
