@@ -2,8 +2,8 @@
 /*
  * cmd_frag.c - mmlens frag: the buddy allocator's free lists per zone, a
  * bar per order, the extfrag and unusable indices and a verdict, then what
- * the allocator would decide (frag_alloc.c); --watch redraws in place,
- * marks what changed and shows the deltas.
+ * the allocator would decide (frag_alloc.c; verdict.c decides both);
+ * --watch redraws in place, marks what changed and shows the deltas.
  */
 #include <errno.h>
 #include <getopt.h>

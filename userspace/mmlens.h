@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * mmlens.h - what the parts of the mmlens tool share: the run context, exit
- * codes, error reporting, access to the module's files (source.c) and the
- * subcommands' entry points.
+ * codes, error reporting, options and operands (common.c), access to the
+ * module's files (source.c, load.c) and the subcommands' entry points.
  */
 #ifndef MMLENS_TOOL_H
 #define MMLENS_TOOL_H

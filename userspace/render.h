@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * render.h - how mmlens draws: human units, aligned tables, scaled bars,
- * the address-space map's cells, colours.
+ * the address-space map's cells, colours (render.c); and a frag frame
+ * (cmd_frag.c, frag_alloc.c), which fuzz/ draws too.
  */
 #ifndef MMLENS_RENDER_H
 #define MMLENS_RENDER_H
@@ -127,6 +128,7 @@ static const zone_type *fn(const info_type *info, int node,		\
 }
 
 /* frag_alloc.c: what the watermarks and compaction files say. */
+
 /* The zone's watermarks, verdict lines and compaction state. */
 void alloc_zone_text(const struct ctx *c, FILE *f, const struct frag_data *d,
 		     int node, const char *name, unsigned int orders);
