@@ -106,35 +106,48 @@ static uint64_t group_of(uint64_t nblocks, int cols, int rows)
 	return g;
 }
 
+/* A zone's pageblocks, in all and per migratetype, and its free pages. */
+struct pb_counts {
+	uint64_t blocks[MT_N], total, free;
+};
+
+static void zone_counts(const struct pb_zone *z, struct pb_counts *n)
+{
+	size_t i;
+
+	memset(n, 0, sizeof(*n));
+	for (i = 0; i < z->nruns; i++) {
+		n->blocks[z->runs[i].type] += z->runs[i].blocks;
+		n->total += z->runs[i].blocks;
+		n->free += z->runs[i].blocks * z->runs[i].free;
+	}
+}
+
 static void zone_summary(const struct ctx *c, const struct pb_zone *z,
 			 uint64_t g)
 {
-	uint64_t n[MT_N] = { 0 }, free = 0, total = 0, first, end;
+	struct pb_counts n;
+	uint64_t first, end;
 	char sz[32], cs[32], fs[32];
-	size_t i;
 	int t, any = 0;
 
-	for (i = 0; i < z->nruns; i++) {
-		n[z->runs[i].type] += z->runs[i].blocks;
-		total += z->runs[i].blocks;
-		free += z->runs[i].blocks * z->runs[i].free;
-	}
+	zone_counts(z, &n);
 	zone_extent(z, &first, &end);
-	fmt_pages(sz, sizeof(sz), total * PB_PAGES);
+	fmt_pages(sz, sizeof(sz), n.total * PB_PAGES);
 	fmt_pages(cs, sizeof(cs), g * PB_PAGES);
-	fmt_pages(fs, sizeof(fs), free);
+	fmt_pages(fs, sizeof(fs), n.free);
 	printf("%sNode %d, zone %s%s: pfn 0x%llx-0x%llx, %llu pageblocks (%s), %s per cell\n  ",
 	       sgr(c, C_BOLD), z->node, z->name, sgr(c, C_RESET),
 	       (unsigned long long)(z->nruns ? z->runs[0].pfn : 0),
 	       (unsigned long long)(end * PB_PAGES),
-	       (unsigned long long)total, sz, cs);
+	       (unsigned long long)n.total, sz, cs);
 	for (t = 0; t < MT_N; t++)
-		if (n[t]) {
+		if (n.blocks[t]) {
 			printf("%s%s %llu", any ? ", " : "", mt_names[t],
-			       (unsigned long long)n[t]);
+			       (unsigned long long)n.blocks[t]);
 			any = 1;
 		}
-	printf("; free %llu pages (%s)\n", (unsigned long long)free, fs);
+	printf("; free %llu pages (%s)\n", (unsigned long long)n.free, fs);
 }
 
 static int zone_map(const struct ctx *c, const struct pb_zone *z, int cols,
@@ -264,7 +277,8 @@ static int physmap_text(const struct ctx *c, const struct pb_info *pi,
 static void physmap_json(const struct ctx *c, const struct pb_info *pi,
 			 int node, const char *zone)
 {
-	uint64_t n[MT_N], free, total, first, end;
+	struct pb_counts n;
+	uint64_t first, end;
 	struct json j;
 	size_t i, k;
 	int t;
@@ -278,24 +292,18 @@ static void physmap_json(const struct ctx *c, const struct pb_info *pi,
 
 		if (!zone_selected(z->node, z->name, node, zone))
 			continue;
-		memset(n, 0, sizeof(n));
-		free = total = 0;
-		for (k = 0; k < z->nruns; k++) {
-			n[z->runs[k].type] += z->runs[k].blocks;
-			total += z->runs[k].blocks;
-			free += z->runs[k].blocks * z->runs[k].free;
-		}
+		zone_counts(z, &n);
 		zone_extent(z, &first, &end);
 		json_obj(&j, NULL, 0);
 		json_i64(&j, "node", z->node);
 		json_str(&j, "zone", z->name);
 		json_hex(&j, "start_pfn", z->nruns ? z->runs[0].pfn : 0);
 		json_hex(&j, "end_pfn", end * PB_PAGES);
-		json_u64(&j, "blocks", total);
-		json_u64(&j, "free_pages", free);
+		json_u64(&j, "blocks", n.total);
+		json_u64(&j, "free_pages", n.free);
 		json_obj(&j, "blocks_by_type", 1);
 		for (t = 0; t < MT_N; t++)
-			json_u64(&j, mt_names[t], n[t]);
+			json_u64(&j, mt_names[t], n.blocks[t]);
 		json_end_obj(&j);
 		json_arr(&j, "runs", 0);
 		for (k = 0; k < z->nruns; k++) {
