@@ -88,8 +88,8 @@ static void map_text(const struct ctx *c, int pid, int width,
 {
 	int legend_nodes[64];
 	int ncells = width - 12 - 1 - 6 - 3 - MAP_NAME_COLS, i;
-	uint64_t mapped = 0, present = 0, swap = 0, huge = 0;
-	struct map_cell *cells;
+	struct map_cell total = { 0 }, *cells;
+	uint64_t mapped = 0;
 	char sz[24], g[32], p[24], s[24], h[24];
 	size_t k;
 
@@ -98,23 +98,14 @@ static void map_text(const struct ctx *c, int pid, int width,
 	cells = calloc((size_t)ncells, sizeof(*cells));
 	if (!cells)
 		return;
-	for (k = 0; k < pt->n; k++) {
-		uint64_t b = pt->r[k].end - pt->r[k].start;
-
-		if (!strcmp(pt->r[k].kind, "present")) {
-			present += b;
-			if (pt->r[k].level <= MMLENS_PMD)
-				huge += b;
-		} else if (!strcmp(pt->r[k].kind, "swap")) {
-			swap += b;
-		}
-	}
+	for (k = 0; k < pt->n; k++)
+		map_cell_add(&total, &pt->r[k], pt->r[k].end - pt->r[k].start);
 	for (k = 0; k < vl->n; k++)
 		mapped += vl->v[k].end - vl->v[k].start;
 	fmt_bytes(sz, sizeof(sz), mapped);
-	fmt_bytes(p, sizeof(p), present);
-	fmt_bytes(s, sizeof(s), swap);
-	fmt_bytes(h, sizeof(h), huge);
+	fmt_bytes(p, sizeof(p), total.present);
+	fmt_bytes(s, sizeof(s), total.swap);
+	fmt_bytes(h, sizeof(h), total.huge);
 	printf("%spid %d", sgr(c, C_BOLD), pid);
 	if (pt->comm[0])
 		printf(" (%s)", pt->comm);

@@ -92,7 +92,7 @@ static void pt_text(const struct ctx *c, int pid, const struct pt_report *pt,
 		"Flags",
 	};
 	char a[24], b[24], n[24], sz[24], w[256], fl[256];
-	uint64_t present = 0, swap = 0;
+	struct map_cell total = { 0 };
 	struct table t;
 	size_t i, shown = 0;
 
@@ -104,10 +104,7 @@ static void pt_text(const struct ctx *c, int pid, const struct pt_report *pt,
 		if (!in_range(r, lo, hi))
 			continue;
 		shown++;
-		if (!strcmp(r->kind, "present"))
-			present += bytes;
-		else if (!strcmp(r->kind, "swap"))
-			swap += bytes;
+		map_cell_add(&total, r, bytes);
 		snprintf(a, sizeof(a), "%012llx", (unsigned long long)r->start);
 		snprintf(b, sizeof(b), "%012llx", (unsigned long long)r->end);
 		snprintf(n, sizeof(n), "%llu", (unsigned long long)r->entries);
@@ -117,8 +114,8 @@ static void pt_text(const struct ctx *c, int pid, const struct pt_report *pt,
 		table_add(&t, a, b, pt_level_name(r->level), n, sz, r->kind, w,
 			  fl);
 	}
-	fmt_bytes(a, sizeof(a), present);
-	fmt_bytes(b, sizeof(b), swap);
+	fmt_bytes(a, sizeof(a), total.present);
+	fmt_bytes(b, sizeof(b), total.swap);
 	printf("%spid %d", sgr(c, C_BOLD), pt->pid >= 0 ? pt->pid : pid);
 	if (pt->comm[0])
 		printf(" (%s)", pt->comm);

@@ -64,6 +64,13 @@ struct map_cell {
 	uint64_t bytes, present, huge, swap;
 };
 
+/*
+ * len bytes of run r counted into m: present (and huge when a PMD or PUD
+ * maps them) or swap; other kinds count in neither. pt and map's totals
+ * count so too.
+ */
+void map_cell_add(struct map_cell *m, const struct pt_run *r, uint64_t len);
+
 /* runs sorted by start; cells[ncells] cover [start, end) evenly. */
 void map_cells(uint64_t start, uint64_t end, const struct pt_run *runs,
 	       size_t nruns, struct map_cell *cells, int ncells);
