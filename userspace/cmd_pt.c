@@ -156,12 +156,9 @@ static void pt_json(const struct ctx *c, int pid, const struct pt_report *pt,
 		json_str(&j, "level", pt_level_name(r->level));
 		json_u64(&j, "entries", r->entries);
 		json_str(&j, "kind", r->kind);
-		if (r->has_pfn)
-			json_hex(&j, "pfn", r->pfn);
-		if (r->has_type)
-			json_u64(&j, "type", r->type);
-		if (r->has_offset)
-			json_hex(&j, "offset", r->offset);
+		json_hex_if(&j, "pfn", r->has_pfn, r->pfn);
+		json_u64_if(&j, "type", r->has_type, r->type);
+		json_hex_if(&j, "offset", r->has_offset, r->offset);
 		json_arr(&j, "flags", 1);
 		for (b = 0; b < PTF_NFLAGS; b++)
 			if (r->flags & (1u << b))

@@ -134,14 +134,10 @@ static void vtop_json(const struct ctx *c, int pid, uint64_t addr,
 	json_str(&j, "kind", vt->kind);
 	if (vt->at_level[0])
 		json_str(&j, "level", vt->at_level);
-	if (vt->has_pfn)
-		json_hex(&j, "pfn", vt->pfn);
-	if (vt->has_paddr)
-		json_hex(&j, "paddr", vt->paddr);
-	if (vt->has_type)
-		json_u64(&j, "type", vt->type);
-	if (vt->has_offset)
-		json_hex(&j, "offset", vt->offset);
+	json_hex_if(&j, "pfn", vt->has_pfn, vt->pfn);
+	json_hex_if(&j, "paddr", vt->has_paddr, vt->paddr);
+	json_u64_if(&j, "type", vt->has_type, vt->type);
+	json_hex_if(&j, "offset", vt->has_offset, vt->offset);
 	if (vt->detail[0])
 		json_str(&j, "detail", vt->detail);
 	json_end_obj(&j);

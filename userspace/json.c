@@ -206,6 +206,18 @@ void json_str_or_null(struct json *j, const char *key, const char *val)
 		json_null(j, key);
 }
 
+void json_hex_if(struct json *j, const char *key, int have, uint64_t val)
+{
+	if (have)
+		json_hex(j, key, val);
+}
+
+void json_u64_if(struct json *j, const char *key, int have, uint64_t val)
+{
+	if (have)
+		json_u64(j, key, val);
+}
+
 void json_begin_doc(struct json *j, const char *command,
 		    const char *module_version)
 {
