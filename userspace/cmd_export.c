@@ -22,9 +22,7 @@
 #include "mmlens.h"
 #include "parse.h"
 #include "render.h"
-
-/* x86-64, as PB_PAGES: the module counts in 4 KiB pages. */
-#define PAGE_BYTES 4096ULL
+#include "verdict.h"
 
 static const char export_help[] =
 	"usage: mmlens export [--textfile DIR]\n"
@@ -101,32 +99,44 @@ static void zone_labels(FILE *f, const char *name, int node,
 	fputc('"', f);
 }
 
-/* Thousandths as the kernel prints them: -1.000, 0.999. */
-static void milli(FILE *f, int64_t m)
-{
-	uint64_t a = m < 0 ? -(uint64_t)m : (uint64_t)m;
-
-	fprintf(f, "%s%llu.%03llu", m < 0 ? "-" : "",
-		(unsigned long long)(a / 1000), (unsigned long long)(a % 1000));
-}
-
 /* ---- families, by source file ---- */
+
+enum { FO_NR_FREE, FO_EXTFRAG, FO_UNUSABLE };
+
+/* A per-order field of fraginfo as one gauge family. */
+static void order_family(FILE *f, const struct frag_info *fi,
+			 const char *name, const char *help, int field)
+{
+	const struct frag_order *q;
+	char m[32];
+	size_t i;
+	int o;
+
+	family(f, name, "gauge", help);
+	for (i = 0; i < fi->nzones; i++)
+		for (o = 0; o < fi->zones[i].norders; o++) {
+			q = &fi->zones[i].o[o];
+			zone_labels(f, name, fi->zones[i].node,
+				    fi->zones[i].name);
+			if (field == FO_NR_FREE)
+				fprintf(f, ",order=\"%d\"} %llu\n", o,
+					(unsigned long long)q->nr_free);
+			else	/* the indices in thousandths, as printed */
+				fprintf(f, ",order=\"%d\"} %s\n", o,
+					fmt_milli(m, sizeof(m),
+						  field == FO_EXTFRAG ?
+						  q->extfrag : q->unusable));
+		}
+}
 
 static void fraginfo_metrics(FILE *f, const struct frag_info *fi)
 {
 	struct frag_verdict v;
 	size_t i;
-	int o;
 
-	family(f, "mmlens_free_blocks", "gauge",
-	       "Free blocks of exactly this order (buddyinfo's column; fraginfo nr_free).");
-	for (i = 0; i < fi->nzones; i++)
-		for (o = 0; o < fi->zones[i].norders; o++) {
-			zone_labels(f, "mmlens_free_blocks", fi->zones[i].node,
-				    fi->zones[i].name);
-			fprintf(f, ",order=\"%d\"} %llu\n", o,
-				(unsigned long long)fi->zones[i].o[o].nr_free);
-		}
+	order_family(f, fi, "mmlens_free_blocks",
+		     "Free blocks of exactly this order (buddyinfo's column; fraginfo nr_free).",
+		     FO_NR_FREE);
 	family(f, "mmlens_free_bytes", "gauge",
 	       "Memory in the zone's free lists (fraginfo free_pages times 4096).");
 	for (i = 0; i < fi->nzones; i++) {
@@ -136,26 +146,12 @@ static void fraginfo_metrics(FILE *f, const struct frag_info *fi)
 		fprintf(f, "} %llu\n", (unsigned long long)
 			((z->norders ? z->o[0].free_pages : 0) * PAGE_BYTES));
 	}
-	family(f, "mmlens_extfrag_index", "gauge",
-	       "Kernel fragmentation index of an allocation of this order: towards 0 it would fail for lack of memory, towards 1 from fragmentation; -1 when it succeeds now (a free block of this order or larger exists), as the kernel's extfrag_index prints -1.000.");
-	for (i = 0; i < fi->nzones; i++)
-		for (o = 0; o < fi->zones[i].norders; o++) {
-			zone_labels(f, "mmlens_extfrag_index",
-				    fi->zones[i].node, fi->zones[i].name);
-			fprintf(f, ",order=\"%d\"} ", o);
-			milli(f, fi->zones[i].o[o].extfrag);
-			fputc('\n', f);
-		}
-	family(f, "mmlens_unusable_index", "gauge",
-	       "Share of free memory (0..1) in blocks smaller than this order, unusable for it (unusable_index).");
-	for (i = 0; i < fi->nzones; i++)
-		for (o = 0; o < fi->zones[i].norders; o++) {
-			zone_labels(f, "mmlens_unusable_index",
-				    fi->zones[i].node, fi->zones[i].name);
-			fprintf(f, ",order=\"%d\"} ", o);
-			milli(f, fi->zones[i].o[o].unusable);
-			fputc('\n', f);
-		}
+	order_family(f, fi, "mmlens_extfrag_index",
+		     "Kernel fragmentation index of an allocation of this order: towards 0 it would fail for lack of memory, towards 1 from fragmentation; -1 when it succeeds now (a free block of this order or larger exists), as the kernel's extfrag_index prints -1.000.",
+		     FO_EXTFRAG);
+	order_family(f, fi, "mmlens_unusable_index",
+		     "Share of free memory (0..1) in blocks smaller than this order, unusable for it (unusable_index).",
+		     FO_UNUSABLE);
 	family(f, "mmlens_largest_free_order", "gauge",
 	       "Largest order with a free block in the zone; -1 when nothing is free.");
 	for (i = 0; i < fi->nzones; i++) {
@@ -228,7 +224,7 @@ static void pageblocks_metrics(FILE *f, const struct pb_info *pi)
 		seen = 0;
 		for (r = 0; r < z->nruns; r++) {
 			seen |= 1u << z->runs[r].type;
-			if (z->runs[r].free == PB_PAGES)
+			if (pb_run_all_free(&z->runs[r]))
 				n[z->runs[r].type] += z->runs[r].blocks;
 		}
 		/* the types present in the zone, so that a zero is a zero */
@@ -246,13 +242,10 @@ static void pageblocks_metrics(FILE *f, const struct pb_info *pi)
 static void watermark_metrics(FILE *f, const struct wmark_info *wi)
 {
 	static const char *const marks[WM_N] = { "min", "low", "high" };
-	static const char *const verdicts[] = {
-		"succeeds_now", "needs_compaction", "needs_reclaim",
-		"fails_no_memory",
-	};
 	const struct wmark_zone *z;
+	enum alloc_verdict v, k;
 	uint64_t val[WM_N];
-	size_t i, k;
+	size_t i;
 	int m, o;
 
 	family(f, "mmlens_watermark_bytes", "gauge",
@@ -302,13 +295,12 @@ static void watermark_metrics(FILE *f, const struct wmark_info *wi)
 	for (i = 0; i < wi->nzones; i++) {
 		z = &wi->zones[i];
 		for (o = 0; o < z->norders; o++) {
-			const char *key = alloc_verdict_key(alloc_verdict(z, o));
-
-			for (k = 0; k < sizeof(verdicts) / sizeof(verdicts[0]); k++) {
+			v = alloc_verdict(z, o);
+			for (k = AV_SUCCEEDS; k < AV_N; k++) {
 				zone_labels(f, "mmlens_allocation_verdict",
 					    z->node, z->name);
 				fprintf(f, ",order=\"%d\",verdict=\"%s\"} %d\n", o,
-					verdicts[k], !strcmp(key, verdicts[k]));
+					alloc_verdict_key(k), v == k);
 			}
 		}
 	}
@@ -482,9 +474,7 @@ static int load(struct ctx *c, struct export_data *d)
 		err = parse_src(s, &b, d, &pe);
 		buf_free(&b);
 		if (err)
-			return fail(EXIT_NOMODULE,
-				    "load the mmlens.ko built from the same tree as this tool",
-				    "%s line %u: %s", path, pe.line, pe.msg);
+			return bad_module_file(path, &pe);
 		d->have[s] = 1;
 	}
 	if (d->have[SRC_CI])
@@ -563,48 +553,55 @@ static int write_textfile(const char *dir, const char *data, size_t len)
 	return EXIT_OK;
 }
 
+/* What export's options ask for. */
+struct export_args {
+	const char *textfile;	/* --textfile DIR; NULL: stdout */
+};
+
+static int export_opt(void *args, int opt, const char *arg)
+{
+	struct export_args *a = args;
+
+	if (opt != 't')
+		return -1;
+	a->textfile = arg;
+	return 0;
+}
+
+static const struct option export_opts[] = {
+	{ "textfile", required_argument, NULL, 't' },
+	COMMON_OPTS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct command export_command = {
+	"export", export_help, export_opts, export_opt,
+};
+
 int cmd_export(struct ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "textfile", required_argument, NULL, 't' },
-		COMMON_OPTS,
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *textfile = NULL;
+	struct export_args a = { NULL };
 	struct export_data d;
 	char *text = NULL;
 	size_t len = 0;
 	struct stat st;
-	int opt, rc;
+	int rc;
 	FILE *f;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 't':
-			textfile = optarg;
-			break;
-		case OPT_HELP:
-			printf("%s\n%s", export_help, common_help);
-			return EXIT_OK;
-		default:
-			rc = command_opt(c, "export", opt, optarg);
-			if (rc)
-				return rc;
-		}
-	}
-	if (optind < argc)
-		return fail(EXIT_USAGE, "mmlens export --help",
-			    "unexpected argument '%s'", argv[optind]);
+	rc = command_args(c, &export_command, &a, argc, argv);
+	if (rc != CMD_RUN)
+		return rc;
+	rc = no_operands("export", argc, argv);
+	if (rc)
+		return rc;
 	if (c->json)
 		return fail(EXIT_USAGE, "leave out --json",
 			    "export writes Prometheus' text format; it has no JSON form");
 	/* before reading anything: a typo in DIR is found at once */
-	if (textfile && stat(textfile, &st))
-		return textfile_error("--textfile", textfile, errno);
-	if (textfile && !S_ISDIR(st.st_mode))
-		return textfile_error("--textfile", textfile, ENOTDIR);
-	ctx_finish(c);
+	if (a.textfile && stat(a.textfile, &st))
+		return textfile_error("--textfile", a.textfile, errno);
+	if (a.textfile && !S_ISDIR(st.st_mode))
+		return textfile_error("--textfile", a.textfile, ENOTDIR);
 	memset(&d, 0, sizeof(d));
 	rc = module_check(c);
 	if (!rc)
@@ -633,8 +630,8 @@ int cmd_export(struct ctx *c, int argc, char **argv)
 		free(text);
 		return fail(EXIT_USAGE, NULL, "out of memory");
 	}
-	if (textfile) {
-		rc = write_textfile(textfile, text, len);
+	if (a.textfile) {
+		rc = write_textfile(a.textfile, text, len);
 	} else {
 		rc = write_all(STDOUT_FILENO, text, len);
 		if (rc)

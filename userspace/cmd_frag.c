@@ -2,21 +2,21 @@
 /*
  * cmd_frag.c - mmlens frag: the buddy allocator's free lists per zone, a
  * bar per order, the extfrag and unusable indices and a verdict, then what
- * the allocator would decide (frag_alloc.c); --watch redraws in place,
- * marks what changed and shows the deltas.
+ * the allocator would decide (frag_alloc.c; verdict.c decides both);
+ * --watch redraws in place, marks what changed and shows the deltas.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "json.h"
 #include "mmlens.h"
 #include "parse.h"
 #include "render.h"
+#include "verdict.h"
 
 static const char frag_help[] =
 	"usage: mmlens frag [--json] [--watch SECONDS [--count N]] [--node N]\n"
@@ -40,45 +40,16 @@ static const char frag_help[] =
 	"  --order LIST     verdicts for these orders (comma-separated, or all;\n"
 	"                   default 0,3,9,10)\n";
 
-void frag_verdict(const struct frag_zone *z, struct frag_verdict *v)
-{
-	uint64_t free_pages = z->norders ? z->o[0].free_pages : 0;
-	int o;
+/* What frag's options ask for. */
+struct frag_args {
+	double secs;		/* --watch: redraw every secs; 0: once */
+	long count;		/* --count: frames to draw; 0: no limit */
+	int node;		/* --node; -1: every node */
+	const char *zone;	/* --zone; NULL: every zone */
+	unsigned int orders;	/* --order: 1 << order */
+};
 
-	v->largest = -1;
-	v->frag_fail = -1;
-	v->nomem_fail = -1;
-	for (o = 0; o < z->norders; o++)
-		if (z->o[o].free_blocks_suitable)
-			v->largest = o;
-	for (o = v->largest + 1; o < z->norders; o++) {
-		int enough = o < 64 && free_pages >= (1ULL << o);
-
-		if (enough && v->frag_fail < 0 && v->nomem_fail < 0)
-			v->frag_fail = o;
-		if (!enough && v->nomem_fail < 0)
-			v->nomem_fail = o;
-	}
-}
-
-static int zone_selected(const struct frag_zone *z, int node,
-			 const char *zone)
-{
-	return (node < 0 || z->node == node) &&
-	       (!zone || !strcasecmp(z->name, zone));
-}
-
-static const struct frag_zone *find_zone(const struct frag_info *fi,
-					 const struct frag_zone *z)
-{
-	size_t i;
-
-	for (i = 0; fi && i < fi->nzones; i++)
-		if (fi->zones[i].node == z->node &&
-		    !strcmp(fi->zones[i].name, z->name))
-			return &fi->zones[i];
-	return NULL;
-}
+DEFINE_ZONE_FIND(frag_zone_find, struct frag_info, struct frag_zone)
 
 /*
  * A value that changed since the last redraw: reverse video, or a '*'
@@ -226,12 +197,15 @@ static void zone_text(const struct ctx *c, FILE *f,
 static int last_of_node(const struct frag_info *fi, size_t i, int node,
 			const char *zone)
 {
+	const struct frag_zone *z;
 	size_t k;
 
-	for (k = i + 1; k < fi->nzones; k++)
-		if (zone_selected(&fi->zones[k], node, zone) &&
-		    fi->zones[k].node == fi->zones[i].node)
+	for (k = i + 1; k < fi->nzones; k++) {
+		z = &fi->zones[k];
+		if (z->node == fi->zones[i].node &&
+		    zone_selected(z->node, z->name, node, zone))
 			return 0;
+	}
 	return 1;
 }
 
@@ -246,12 +220,13 @@ void frag_text(const struct ctx *c, FILE *f, const struct frag_data *cur,
 	for (i = 0; i < fi->nzones; i++) {
 		const struct frag_zone *z = &fi->zones[i];
 
-		if (!zone_selected(z, node, zone))
+		if (!zone_selected(z->node, z->name, node, zone))
 			continue;
 		if (!first)
 			fputc('\n', f);
 		first = 0;
-		zone_text(c, f, z, prev ? find_zone(&prev->fi, z) : NULL,
+		zone_text(c, f, z, prev ?
+			  frag_zone_find(&prev->fi, z->node, z->name) : NULL,
 			  prev != NULL);
 		alloc_zone_text(c, f, cur, z->node, z->name, orders);
 		if (last_of_node(fi, i, node, zone))
@@ -279,7 +254,7 @@ static void frag_json(const struct ctx *c, const struct frag_data *d,
 	for (i = 0; i < fi->nzones; i++) {
 		const struct frag_zone *z = &fi->zones[i];
 
-		if (!zone_selected(z, node, zone))
+		if (!zone_selected(z->node, z->name, node, zone))
 			continue;
 		frag_verdict(z, &v);
 		json_obj(&j, NULL, 0);
@@ -287,18 +262,9 @@ static void frag_json(const struct ctx *c, const struct frag_data *d,
 		json_str(&j, "zone", z->name);
 		json_u64(&j, "free_pages", z->o[0].free_pages);
 		json_u64(&j, "free_blocks", z->o[0].free_blocks_total);
-		if (v.largest >= 0)
-			json_i64(&j, "largest_free_order", v.largest);
-		else
-			json_null(&j, "largest_free_order");
-		if (v.frag_fail >= 0)
-			json_i64(&j, "fragmentation_fail_order", v.frag_fail);
-		else
-			json_null(&j, "fragmentation_fail_order");
-		if (v.nomem_fail >= 0)
-			json_i64(&j, "nomem_fail_order", v.nomem_fail);
-		else
-			json_null(&j, "nomem_fail_order");
+		json_i64_or_null(&j, "largest_free_order", v.largest);
+		json_i64_or_null(&j, "fragmentation_fail_order", v.frag_fail);
+		json_i64_or_null(&j, "nomem_fail_order", v.nomem_fail);
 		json_arr(&j, "orders", 0);
 		for (o = 0; o < z->norders; o++) {
 			const struct frag_order *q = &z->o[o];
@@ -324,85 +290,28 @@ static void frag_json(const struct ctx *c, const struct frag_data *d,
 	json_end_doc(&j);
 }
 
-static int bad_file(const char *path, const struct parse_err *pe)
+void frag_data_free(struct frag_data *d)
 {
-	return fail(EXIT_NOMODULE,
-		    "load the mmlens.ko built from the same tree as this tool",
-		    "%s line %u: %s", path, pe->line, pe->msg);
+	frag_info_free(&d->fi);
+	if (d->have_wm)
+		wmark_info_free(&d->wm);
+	if (d->have_ci)
+		compact_info_free(&d->ci);
+	memset(d, 0, sizeof(*d));
 }
 
-/*
- * watermarks and compaction came with issue 13: a module (or snapshot)
- * without them still gives the rest. *have says whether it was there.
- */
-static int load_optional(struct ctx *c, const char *path, void *out,
-			 int (*parse)(const char *, size_t, void *,
-				      struct parse_err *),
-			 void (*release)(void *), int *have)
-{
-	struct parse_err pe;
-	struct buf b;
-	int rc;
-
-	*have = 0;
-	rc = read_module_file_opt(c, path, &b);
-	if (rc < 0)
-		return 0;
-	if (rc)
-		return rc;
-	rc = parse(b.data, b.len, out, &pe);
-	buf_free(&b);
-	if (rc) {
-		release(out);
-		return bad_file(path, &pe);
-	}
-	*have = 1;
-	return 0;
-}
-
-static int parse_wm(const char *buf, size_t len, void *out,
-		    struct parse_err *e)
-{
-	return parse_watermarks(buf, len, out, e);
-}
-
-static void free_wm(void *p)
-{
-	wmark_info_free(p);
-}
-
-static int parse_ci(const char *buf, size_t len, void *out,
-		    struct parse_err *e)
-{
-	return parse_compaction(buf, len, out, e);
-}
-
-static void free_ci(void *p)
-{
-	compact_info_free(p);
-}
-
+/* One frame's files, and what the tool adds to compaction's. */
 static int load(struct ctx *c, struct frag_data *d)
 {
-	struct parse_err pe;
-	struct buf b;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
-	rc = read_module_file(c, PROC_DIR "/fraginfo", &b);
+	rc = load_fraginfo(c, &d->fi);
 	if (rc)
 		return rc;
-	rc = parse_fraginfo(b.data, b.len, &d->fi, &pe);
-	buf_free(&b);
-	if (rc) {
-		frag_info_free(&d->fi);
-		return bad_file(PROC_DIR "/fraginfo", &pe);
-	}
-	rc = load_optional(c, PROC_DIR "/watermarks", &d->wm, parse_wm,
-			   free_wm, &d->have_wm);
+	rc = load_watermarks(c, &d->wm, &d->have_wm);
 	if (!rc)
-		rc = load_optional(c, PROC_DIR "/compaction", &d->ci,
-				   parse_ci, free_ci, &d->have_ci);
+		rc = load_compaction(c, &d->ci, &d->have_ci);
 	if (rc)
 		frag_data_free(d);
 	else if (d->have_ci)
@@ -413,12 +322,15 @@ static int load(struct ctx *c, struct frag_data *d)
 static int check_filter(const struct frag_info *fi, int node,
 			const char *zone)
 {
+	const struct frag_zone *z;
 	char names[512] = "";
 	size_t i, n;
 
-	for (i = 0; i < fi->nzones; i++)
-		if (zone_selected(&fi->zones[i], node, zone))
+	for (i = 0; i < fi->nzones; i++) {
+		z = &fi->zones[i];
+		if (zone_selected(z->node, z->name, node, zone))
 			return 0;
+	}
 	for (i = 0; i < fi->nzones; i++) {
 		n = strlen(names);
 		snprintf(names + n, sizeof(names) - n, "%snode %d %s",
@@ -458,8 +370,7 @@ static void draw(const struct ctx *c, const char *frame, size_t len,
 	fflush(stdout);
 }
 
-static int watch(struct ctx *c, double secs, long count, int node,
-		 const char *zone, unsigned int orders)
+static int watch(struct ctx *c, const struct frag_args *a)
 {
 	struct frag_data cur, prev;
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -490,22 +401,22 @@ static int watch(struct ctx *c, double secs, long count, int node,
 		now = time(NULL);
 		strftime(stamp, sizeof(stamp), "%H:%M:%S", localtime(&now));
 		fprintf(f, "Every %gs: mmlens frag   %s (frame %ld, changes %s)\n\n",
-			secs, stamp, frames + 1,
+			a->secs, stamp, frames + 1,
 			c->color ? "highlighted" : "marked *");
-		frag_text(c, f, &cur, frames ? &prev : &cur, node, zone,
-			  orders);
+		frag_text(c, f, &cur, frames ? &prev : &cur, a->node, a->zone,
+			  a->orders);
 		fclose(f);
 		draw(c, frame, len, frames == 0);
 		free(frame);
 		frag_data_free(&prev);
 		prev = cur;
 		memset(&cur, 0, sizeof(cur));
-		if (count > 0 && ++frames >= count)
+		if (a->count > 0 && ++frames >= a->count)
 			break;
-		if (count <= 0)
+		if (a->count <= 0)
 			frames++;
-		ts.tv_sec = (time_t)secs;
-		ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
+		ts.tv_sec = (time_t)a->secs;
+		ts.tv_nsec = (long)((a->secs - (double)ts.tv_sec) * 1e9);
 		while (!stop && nanosleep(&ts, &ts) && errno == EINTR)
 			;
 	}
@@ -537,89 +448,90 @@ static unsigned int parse_orders(const char *s)
 	}
 }
 
+static int frag_opt(void *args, int opt, const char *arg)
+{
+	struct frag_args *a = args;
+	char *end;
+
+	switch (opt) {
+	case 'w':
+		a->secs = strtod(arg, &end);
+		if (*end || !(a->secs >= 0.1 && a->secs <= 86400))
+			return fail(EXIT_USAGE, "e.g. --watch 2",
+				    "--watch wants seconds, 0.1 .. 86400");
+		return 0;
+	case 'n':
+		a->count = strtol(arg, &end, 10);
+		if (*end || a->count < 1)
+			return fail(EXIT_USAGE, NULL,
+				    "--count wants a positive number");
+		return 0;
+	case 'N':
+		a->node = (int)strtol(arg, &end, 10);
+		if (*end || !*arg || a->node < 0)
+			return fail(EXIT_USAGE, NULL,
+				    "--node wants a node number");
+		return 0;
+	case 'z':
+		a->zone = arg;
+		return 0;
+	case 'o':
+		a->orders = parse_orders(arg);
+		if (!a->orders)
+			return fail(EXIT_USAGE, "e.g. --order 9 or --order 0,3,9 or --order all",
+				    "--order wants orders 0 .. %d, comma-separated, or all",
+				    FRAG_MAX_ORDERS - 1);
+		return 0;
+	}
+	return -1;
+}
+
+static const struct option frag_opts[] = {
+	{ "watch", required_argument, NULL, 'w' },
+	{ "count", required_argument, NULL, 'n' },
+	{ "node", required_argument, NULL, 'N' },
+	{ "zone", required_argument, NULL, 'z' },
+	{ "order", required_argument, NULL, 'o' },
+	COMMON_OPTS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct command frag_command = {
+	"frag", frag_help, frag_opts, frag_opt,
+};
+
 int cmd_frag(struct ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "watch", required_argument, NULL, 'w' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "node", required_argument, NULL, 'N' },
-		{ "zone", required_argument, NULL, 'z' },
-		{ "order", required_argument, NULL, 'o' },
-		COMMON_OPTS,
-		{ NULL, 0, NULL, 0 },
-	};
-	unsigned int orders = FRAG_DEFAULT_ORDERS;
+	struct frag_args a = { .node = -1, .orders = FRAG_DEFAULT_ORDERS };
 	struct frag_data fd;
-	const char *zone = NULL;
-	double secs = 0;
-	long count = 0;
-	char *end;
-	int opt, node = -1, rc;
+	int rc;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'w':
-			secs = strtod(optarg, &end);
-			if (*end || !(secs >= 0.1 && secs <= 86400))
-				return fail(EXIT_USAGE, "e.g. --watch 2",
-					    "--watch wants seconds, 0.1 .. 86400");
-			break;
-		case 'n':
-			count = strtol(optarg, &end, 10);
-			if (*end || count < 1)
-				return fail(EXIT_USAGE, NULL,
-					    "--count wants a positive number");
-			break;
-		case 'N':
-			node = (int)strtol(optarg, &end, 10);
-			if (*end || !*optarg || node < 0)
-				return fail(EXIT_USAGE, NULL,
-					    "--node wants a node number");
-			break;
-		case 'z':
-			zone = optarg;
-			break;
-		case 'o':
-			orders = parse_orders(optarg);
-			if (!orders)
-				return fail(EXIT_USAGE, "e.g. --order 9 or --order 0,3,9 or --order all",
-					    "--order wants orders 0 .. %d, comma-separated, or all",
-					    FRAG_MAX_ORDERS - 1);
-			break;
-		case OPT_HELP:
-			printf("%s\n%s", frag_help, common_help);
-			return EXIT_OK;
-		default:
-			rc = command_opt(c, "frag", opt, optarg);
-			if (rc)
-				return rc;
-		}
-	}
-	if (optind < argc)
-		return fail(EXIT_USAGE, "mmlens frag --help",
-			    "unexpected argument '%s'", argv[optind]);
-	if (secs > 0 && c->json)
+	rc = command_args(c, &frag_command, &a, argc, argv);
+	if (rc != CMD_RUN)
+		return rc;
+	rc = no_operands("frag", argc, argv);
+	if (rc)
+		return rc;
+	if (a.secs > 0 && c->json)
 		return fail(EXIT_USAGE, "drop --json, or loop in the shell",
 			    "--watch redraws a screen; it has no JSON form");
-	if (count && secs <= 0)
+	if (a.count && a.secs <= 0)
 		return fail(EXIT_USAGE, NULL, "--count goes with --watch");
-	ctx_finish(c);
 	rc = module_check(c);
 	if (rc)
 		return rc;
 	rc = load(c, &fd);
 	if (rc)
 		return rc;
-	rc = check_filter(&fd.fi, node, zone);
-	if (rc || secs > 0) {
+	rc = check_filter(&fd.fi, a.node, a.zone);
+	if (rc || a.secs > 0) {
 		frag_data_free(&fd);
-		return rc ? rc : watch(c, secs, count, node, zone, orders);
+		return rc ? rc : watch(c, &a);
 	}
 	if (c->json)
-		frag_json(c, &fd, node, zone);
+		frag_json(c, &fd, a.node, a.zone);
 	else
-		frag_text(c, stdout, &fd, NULL, node, zone, orders);
+		frag_text(c, stdout, &fd, NULL, a.node, a.zone, a.orders);
 	frag_data_free(&fd);
 	return EXIT_OK;
 }

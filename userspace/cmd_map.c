@@ -88,8 +88,8 @@ static void map_text(const struct ctx *c, int pid, int width,
 {
 	int legend_nodes[64];
 	int ncells = width - 12 - 1 - 6 - 3 - MAP_NAME_COLS, i;
-	uint64_t mapped = 0, present = 0, swap = 0, huge = 0;
-	struct map_cell *cells;
+	struct map_cell total = { 0 }, *cells;
+	uint64_t mapped = 0;
 	char sz[24], g[32], p[24], s[24], h[24];
 	size_t k;
 
@@ -98,23 +98,14 @@ static void map_text(const struct ctx *c, int pid, int width,
 	cells = calloc((size_t)ncells, sizeof(*cells));
 	if (!cells)
 		return;
-	for (k = 0; k < pt->n; k++) {
-		uint64_t b = pt->r[k].end - pt->r[k].start;
-
-		if (!strcmp(pt->r[k].kind, "present")) {
-			present += b;
-			if (pt->r[k].level <= MMLENS_PMD)
-				huge += b;
-		} else if (!strcmp(pt->r[k].kind, "swap")) {
-			swap += b;
-		}
-	}
+	for (k = 0; k < pt->n; k++)
+		map_cell_add(&total, &pt->r[k], pt->r[k].end - pt->r[k].start);
 	for (k = 0; k < vl->n; k++)
 		mapped += vl->v[k].end - vl->v[k].start;
 	fmt_bytes(sz, sizeof(sz), mapped);
-	fmt_bytes(p, sizeof(p), present);
-	fmt_bytes(s, sizeof(s), swap);
-	fmt_bytes(h, sizeof(h), huge);
+	fmt_bytes(p, sizeof(p), total.present);
+	fmt_bytes(s, sizeof(s), total.swap);
+	fmt_bytes(h, sizeof(h), total.huge);
 	printf("%spid %d", sgr(c, C_BOLD), pid);
 	if (pt->comm[0])
 		printf(" (%s)", pt->comm);
@@ -153,56 +144,67 @@ static void map_text(const struct ctx *c, int pid, int width,
 	free(cells);
 }
 
+/* What map's options ask for. */
+struct map_args {
+	int width;		/* --width; 0: the terminal's */
+	int numa;		/* --numa */
+};
+
+static int map_opt(void *args, int opt, const char *arg)
+{
+	struct map_args *a = args;
+	char *end;
+
+	switch (opt) {
+	case 'w':
+		a->width = (int)strtol(arg, &end, 10);
+		if (*end || a->width < 40 || a->width > 1000)
+			return fail(EXIT_USAGE, NULL,
+				    "--width wants 40 .. 1000");
+		return 0;
+	case 'n':
+		a->numa = 1;
+		return 0;
+	}
+	return -1;
+}
+
+static const struct option map_opts[] = {
+	{ "width", required_argument, NULL, 'w' },
+	{ "numa", no_argument, NULL, 'n' },
+	COMMON_OPTS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct command map_command = {
+	"map", map_help, map_opts, map_opt,
+};
+
 int cmd_map(struct ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "width", required_argument, NULL, 'w' },
-		{ "numa", no_argument, NULL, 'n' },
-		COMMON_OPTS,
-		{ NULL, 0, NULL, 0 },
-	};
+	struct map_args a = { 0 };
 	struct numa_list nl = { 0 };
 	struct vma_list vl;
 	struct pt_report pt;
-	char *end;
-	int opt, pid, rc, width = 0, numa = 0;
+	int pid, rc;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'w':
-			width = (int)strtol(optarg, &end, 10);
-			if (*end || width < 40 || width > 1000)
-				return fail(EXIT_USAGE, NULL,
-					    "--width wants 40 .. 1000");
-			break;
-		case 'n':
-			numa = 1;
-			break;
-		case OPT_HELP:
-			printf("%s\n%s", map_help, common_help);
-			return EXIT_OK;
-		default:
-			rc = command_opt(c, "map", opt, optarg);
-			if (rc)
-				return rc;
-		}
-	}
-	if (optind + 1 != argc || parse_pid(argv[optind], &pid))
-		return fail(EXIT_USAGE, "mmlens map PID, e.g. mmlens map $$",
-			    "map wants one process id");
+	rc = command_args(c, &map_command, &a, argc, argv);
+	if (rc != CMD_RUN)
+		return rc;
+	rc = pid_operand("map", argc, argv, &pid);
+	if (rc)
+		return rc;
 	if (c->json)
 		return fail(EXIT_USAGE,
 			    "mmlens vmas --json and mmlens pt --json give the data",
 			    "map is a picture; it has no JSON form");
-	ctx_finish(c);
 	rc = module_check(c);
 	if (!rc)
 		rc = load_vmas(c, pid, &vl);
 	if (rc)
 		return rc;
 	rc = load_pagetable(c, pid, &pt);
-	if (!rc && numa) {
+	if (!rc && a.numa) {
 		rc = load_numa(c, pid, &nl);
 		if (rc)
 			pt_report_free(&pt);
@@ -212,8 +214,8 @@ int cmd_map(struct ctx *c, int argc, char **argv)
 		return rc;
 	}
 	qsort(pt.r, pt.n, sizeof(*pt.r), by_start);
-	map_text(c, pid, width ? width : c->columns, &vl, &pt,
-		 numa ? &nl : NULL);
+	map_text(c, pid, a.width ? a.width : c->columns, &vl, &pt,
+		 a.numa ? &nl : NULL);
 	numa_list_free(&nl);
 	pt_report_free(&pt);
 	vma_list_free(&vl);

@@ -10,7 +10,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -74,12 +73,6 @@ static void zone_extent(const struct pb_zone *z, uint64_t *first,
 	*end = l->pfn / PB_PAGES + l->blocks;
 }
 
-static int zone_selected(const struct pb_zone *z, int node, const char *zone)
-{
-	return (node < 0 || z->node == node) &&
-	       (!zone || !strcasecmp(z->name, zone));
-}
-
 static void cell_glyph(const struct ctx *c, const struct pm_cell *m,
 		       char *out, size_t size)
 {
@@ -113,35 +106,48 @@ static uint64_t group_of(uint64_t nblocks, int cols, int rows)
 	return g;
 }
 
+/* A zone's pageblocks, in all and per migratetype, and its free pages. */
+struct pb_counts {
+	uint64_t blocks[MT_N], total, free;
+};
+
+static void zone_counts(const struct pb_zone *z, struct pb_counts *n)
+{
+	size_t i;
+
+	memset(n, 0, sizeof(*n));
+	for (i = 0; i < z->nruns; i++) {
+		n->blocks[z->runs[i].type] += z->runs[i].blocks;
+		n->total += z->runs[i].blocks;
+		n->free += z->runs[i].blocks * z->runs[i].free;
+	}
+}
+
 static void zone_summary(const struct ctx *c, const struct pb_zone *z,
 			 uint64_t g)
 {
-	uint64_t n[MT_N] = { 0 }, free = 0, total = 0, first, end;
+	struct pb_counts n;
+	uint64_t first, end;
 	char sz[32], cs[32], fs[32];
-	size_t i;
 	int t, any = 0;
 
-	for (i = 0; i < z->nruns; i++) {
-		n[z->runs[i].type] += z->runs[i].blocks;
-		total += z->runs[i].blocks;
-		free += z->runs[i].blocks * z->runs[i].free;
-	}
+	zone_counts(z, &n);
 	zone_extent(z, &first, &end);
-	fmt_pages(sz, sizeof(sz), total * PB_PAGES);
+	fmt_pages(sz, sizeof(sz), n.total * PB_PAGES);
 	fmt_pages(cs, sizeof(cs), g * PB_PAGES);
-	fmt_pages(fs, sizeof(fs), free);
+	fmt_pages(fs, sizeof(fs), n.free);
 	printf("%sNode %d, zone %s%s: pfn 0x%llx-0x%llx, %llu pageblocks (%s), %s per cell\n  ",
 	       sgr(c, C_BOLD), z->node, z->name, sgr(c, C_RESET),
 	       (unsigned long long)(z->nruns ? z->runs[0].pfn : 0),
 	       (unsigned long long)(end * PB_PAGES),
-	       (unsigned long long)total, sz, cs);
+	       (unsigned long long)n.total, sz, cs);
 	for (t = 0; t < MT_N; t++)
-		if (n[t]) {
+		if (n.blocks[t]) {
 			printf("%s%s %llu", any ? ", " : "", mt_names[t],
-			       (unsigned long long)n[t]);
+			       (unsigned long long)n.blocks[t]);
 			any = 1;
 		}
-	printf("; free %llu pages (%s)\n", (unsigned long long)free, fs);
+	printf("; free %llu pages (%s)\n", (unsigned long long)n.free, fs);
 }
 
 static int zone_map(const struct ctx *c, const struct pb_zone *z, int cols,
@@ -239,6 +245,7 @@ static int physmap_text(const struct ctx *c, const struct pb_info *pi,
 			int width, int rows, int node, const char *zone)
 {
 	int labelw = label_width(pi), cols, n = 0, first = 1;
+	const struct pb_zone *z;
 	size_t i;
 
 	cols = width - labelw - 2 - 3;
@@ -249,16 +256,18 @@ static int physmap_text(const struct ctx *c, const struct pb_info *pi,
 	else
 		cols = PHYSMAP_MIN_CELLS;
 	for (i = 0; i < pi->nzones; i++)
-		n += zone_selected(&pi->zones[i], node, zone);
+		n += zone_selected(pi->zones[i].node, pi->zones[i].name, node,
+				   zone);
 	if (!rows)
 		rows = fit_rows(c, n);
 	for (i = 0; i < pi->nzones; i++) {
-		if (!zone_selected(&pi->zones[i], node, zone))
+		z = &pi->zones[i];
+		if (!zone_selected(z->node, z->name, node, zone))
 			continue;
 		if (!first)
 			putchar('\n');
 		first = 0;
-		if (zone_map(c, &pi->zones[i], cols, rows, labelw))
+		if (zone_map(c, z, cols, rows, labelw))
 			return EXIT_NOMODULE;
 	}
 	legend(c);
@@ -268,7 +277,8 @@ static int physmap_text(const struct ctx *c, const struct pb_info *pi,
 static void physmap_json(const struct ctx *c, const struct pb_info *pi,
 			 int node, const char *zone)
 {
-	uint64_t n[MT_N], free, total, first, end;
+	struct pb_counts n;
+	uint64_t first, end;
 	struct json j;
 	size_t i, k;
 	int t;
@@ -280,26 +290,20 @@ static void physmap_json(const struct ctx *c, const struct pb_info *pi,
 	for (i = 0; i < pi->nzones; i++) {
 		const struct pb_zone *z = &pi->zones[i];
 
-		if (!zone_selected(z, node, zone))
+		if (!zone_selected(z->node, z->name, node, zone))
 			continue;
-		memset(n, 0, sizeof(n));
-		free = total = 0;
-		for (k = 0; k < z->nruns; k++) {
-			n[z->runs[k].type] += z->runs[k].blocks;
-			total += z->runs[k].blocks;
-			free += z->runs[k].blocks * z->runs[k].free;
-		}
+		zone_counts(z, &n);
 		zone_extent(z, &first, &end);
 		json_obj(&j, NULL, 0);
 		json_i64(&j, "node", z->node);
 		json_str(&j, "zone", z->name);
 		json_hex(&j, "start_pfn", z->nruns ? z->runs[0].pfn : 0);
 		json_hex(&j, "end_pfn", end * PB_PAGES);
-		json_u64(&j, "blocks", total);
-		json_u64(&j, "free_pages", free);
+		json_u64(&j, "blocks", n.total);
+		json_u64(&j, "free_pages", n.free);
 		json_obj(&j, "blocks_by_type", 1);
 		for (t = 0; t < MT_N; t++)
-			json_u64(&j, mt_names[t], n[t]);
+			json_u64(&j, mt_names[t], n.blocks[t]);
 		json_end_obj(&j);
 		json_arr(&j, "runs", 0);
 		for (k = 0; k < z->nruns; k++) {
@@ -310,10 +314,7 @@ static void physmap_json(const struct ctx *c, const struct pb_info *pi,
 			json_u64(&j, "blocks", r->blocks);
 			json_str(&j, "type", mt_names[r->type]);
 			json_u64(&j, "free", r->free);
-			if (r->largest >= 0)
-				json_i64(&j, "largest", r->largest);
-			else
-				json_null(&j, "largest");
+			json_i64_or_null(&j, "largest", r->largest);
 			json_end_obj(&j);
 		}
 		json_end_arr(&j);
@@ -323,34 +324,16 @@ static void physmap_json(const struct ctx *c, const struct pb_info *pi,
 	json_end_doc(&j);
 }
 
-static int load(struct ctx *c, struct pb_info *pi)
-{
-	struct parse_err pe;
-	struct buf b;
-	int rc;
-
-	rc = read_module_file(c, PROC_DIR "/pageblocks", &b);
-	if (rc)
-		return rc;
-	rc = parse_pageblocks(b.data, b.len, pi, &pe);
-	buf_free(&b);
-	if (rc) {
-		pb_info_free(pi);
-		return fail(EXIT_NOMODULE,
-			    "load the mmlens.ko built from the same tree as this tool",
-			    "%s line %u: %s", PROC_DIR "/pageblocks", pe.line,
-			    pe.msg);
-	}
-	return 0;
-}
-
 static int check_filter(const struct pb_info *pi, int node, const char *zone)
 {
+	const struct pb_zone *z;
 	size_t i;
 
-	for (i = 0; i < pi->nzones; i++)
-		if (zone_selected(&pi->zones[i], node, zone))
+	for (i = 0; i < pi->nzones; i++) {
+		z = &pi->zones[i];
+		if (zone_selected(z->node, z->name, node, zone))
 			return 0;
+	}
 	return fail(EXIT_USAGE, "leave out --node/--zone to see every zone",
 		    "no zone matches");
 }
@@ -366,65 +349,75 @@ static int number(const char *s, int lo, int hi, int *out)
 	return 0;
 }
 
+/* What physmap's options ask for; 0 and NULL: the default. */
+struct physmap_args {
+	int width, rows;	/* --width, --rows */
+	int node;		/* --node; -1: every node */
+	const char *zone;	/* --zone */
+};
+
+static int physmap_opt(void *args, int opt, const char *arg)
+{
+	struct physmap_args *a = args;
+
+	switch (opt) {
+	case 'w':
+		if (number(arg, 40, 1000, &a->width))
+			return fail(EXIT_USAGE, "e.g. --width 120",
+				    "--width wants 40 .. 1000");
+		return 0;
+	case 'r':
+		if (number(arg, 1, 100000, &a->rows))
+			return fail(EXIT_USAGE, "e.g. --rows 8",
+				    "--rows wants 1 .. 100000");
+		return 0;
+	case 'N':
+		if (number(arg, 0, 1 << 20, &a->node))
+			return fail(EXIT_USAGE, "e.g. --node 0",
+				    "--node wants a node number");
+		return 0;
+	case 'z':
+		a->zone = arg;
+		return 0;
+	}
+	return -1;
+}
+
+static const struct option physmap_opts[] = {
+	{ "width", required_argument, NULL, 'w' },
+	{ "rows", required_argument, NULL, 'r' },
+	{ "node", required_argument, NULL, 'N' },
+	{ "zone", required_argument, NULL, 'z' },
+	COMMON_OPTS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct command physmap_command = {
+	"physmap", physmap_help, physmap_opts, physmap_opt,
+};
+
 int cmd_physmap(struct ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "width", required_argument, NULL, 'w' },
-		{ "rows", required_argument, NULL, 'r' },
-		{ "node", required_argument, NULL, 'N' },
-		{ "zone", required_argument, NULL, 'z' },
-		COMMON_OPTS,
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *zone = NULL;
-	int opt, rc, width = 0, rows = 0, node = -1;
+	struct physmap_args a = { .node = -1 };
 	struct pb_info pi;
+	int rc;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'w':
-			if (number(optarg, 40, 1000, &width))
-				return fail(EXIT_USAGE, "e.g. --width 120",
-					    "--width wants 40 .. 1000");
-			break;
-		case 'r':
-			if (number(optarg, 1, 100000, &rows))
-				return fail(EXIT_USAGE, "e.g. --rows 8",
-					    "--rows wants 1 .. 100000");
-			break;
-		case 'N':
-			if (number(optarg, 0, 1 << 20, &node))
-				return fail(EXIT_USAGE, "e.g. --node 0",
-					    "--node wants a node number");
-			break;
-		case 'z':
-			zone = optarg;
-			break;
-		case OPT_HELP:
-			printf("%s\n%s", physmap_help, common_help);
-			return EXIT_OK;
-		default:
-			rc = command_opt(c, "physmap", opt, optarg);
-			if (rc)
-				return rc;
-		}
-	}
-	if (optind < argc)
-		return fail(EXIT_USAGE, "mmlens physmap --help",
-			    "unexpected argument '%s'", argv[optind]);
-	ctx_finish(c);
-	rc = module_check(c);
+	rc = command_args(c, &physmap_command, &a, argc, argv);
+	if (rc != CMD_RUN)
+		return rc;
+	rc = no_operands("physmap", argc, argv);
 	if (!rc)
-		rc = load(c, &pi);
+		rc = module_check(c);
+	if (!rc)
+		rc = load_pageblocks(c, &pi);
 	if (rc)
 		return rc;
-	rc = check_filter(&pi, node, zone);
+	rc = check_filter(&pi, a.node, a.zone);
 	if (!rc && c->json)
-		physmap_json(c, &pi, node, zone);
+		physmap_json(c, &pi, a.node, a.zone);
 	else if (!rc)
-		rc = physmap_text(c, &pi, width ? width : c->columns, rows,
-				  node, zone);
+		rc = physmap_text(c, &pi, a.width ? a.width : c->columns,
+				  a.rows, a.node, a.zone);
 	pb_info_free(&pi);
 	return rc;
 }

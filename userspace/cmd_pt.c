@@ -92,7 +92,7 @@ static void pt_text(const struct ctx *c, int pid, const struct pt_report *pt,
 		"Flags",
 	};
 	char a[24], b[24], n[24], sz[24], w[256], fl[256];
-	uint64_t present = 0, swap = 0;
+	struct map_cell total = { 0 };
 	struct table t;
 	size_t i, shown = 0;
 
@@ -104,10 +104,7 @@ static void pt_text(const struct ctx *c, int pid, const struct pt_report *pt,
 		if (!in_range(r, lo, hi))
 			continue;
 		shown++;
-		if (!strcmp(r->kind, "present"))
-			present += bytes;
-		else if (!strcmp(r->kind, "swap"))
-			swap += bytes;
+		map_cell_add(&total, r, bytes);
 		snprintf(a, sizeof(a), "%012llx", (unsigned long long)r->start);
 		snprintf(b, sizeof(b), "%012llx", (unsigned long long)r->end);
 		snprintf(n, sizeof(n), "%llu", (unsigned long long)r->entries);
@@ -117,8 +114,8 @@ static void pt_text(const struct ctx *c, int pid, const struct pt_report *pt,
 		table_add(&t, a, b, pt_level_name(r->level), n, sz, r->kind, w,
 			  fl);
 	}
-	fmt_bytes(a, sizeof(a), present);
-	fmt_bytes(b, sizeof(b), swap);
+	fmt_bytes(a, sizeof(a), total.present);
+	fmt_bytes(b, sizeof(b), total.swap);
 	printf("%spid %d", sgr(c, C_BOLD), pt->pid >= 0 ? pt->pid : pid);
 	if (pt->comm[0])
 		printf(" (%s)", pt->comm);
@@ -159,12 +156,9 @@ static void pt_json(const struct ctx *c, int pid, const struct pt_report *pt,
 		json_str(&j, "level", pt_level_name(r->level));
 		json_u64(&j, "entries", r->entries);
 		json_str(&j, "kind", r->kind);
-		if (r->has_pfn)
-			json_hex(&j, "pfn", r->pfn);
-		if (r->has_type)
-			json_u64(&j, "type", r->type);
-		if (r->has_offset)
-			json_hex(&j, "offset", r->offset);
+		json_hex_if(&j, "pfn", r->has_pfn, r->pfn);
+		json_u64_if(&j, "type", r->has_type, r->type);
+		json_hex_if(&j, "offset", r->has_offset, r->offset);
 		json_arr(&j, "flags", 1);
 		for (b = 0; b < PTF_NFLAGS; b++)
 			if (r->flags & (1u << b))
@@ -205,48 +199,54 @@ static int parse_range_arg(const char *s, uint64_t *lo, uint64_t *hi)
 	return 0;
 }
 
+/* What pt's options ask for: --range, [lo, hi). */
+struct pt_args {
+	uint64_t lo, hi;
+};
+
+static int pt_opt(void *args, int opt, const char *arg)
+{
+	struct pt_args *a = args;
+
+	if (opt != 'r')
+		return -1;
+	if (parse_range_arg(arg, &a->lo, &a->hi))
+		return fail(EXIT_USAGE,
+			    "e.g. --range 7f0000000000-7fffffffffff",
+			    "bad --range '%s'", arg);
+	return 0;
+}
+
+static const struct option pt_opts[] = {
+	{ "range", required_argument, NULL, 'r' },
+	COMMON_OPTS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct command pt_command = {
+	"pt", pt_help, pt_opts, pt_opt,
+};
+
 int cmd_pt(struct ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "range", required_argument, NULL, 'r' },
-		COMMON_OPTS,
-		{ NULL, 0, NULL, 0 },
-	};
+	struct pt_args a = { .lo = 0, .hi = UINT64_MAX };
 	struct pt_report pt;
-	uint64_t lo = 0, hi = UINT64_MAX;
-	int opt, pid, rc;
+	int pid, rc;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'r':
-			if (parse_range_arg(optarg, &lo, &hi))
-				return fail(EXIT_USAGE,
-					    "e.g. --range 7f0000000000-7fffffffffff",
-					    "bad --range '%s'", optarg);
-			break;
-		case OPT_HELP:
-			printf("%s\n%s", pt_help, common_help);
-			return EXIT_OK;
-		default:
-			rc = command_opt(c, "pt", opt, optarg);
-			if (rc)
-				return rc;
-		}
-	}
-	if (optind + 1 != argc || parse_pid(argv[optind], &pid))
-		return fail(EXIT_USAGE, "mmlens pt PID, e.g. mmlens pt $$",
-			    "pt wants one process id");
-	ctx_finish(c);
-	rc = module_check(c);
+	rc = command_args(c, &pt_command, &a, argc, argv);
+	if (rc != CMD_RUN)
+		return rc;
+	rc = pid_operand("pt", argc, argv, &pid);
+	if (!rc)
+		rc = module_check(c);
 	if (!rc)
 		rc = load_pagetable(c, pid, &pt);
 	if (rc)
 		return rc;
 	if (c->json)
-		pt_json(c, pid, &pt, lo, hi);
+		pt_json(c, pid, &pt, a.lo, a.hi);
 	else
-		pt_text(c, pid, &pt, lo, hi);
+		pt_text(c, pid, &pt, a.lo, a.hi);
 	pt_report_free(&pt);
 	return EXIT_OK;
 }

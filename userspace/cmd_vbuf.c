@@ -36,24 +36,6 @@ static const char vbuf_help[] =
 static const char *const mode_names[MMLENS_VBUF_NR_MODES] =
 	MMLENS_VBUF_MODE_NAMES;
 
-static int load_stats(struct ctx *c, struct vbuf_stats *vs)
-{
-	struct parse_err pe;
-	struct buf b;
-	int rc;
-
-	rc = read_module_file(c, DEBUG_DIR "/vbuf", &b);
-	if (rc)
-		return rc;
-	rc = parse_vbuf_stats(b.data, b.len, vs, &pe);
-	buf_free(&b);
-	if (rc)
-		return fail(EXIT_NOMODULE,
-			    "load the mmlens.ko built from the same tree as this tool",
-			    "%s/vbuf line %u: %s", DEBUG_DIR, pe.line, pe.msg);
-	return 0;
-}
-
 struct vbuf_run {
 	struct vbuf_stats before, after;
 	int want_mode;			/* --mode, or -1 */
@@ -91,7 +73,7 @@ static int run(struct ctx *c, long ntouch, struct vbuf_run *r)
 	char *map;
 	int fd, rc;
 
-	rc = load_stats(c, &r->before);
+	rc = load_vbuf_stats(c, &r->before);
 	if (rc)
 		return rc;
 	path_in_root(c, VBUF_DEV, path, sizeof(path));
@@ -152,7 +134,7 @@ static int run(struct ctx *c, long ntouch, struct vbuf_run *r)
 	if (ntouch < 0 || ntouch > pages)
 		ntouch = pages;
 	touch(map, ntouch, psize, r);
-	rc = load_stats(c, &r->after);
+	rc = load_vbuf_stats(c, &r->after);
 	if (!rc) {
 		n = strnlen(map, (size_t)psize);
 		if (n >= sizeof(r->first))
@@ -222,16 +204,9 @@ static void stats_json(struct json *j, const char *key,
 	int i;
 
 	json_obj(j, key, 1);
-	for (i = 0; i < 6; i++) {
-		if (v[i] < 0)
-			json_null(j, names[i]);
-		else
-			json_i64(j, names[i], v[i]);
-	}
-	if (s->mode[0])
-		json_str(j, "default_mode", s->mode);
-	else
-		json_null(j, "default_mode");
+	for (i = 0; i < 6; i++)
+		json_i64_or_null(j, names[i], v[i]);
+	json_str_or_null(j, "default_mode", s->mode);
 	json_end_obj(j);
 }
 
@@ -242,10 +217,7 @@ static void vbuf_json(const struct ctx *c, const struct vbuf_run *r)
 	json_init(&j, stdout);
 	json_begin_doc(&j, "vbuf", c->module_version);
 	json_str(&j, "device", VBUF_DEV);
-	if (r->mode[0])
-		json_str(&j, "mode", r->mode);
-	else
-		json_null(&j, "mode");
+	json_str_or_null(&j, "mode", r->mode);
 	json_i64(&j, "touched", r->touched);
 	json_bool(&j, "headers_ok", r->bad_page < 0);
 	if (r->bad_page >= 0)
@@ -256,55 +228,64 @@ static void vbuf_json(const struct ctx *c, const struct vbuf_run *r)
 	json_end_doc(&j);
 }
 
-int cmd_vbuf(struct ctx *c, int argc, char **argv)
+/* What vbuf's options ask for; -1: the default. */
+struct vbuf_args {
+	long ntouch;		/* --touch: pages to read; -1: all */
+	int want_mode;		/* --mode: MMLENS_VBUF_MODE_* */
+};
+
+static int vbuf_opt(void *args, int opt, const char *arg)
 {
-	static const struct option opts[] = {
-		{ "touch", required_argument, NULL, 't' },
-		{ "mode", required_argument, NULL, 'm' },
-		COMMON_OPTS,
-		{ NULL, 0, NULL, 0 },
-	};
-	struct vbuf_run r;
-	long ntouch = -1;
-	int opt, rc, want_mode = -1;
+	struct vbuf_args *a = args;
 	char *end;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 't':
-			ntouch = strtol(optarg, &end, 10);
-			if (*end || !*optarg || ntouch < 0)
-				return fail(EXIT_USAGE, NULL,
-					    "--touch wants a number of pages");
-			break;
-		case 'm':
-			for (want_mode = 0; want_mode < MMLENS_VBUF_NR_MODES &&
-			     strcmp(optarg, mode_names[want_mode]); want_mode++)
-				;
-			if (want_mode == MMLENS_VBUF_NR_MODES)
-				return fail(EXIT_USAGE, "mmlens vbuf --help",
-					    "--mode wants lazy, around or eager");
-			break;
-		case OPT_HELP:
-			printf("%s\n%s", vbuf_help, common_help);
-			return EXIT_OK;
-		default:
-			rc = command_opt(c, "vbuf", opt, optarg);
-			if (rc)
-				return rc;
-		}
+	switch (opt) {
+	case 't':
+		a->ntouch = strtol(arg, &end, 10);
+		if (*end || !*arg || a->ntouch < 0)
+			return fail(EXIT_USAGE, NULL,
+				    "--touch wants a number of pages");
+		return 0;
+	case 'm':
+		for (a->want_mode = 0; a->want_mode < MMLENS_VBUF_NR_MODES &&
+		     strcmp(arg, mode_names[a->want_mode]); a->want_mode++)
+			;
+		if (a->want_mode == MMLENS_VBUF_NR_MODES)
+			return fail(EXIT_USAGE, "mmlens vbuf --help",
+				    "--mode wants lazy, around or eager");
+		return 0;
 	}
-	if (optind != argc)
-		return fail(EXIT_USAGE, "mmlens vbuf --help",
-			    "unexpected argument '%s'", argv[optind]);
-	ctx_finish(c);
-	rc = module_check(c);
+	return -1;
+}
+
+static const struct option vbuf_opts[] = {
+	{ "touch", required_argument, NULL, 't' },
+	{ "mode", required_argument, NULL, 'm' },
+	COMMON_OPTS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct command vbuf_command = {
+	"vbuf", vbuf_help, vbuf_opts, vbuf_opt,
+};
+
+int cmd_vbuf(struct ctx *c, int argc, char **argv)
+{
+	struct vbuf_args a = { .ntouch = -1, .want_mode = -1 };
+	struct vbuf_run r;
+	int rc;
+
+	rc = command_args(c, &vbuf_command, &a, argc, argv);
+	if (rc != CMD_RUN)
+		return rc;
+	rc = no_operands("vbuf", argc, argv);
+	if (!rc)
+		rc = module_check(c);
 	if (rc)
 		return rc;
 	memset(&r, 0, sizeof(r));
-	r.want_mode = want_mode;
-	rc = run(c, ntouch, &r);
+	r.want_mode = a.want_mode;
+	rc = run(c, a.ntouch, &r);
 	if (rc)
 		return rc;
 	if (c->json)

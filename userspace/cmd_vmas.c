@@ -239,72 +239,81 @@ static void vmas_json(const struct ctx *c, int pid,
 	json_end_doc(&j);
 }
 
-int cmd_vmas(struct ctx *c, int argc, char **argv)
+/* What vmas's options ask for. */
+struct vmas_args {
+	enum sort_key key;	/* --sort */
+	int numa;		/* --numa */
+};
+
+static int vmas_opt(void *args, int opt, const char *arg)
 {
-	static const struct option opts[] = {
-		{ "sort", required_argument, NULL, 's' },
-		{ "numa", no_argument, NULL, 'n' },
-		COMMON_OPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	static const char *const keys[] = {
 		[SORT_ADDR] = "addr", [SORT_PRESENT] = "present",
 		[SORT_SWAP] = "swap", [SORT_THP] = "thp", [SORT_RUNS] = "runs",
 		[SORT_DIRTY] = "dirty", [SORT_SIZE] = "size",
 	};
+	struct vmas_args *a = args;
+	size_t k;
+
+	switch (opt) {
+	case 's':
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (!strcmp(arg, keys[k]))
+				break;
+		if (k == sizeof(keys) / sizeof(keys[0]))
+			return fail(EXIT_USAGE,
+				    "present, swap, thp, runs, dirty, size or addr",
+				    "unknown sort key '%s'", arg);
+		a->key = (enum sort_key)k;
+		return 0;
+	case 'n':
+		a->numa = 1;
+		return 0;
+	}
+	return -1;
+}
+
+static const struct option vmas_opts[] = {
+	{ "sort", required_argument, NULL, 's' },
+	{ "numa", no_argument, NULL, 'n' },
+	COMMON_OPTS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct command vmas_command = {
+	"vmas", vmas_help, vmas_opts, vmas_opt,
+};
+
+int cmd_vmas(struct ctx *c, int argc, char **argv)
+{
+	struct vmas_args a = { .key = SORT_ADDR };
 	struct numa_list nl = { 0 };
 	struct vma_list vl;
-	enum sort_key key = SORT_ADDR;
-	size_t k;
-	int opt, pid, rc, numa = 0;
+	int pid, rc;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 's':
-			for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-				if (!strcmp(optarg, keys[k]))
-					break;
-			if (k == sizeof(keys) / sizeof(keys[0]))
-				return fail(EXIT_USAGE,
-					    "present, swap, thp, runs, dirty, size or addr",
-					    "unknown sort key '%s'", optarg);
-			key = (enum sort_key)k;
-			break;
-		case 'n':
-			numa = 1;
-			break;
-		case OPT_HELP:
-			printf("%s\n%s", vmas_help, common_help);
-			return EXIT_OK;
-		default:
-			rc = command_opt(c, "vmas", opt, optarg);
-			if (rc)
-				return rc;
-		}
-	}
-	if (optind + 1 != argc || parse_pid(argv[optind], &pid))
-		return fail(EXIT_USAGE, "mmlens vmas PID, e.g. mmlens vmas $$",
-			    "vmas wants one process id");
-	ctx_finish(c);
-	rc = module_check(c);
+	rc = command_args(c, &vmas_command, &a, argc, argv);
+	if (rc != CMD_RUN)
+		return rc;
+	rc = pid_operand("vmas", argc, argv, &pid);
+	if (!rc)
+		rc = module_check(c);
 	if (!rc)
 		rc = load_vmas(c, pid, &vl);
 	if (rc)
 		return rc;
-	rc = numa ? load_numa(c, pid, &nl) : 0;
+	rc = a.numa ? load_numa(c, pid, &nl) : 0;
 	if (rc) {
 		vma_list_free(&vl);
 		return rc;
 	}
-	if (key != SORT_ADDR) {
-		the_key = key;
+	if (a.key != SORT_ADDR) {
+		the_key = a.key;
 		qsort(vl.v, vl.n, sizeof(*vl.v), by_key);
 	}
 	if (c->json)
-		vmas_json(c, pid, &vl, numa ? &nl : NULL);
+		vmas_json(c, pid, &vl, a.numa ? &nl : NULL);
 	else
-		vmas_text(c, pid, &vl, numa ? &nl : NULL);
+		vmas_text(c, pid, &vl, a.numa ? &nl : NULL);
 	numa_list_free(&nl);
 	vma_list_free(&vl);
 	return EXIT_OK;

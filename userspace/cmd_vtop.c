@@ -134,63 +134,47 @@ static void vtop_json(const struct ctx *c, int pid, uint64_t addr,
 	json_str(&j, "kind", vt->kind);
 	if (vt->at_level[0])
 		json_str(&j, "level", vt->at_level);
-	if (vt->has_pfn)
-		json_hex(&j, "pfn", vt->pfn);
-	if (vt->has_paddr)
-		json_hex(&j, "paddr", vt->paddr);
-	if (vt->has_type)
-		json_u64(&j, "type", vt->type);
-	if (vt->has_offset)
-		json_hex(&j, "offset", vt->offset);
+	json_hex_if(&j, "pfn", vt->has_pfn, vt->pfn);
+	json_hex_if(&j, "paddr", vt->has_paddr, vt->paddr);
+	json_u64_if(&j, "type", vt->has_type, vt->type);
+	json_hex_if(&j, "offset", vt->has_offset, vt->offset);
 	if (vt->detail[0])
 		json_str(&j, "detail", vt->detail);
 	json_end_obj(&j);
 	json_end_doc(&j);
 }
 
+static const struct option vtop_opts[] = {
+	COMMON_OPTS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct command vtop_command = {
+	"vtop", vtop_help, vtop_opts, NULL,
+};
+
 int cmd_vtop(struct ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		COMMON_OPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct vtop_report vt;
-	struct parse_err pe;
-	struct buf b;
 	uint64_t addr;
 	char addr_s[24];
-	int opt, pid, rc;
+	int pid, rc;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == OPT_HELP) {
-			printf("%s\n%s", vtop_help, common_help);
-			return EXIT_OK;
-		}
-		rc = command_opt(c, "vtop", opt, optarg);
-		if (rc)
-			return rc;
-	}
+	rc = command_args(c, &vtop_command, NULL, argc, argv);
+	if (rc != CMD_RUN)
+		return rc;
 	if (optind + 2 != argc || parse_pid(argv[optind], &pid) ||
 	    parse_addr(argv[optind + 1], &addr))
 		return fail(EXIT_USAGE,
 			    "mmlens vtop PID ADDR, ADDR in hex as in /proc/PID/maps",
 			    "vtop wants a process id and an address");
-	ctx_finish(c);
 	rc = module_check(c);
 	if (rc)
 		return rc;
 	snprintf(addr_s, sizeof(addr_s), "0x%" PRIx64, addr);
-	rc = read_pid_file(c, "vtop", pid, addr_s, &b);
+	rc = load_vtop(c, pid, addr_s, &vt);
 	if (rc)
 		return rc;
-	if (parse_vtop(b.data, b.len, &vt, &pe)) {
-		buf_free(&b);
-		return fail(EXIT_NOMODULE,
-			    "load the mmlens.ko built from the same tree as this tool",
-			    "%s/vtop line %u: %s", DEBUG_DIR, pe.line, pe.msg);
-	}
-	buf_free(&b);
 	if (c->json)
 		vtop_json(c, pid, addr, &vt);
 	else

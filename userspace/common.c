@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * common.c - what every subcommand does the same way: error messages with
- * a hint, the run context (colour, terminal width), shared options, pid and
- * address arguments.
+ * a hint, the run context (colour, terminal width), its options (the
+ * common ones, --help) and operands, pid and address arguments.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -114,7 +116,12 @@ int common_opt(struct ctx *c, int opt, const char *arg)
 	return -1;
 }
 
-int command_opt(struct ctx *c, const char *cmd, int opt, const char *arg)
+/*
+ * common_opt() for subcommand CMD: an unknown option is a usage error
+ * with a hint at "mmlens CMD --help". 0: handled, else the exit code.
+ */
+static int command_opt(struct ctx *c, const char *cmd, int opt,
+		       const char *arg)
 {
 	char hint[64];
 	int rc = common_opt(c, opt, arg);
@@ -123,6 +130,50 @@ int command_opt(struct ctx *c, const char *cmd, int opt, const char *arg)
 		return rc;
 	snprintf(hint, sizeof(hint), "mmlens %s --help", cmd);
 	return fail(EXIT_USAGE, hint, "bad option");
+}
+
+int command_args(struct ctx *c, const struct command *cmd, void *args,
+		 int argc, char **argv)
+{
+	int opt, rc;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", cmd->opts, NULL)) != -1) {
+		if (opt == OPT_HELP) {
+			printf("%s\n%s", cmd->help, common_help);
+			return EXIT_OK;
+		}
+		rc = cmd->opt ? cmd->opt(args, opt, optarg) : -1;
+		if (rc < 0)
+			rc = command_opt(c, cmd->name, opt, optarg);
+		if (rc)
+			return rc;
+	}
+	ctx_finish(c);
+	return CMD_RUN;
+}
+
+int no_operands(const char *cmd, int argc, char **argv)
+{
+	char hint[64];
+
+	if (optind >= argc)
+		return 0;
+	snprintf(hint, sizeof(hint), "mmlens %s --help", cmd);
+	return fail(EXIT_USAGE, hint, "unexpected argument '%s'",
+		    argv[optind]);
+}
+
+/* vmas, pt and map: "mmlens CMD PID". */
+int pid_operand(const char *cmd, int argc, char **argv, int *pid)
+{
+	char hint[96];
+
+	if (optind + 1 == argc && !parse_pid(argv[optind], pid))
+		return 0;
+	snprintf(hint, sizeof(hint), "mmlens %s PID, e.g. mmlens %s $$", cmd,
+		 cmd);
+	return fail(EXIT_USAGE, hint, "%s wants one process id", cmd);
 }
 
 /* Decimal, 1 .. PID_MAX_LIMIT (4194304). */
@@ -159,4 +210,10 @@ int parse_addr(const char *s, uint64_t *addr)
 		return -1;
 	*addr = v;
 	return 0;
+}
+
+int zone_selected(int znode, const char *zname, int node, const char *zone)
+{
+	return (node < 0 || znode == node) &&
+	       (!zone || !strcasecmp(zname, zone));
 }

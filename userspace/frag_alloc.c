@@ -1,56 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * frag_alloc.c - the part of mmlens frag that says what the allocator
- * would decide: per zone the watermarks and a verdict per order
- * (/proc/mmlens/watermarks), the deferred-compaction state and per node
- * the proactive-compaction score (/proc/mmlens/compaction) with the
- * thresholds and verdict kcompactd derives from it, and the compaction
- * event counters. docs/cli.md gives the kernel reasoning.
+ * frag_alloc.c - the part of mmlens frag that shows what the allocator
+ * would decide, in text and JSON: per zone the watermarks and a verdict
+ * per order (/proc/mmlens/watermarks), the deferred-compaction state and
+ * per node the proactive-compaction score (/proc/mmlens/compaction) with
+ * the thresholds and verdict kcompactd derives from it, and the
+ * compaction event counters. verdict.c decides; this file draws.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
 #include "render.h"
+#include "verdict.h"
 
-void frag_data_free(struct frag_data *d)
-{
-	frag_info_free(&d->fi);
-	if (d->have_wm)
-		wmark_info_free(&d->wm);
-	if (d->have_ci)
-		compact_info_free(&d->ci);
-	memset(d, 0, sizeof(*d));
-}
-
-/*
- * The fast path (get_page_from_freelist with ALLOC_WMARK_LOW) takes a
- * page when the order passes the low mark. Below low, the slow path wakes
- * kswapd and retries against min: reclaim makes room. When order 0
- * passes low but order N does not, the count decides: with enough free
- * pages left after the order's own pages, highatomic and CMA (what
- * __zone_watermark_ok subtracts) only a free block of order >= N is
- * missing, which compaction makes; without, reclaim must free pages
- * first. Order 0 failing even min: the zone has no memory to give.
- */
-enum alloc_verdict alloc_verdict(const struct wmark_zone *z, int order)
-{
-	int64_t left;
-
-	if (!z || order < 0 || order >= z->norders || !z->norders)
-		return AV_UNKNOWN;
-	if (z->ok[order] & (1u << WM_LOW))
-		return AV_SUCCEEDS;
-	if (!(z->ok[0] & (1u << WM_MIN)))
-		return AV_NOMEM;
-	if (!(z->ok[0] & (1u << WM_LOW)))
-		return AV_RECLAIM;
-	left = (int64_t)z->free - (int64_t)((1ULL << order) - 1) -
-	       (int64_t)z->highatomic - (int64_t)z->free_cma;
-	return left > (int64_t)z->low ? AV_COMPACTION : AV_RECLAIM;
-}
-
-const char *alloc_verdict_text(enum alloc_verdict v)
+static const char *alloc_verdict_text(enum alloc_verdict v)
 {
 	switch (v) {
 	case AV_SUCCEEDS:
@@ -66,51 +30,16 @@ const char *alloc_verdict_text(enum alloc_verdict v)
 	}
 }
 
-const char *alloc_verdict_key(enum alloc_verdict v)
-{
-	switch (v) {
-	case AV_SUCCEEDS:
-		return "succeeds_now";
-	case AV_COMPACTION:
-		return "needs_compaction";
-	case AV_RECLAIM:
-		return "needs_reclaim";
-	case AV_NOMEM:
-		return "fails_no_memory";
-	default:
-		return "unknown";
-	}
-}
-
 static enum color verdict_color(enum alloc_verdict v)
 {
 	return v == AV_SUCCEEDS ? C_GREEN : v == AV_NOMEM ? C_RED : C_YELLOW;
 }
 
-const struct wmark_zone *wmark_find(const struct wmark_info *wi, int node,
-				    const char *name)
-{
-	size_t i;
+DEFINE_ZONE_FIND(wmark_find, struct wmark_info, struct wmark_zone)
+DEFINE_ZONE_FIND(compact_zone_find, struct compact_info, struct compact_zone)
 
-	for (i = 0; wi && i < wi->nzones; i++)
-		if (wi->zones[i].node == node && !strcmp(wi->zones[i].name, name))
-			return &wi->zones[i];
-	return NULL;
-}
-
-const struct compact_zone *compact_zone_find(const struct compact_info *ci,
-					     int node, const char *name)
-{
-	size_t i;
-
-	for (i = 0; ci && i < ci->nzones; i++)
-		if (ci->zones[i].node == node && !strcmp(ci->zones[i].name, name))
-			return &ci->zones[i];
-	return NULL;
-}
-
-const struct compact_node *compact_node_find(const struct compact_info *ci,
-					     int node)
+static const struct compact_node *
+compact_node_find(const struct compact_info *ci, int node)
 {
 	size_t i;
 
@@ -118,39 +47,6 @@ const struct compact_node *compact_node_find(const struct compact_info *ci,
 		if (ci->nodes[i].node == node)
 			return &ci->nodes[i];
 	return NULL;
-}
-
-/*
- * kcompactd's decision as mm/compaction.c makes it (6.1:
- * fragmentation_score_wmark() lines 2036-2047,
- * should_proactive_compact_node() 2049-2058; 6.12: 2249-2260 and
- * 2262-2271): low = max(100 - p, 5), high = min(low + 10, 100), in the
- * kernel's unsigned arithmetic (p is 0..100, so 100 - p never wraps);
- * proactive when p is not 0, the node's kswapd is not running and the
- * score is above high. The module cannot see the sysctl's variable and
- * must not open its file (docs/frag.md), so this runs in the tool.
- */
-void compact_proactive(struct compact_info *ci, int p,
-		       const unsigned char *kswapd_running)
-{
-	struct compact_node *n;
-	unsigned int low;
-	size_t i;
-
-	for (i = 0; i < ci->nnodes; i++) {
-		n = &ci->nodes[i];
-		if (p < 0 || p > 100) {
-			n->low = n->high = n->proactive = -1;
-			continue;
-		}
-		low = 100U - (unsigned int)p;
-		if (low < 5U)
-			low = 5U;
-		n->low = (int)low;
-		n->high = (int)(low + 10 < 100U ? low + 10 : 100U);
-		n->proactive = p && !(kswapd_running && kswapd_running[i]) &&
-			       n->score > n->high;
-	}
 }
 
 static void wmark_text(const struct ctx *c, FILE *f,
@@ -348,19 +244,8 @@ void alloc_zone_json(struct json *j, const struct frag_data *d, int node,
 	json_u64(j, "considered", z->considered);
 	json_u64(j, "defer_shift", z->defer_shift);
 	json_u64(j, "order_failed", z->order_failed);
-	if (z->deferred >= 0)
-		json_i64(j, "deferred_from_order", z->deferred);
-	else
-		json_null(j, "deferred_from_order");
+	json_i64_or_null(j, "deferred_from_order", z->deferred);
 	json_end_obj(j);
-}
-
-static void int_or_null(struct json *j, const char *key, int v)
-{
-	if (v >= 0)
-		json_i64(j, key, v);
-	else
-		json_null(j, key);
 }
 
 void alloc_global_json(struct json *j, const struct frag_data *d)
@@ -379,8 +264,8 @@ void alloc_global_json(struct json *j, const struct frag_data *d)
 		json_obj(j, NULL, 1);
 		json_i64(j, "node", n->node);
 		json_i64(j, "compaction_score", n->score);
-		int_or_null(j, "compaction_low", n->low);
-		int_or_null(j, "compaction_high", n->high);
+		json_i64_or_null(j, "compaction_low", n->low);
+		json_i64_or_null(j, "compaction_high", n->high);
 		if (n->proactive >= 0)
 			json_bool(j, "proactive_compaction", n->proactive);
 		else

@@ -190,16 +190,41 @@ void json_null(struct json *j, const char *key)
 	fputs("null", j->f);
 }
 
+void json_i64_or_null(struct json *j, const char *key, int64_t val)
+{
+	if (val >= 0)
+		json_i64(j, key, val);
+	else
+		json_null(j, key);
+}
+
+void json_str_or_null(struct json *j, const char *key, const char *val)
+{
+	if (val && *val)
+		json_str(j, key, val);
+	else
+		json_null(j, key);
+}
+
+void json_hex_if(struct json *j, const char *key, int have, uint64_t val)
+{
+	if (have)
+		json_hex(j, key, val);
+}
+
+void json_u64_if(struct json *j, const char *key, int have, uint64_t val)
+{
+	if (have)
+		json_u64(j, key, val);
+}
+
 void json_begin_doc(struct json *j, const char *command,
 		    const char *module_version)
 {
 	json_obj(j, NULL, 0);
 	json_u64(j, "schema", JSON_SCHEMA);
 	json_str(j, "tool_version", MMLENS_TOOL_VERSION);
-	if (module_version && *module_version)
-		json_str(j, "module_version", module_version);
-	else
-		json_null(j, "module_version");
+	json_str_or_null(j, "module_version", module_version);
 	json_str(j, "command", command);
 }
 

@@ -30,6 +30,13 @@ void json_i64(struct json *j, const char *key, int64_t val);
 void json_hex(struct json *j, const char *key, uint64_t val);
 void json_bool(struct json *j, const char *key, int val);
 void json_null(struct json *j, const char *key);
+/* What the module's files give as -1 when unknown (orders, counts): null. */
+void json_i64_or_null(struct json *j, const char *key, int64_t val);
+/* A string that may be empty (a field the module did not give): null. */
+void json_str_or_null(struct json *j, const char *key, const char *val);
+/* A field of an entry the module may leave out: written when have. */
+void json_hex_if(struct json *j, const char *key, int have, uint64_t val);
+void json_u64_if(struct json *j, const char *key, int have, uint64_t val);
 /* Writes a JSON string of s (invalid UTF-8 bytes become \u00XX). */
 void json_quote(FILE *f, const char *s);
 /* The envelope every command's output starts with. */

@@ -5,7 +5,9 @@
  * tables, one address's walk, the module's vmalloc buffer. See mmlens(1) and docs/cli.md.
  *
  * This file only picks the subcommand; each lives in cmd_*.c and shares
- * parse.c (the module's formats), render.c (tables, bars, map) and json.c.
+ * common.c (options, errors), load.c and parse.c (the module's files),
+ * verdict.c (what the allocator would decide), render.c (tables, bars,
+ * map) and json.c.
  */
 #include <getopt.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * mmlens.h - what the parts of the mmlens tool share: the run context, exit
- * codes, error reporting, access to the module's files (source.c) and the
- * subcommands' entry points.
+ * codes, error reporting, options and operands (common.c), access to the
+ * module's files (source.c, load.c) and the subcommands' entry points.
  */
 #ifndef MMLENS_TOOL_H
 #define MMLENS_TOOL_H
@@ -44,6 +44,12 @@ void ctx_init(struct ctx *c);
 void ctx_finish(struct ctx *c);
 int parse_pid(const char *s, int *pid);
 int parse_addr(const char *s, uint64_t *addr);
+/*
+ * --node and --zone of frag and physmap: whether the zone of znode called
+ * zname is shown. node -1 and zone NULL select every one; zone names
+ * match in any case (--zone normal).
+ */
+int zone_selected(int znode, const char *zname, int node, const char *zone);
 
 /*
  * Options every subcommand accepts; COMMON_OPTS goes into each getopt_long
@@ -59,12 +65,36 @@ enum { OPT_JSON = 0x100, OPT_ROOT, OPT_COLOR, OPT_ASCII, OPT_HELP };
 	{ "help", no_argument, NULL, OPT_HELP }
 /* 0: handled, -1: not a common option, else an exit code to return. */
 int common_opt(struct ctx *c, int opt, const char *arg);
-/*
- * common_opt() for subcommand CMD: an unknown option is a usage error
- * with a hint at "mmlens CMD --help". 0: handled, else the exit code.
- */
-int command_opt(struct ctx *c, const char *cmd, int opt, const char *arg);
 extern const char common_help[];
+
+/*
+ * A subcommand's arguments: its name (a bad option's hint is "mmlens
+ * NAME --help"), its --help text (common_help follows it), its
+ * getopt_long() table (its own options and COMMON_OPTS) and opt(), which
+ * takes one of its own options into args: 0, an exit code (reported), or
+ * -1 when opt is none of them. opt may be NULL: no options of its own.
+ */
+struct option;
+struct command {
+	const char *name;
+	const char *help;
+	const struct option *opts;
+	int (*opt)(void *args, int opt, const char *arg);
+};
+
+/* command_args(): the options are parsed, run the command. */
+#define CMD_RUN (-1)
+/*
+ * Parses the options of cmd in argv (argv[0]: its name) and decides the
+ * colour: CMD_RUN with argv[optind] the first operand, else the exit code
+ * the command returns (EXIT_OK after --help).
+ */
+int command_args(struct ctx *c, const struct command *cmd, void *args,
+		 int argc, char **argv);
+/* After command_args(): 0, or a usage error (reported) for an operand. */
+int no_operands(const char *cmd, int argc, char **argv);
+/* After command_args(): 0 with the one operand, a process id, in *pid. */
+int pid_operand(const char *cmd, int argc, char **argv, int *pid);
 
 /* source.c: the module's files, under ctx->root. */
 struct buf {
@@ -106,17 +136,35 @@ void load_proactive(const struct ctx *c, struct compact_info *ci);
 #define VBUF_DEV "/dev/mmlens"
 
 /*
- * The walker's reports of PID, read and parsed (load.c): 0 or an exit
- * code, reported.
+ * load.c: the module's files read and parsed, each into what its parser
+ * fills (parse.h): 0, or an exit code, reported. load_vmas() and the
+ * others after it read the walker's reports of process PID.
  */
+struct parse_err;
+struct frag_info;
+struct wmark_info;
+struct pb_info;
+struct vbuf_stats;
 struct vma_list;
 struct pt_report;
 struct numa_list;
 struct numa_vma;
+struct vtop_report;
+/* A file that does not parse (pe): reported, and its exit code. */
+int bad_module_file(const char *path, const struct parse_err *pe);
+int load_fraginfo(struct ctx *c, struct frag_info *fi);
+/* Optional (older modules lack them): *have 0 when the file is not there. */
+int load_watermarks(struct ctx *c, struct wmark_info *wi, int *have);
+int load_compaction(struct ctx *c, struct compact_info *ci, int *have);
+int load_pageblocks(struct ctx *c, struct pb_info *pi);
+int load_vbuf_stats(struct ctx *c, struct vbuf_stats *vs);
 int load_vmas(struct ctx *c, int pid, struct vma_list *vl);
 int load_numa(struct ctx *c, int pid, struct numa_list *nl);
 const struct numa_vma *numa_find(const struct numa_list *nl, uint64_t start);
 int load_pagetable(struct ctx *c, int pid, struct pt_report *pt);
+/* @addr: as the module takes it, "0x..." */
+int load_vtop(struct ctx *c, int pid, const char *addr,
+	      struct vtop_report *vt);
 
 /* Subcommands: argv[0] is the command's name. */
 int cmd_frag(struct ctx *c, int argc, char **argv);

@@ -256,6 +256,17 @@ char *bar(char *out, size_t size, uint64_t value, uint64_t max, int width,
 	return out;
 }
 
+void map_cell_add(struct map_cell *m, const struct pt_run *r, uint64_t len)
+{
+	if (!strcmp(r->kind, "present")) {
+		m->present += len;
+		if (r->level <= MMLENS_PMD)
+			m->huge += len;
+	} else if (!strcmp(r->kind, "swap")) {
+		m->swap += len;
+	}
+}
+
 static uint64_t cell_start(uint64_t start, uint64_t len, int i, int n)
 {
 	return start + (uint64_t)((unsigned __int128)len * (unsigned)i /
@@ -302,13 +313,7 @@ void map_cells(uint64_t start, uint64_t end, const struct pt_run *runs,
 			if (y <= cs || x >= ce)
 				continue;
 			ov = (y < ce ? y : ce) - (x > cs ? x : cs);
-			if (!strcmp(r->kind, "present")) {
-				cells[i].present += ov;
-				if (r->level <= MMLENS_PMD)
-					cells[i].huge += ov;
-			} else if (!strcmp(r->kind, "swap")) {
-				cells[i].swap += ov;
-			}
+			map_cell_add(&cells[i], r, ov);
 		}
 	}
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * render.h - how mmlens draws: human units, aligned tables, scaled bars,
- * the address-space map's cells, colours.
+ * the address-space map's cells, colours (render.c); and a frag frame
+ * (cmd_frag.c, frag_alloc.c), which fuzz/ draws too.
  */
 #ifndef MMLENS_RENDER_H
 #define MMLENS_RENDER_H
@@ -12,7 +13,13 @@
 
 #include "mmlens.h"
 #include "parse.h"
+/*
+ * The verdicts were declared here before verdict.h held them; what draws
+ * frag (hosttest/unit.c, fuzz/) still finds them through this header.
+ */
+#include "verdict.h"
 
+/* x86-64, as PB_PAGES: the module counts in 4 KiB pages. */
 #define PAGE_BYTES 4096ULL
 
 /* "0", "4K", "132K", "1.5M", "907M", "2.0G" (powers of 1024). */
@@ -57,6 +64,13 @@ struct map_cell {
 	uint64_t bytes, present, huge, swap;
 };
 
+/*
+ * len bytes of run r counted into m: present (and huge when a PMD or PUD
+ * maps them) or swap; other kinds count in neither. pt and map's totals
+ * count so too.
+ */
+void map_cell_add(struct map_cell *m, const struct pt_run *r, uint64_t len);
+
 /* runs sorted by start; cells[ncells] cover [start, end) evenly. */
 void map_cells(uint64_t start, uint64_t end, const struct pt_run *runs,
 	       size_t nruns, struct map_cell *cells, int ncells);
@@ -78,15 +92,6 @@ void map_legend_numa(const struct ctx *c, FILE *f, const int *nodes,
 
 /* pt (cmd_pt.c): "wuadxg" positions then rarer flags by name. */
 void pt_flags_compact(const struct pt_run *r, char *out, size_t size);
-
-/* frag (cmd_frag.c): what a zone's free lists allow. */
-struct frag_verdict {
-	int largest;	/* largest order with a free block, -1: none */
-	int frag_fail;	/* first order failing for fragmentation, or -1 */
-	int nomem_fail;	/* first order failing for lack of memory, or -1 */
-};
-
-void frag_verdict(const struct frag_zone *z, struct frag_verdict *v);
 
 /* What one frag frame shows; have_* is 0 when the module lacks the file. */
 struct frag_data {
@@ -110,32 +115,27 @@ void frag_text(const struct ctx *c, FILE *f, const struct frag_data *cur,
 	       const struct frag_data *prev, int node, const char *zone,
 	       unsigned int orders);
 
-/* frag_alloc.c: what the watermarks and compaction files say. */
-enum alloc_verdict {
-	AV_UNKNOWN = -1,	/* the order is not in the file */
-	AV_SUCCEEDS,		/* passes the low mark: the fast path */
-	AV_COMPACTION,		/* enough free pages, no block big enough */
-	AV_RECLAIM,		/* below low (kswapd), above min */
-	AV_NOMEM,		/* order 0 fails even the min mark */
-};
-
-enum alloc_verdict alloc_verdict(const struct wmark_zone *z, int order);
-const char *alloc_verdict_text(enum alloc_verdict v);
-const char *alloc_verdict_key(enum alloc_verdict v);
-const struct wmark_zone *wmark_find(const struct wmark_info *wi, int node,
-				    const char *name);
-const struct compact_zone *compact_zone_find(const struct compact_info *ci,
-					     int node, const char *name);
-const struct compact_node *compact_node_find(const struct compact_info *ci,
-					     int node);
 /*
- * Fills low, high and proactive of every node of ci as kcompactd decides
- * them, from p = vm.compaction_proactiveness (outside 0..100: unknown,
- * all -1) and kswapd_running[i], whether ci->nodes[i]'s kswapd runs
- * (NULL: none does).
+ * Defines fn(info, node, name): the zone of info (a parse.h *_info, with
+ * nzones and zones) on node called name, or NULL. frag draws a zone of
+ * fraginfo beside the same zone of watermarks, compaction and the last
+ * frame, each of them found so.
  */
-void compact_proactive(struct compact_info *ci, int p,
-		       const unsigned char *kswapd_running);
+#define DEFINE_ZONE_FIND(fn, info_type, zone_type)			\
+static const zone_type *fn(const info_type *info, int node,		\
+			   const char *name)				\
+{									\
+	size_t i;							\
+									\
+	for (i = 0; info && i < info->nzones; i++)			\
+		if (info->zones[i].node == node &&			\
+		    !strcmp(info->zones[i].name, name))			\
+			return &info->zones[i];				\
+	return NULL;							\
+}
+
+/* frag_alloc.c: what the watermarks and compaction files say. */
+
 /* The zone's watermarks, verdict lines and compaction state. */
 void alloc_zone_text(const struct ctx *c, FILE *f, const struct frag_data *d,
 		     int node, const char *name, unsigned int orders);

@@ -30,7 +30,7 @@
 
 #include "mmlens.h"
 #include "parse.h"
-#include "render.h"
+#include "verdict.h"
 
 #define DEBUGFS_MAGIC_NR 0x64626720
 /* Larger than any report of a real process; stops a runaway read. */
