@@ -75,6 +75,59 @@ enum mmlens_kind {
 #define MMLENS_FLAG_NX		"nx"
 #define MMLENS_FLAG_ZERO	"zero"
 
+/*
+ * The same flags as bits, for the binary records of the pagetable files
+ * (mmlens_uapi.h): bit MMLENS_FB_<X> is the flag named MMLENS_FLAG_<X>,
+ * and a flags= list names the bits set in this order.
+ */
+enum mmlens_flag_bit {
+	MMLENS_FB_RW,
+	MMLENS_FB_USER,
+	MMLENS_FB_PWT,
+	MMLENS_FB_PCD,
+	MMLENS_FB_ACCESSED,
+	MMLENS_FB_DIRTY,
+	MMLENS_FB_HUGE,
+	MMLENS_FB_PAT,
+	MMLENS_FB_GLOBAL,
+	MMLENS_FB_PROTNONE,
+	MMLENS_FB_SPECIAL,
+	MMLENS_FB_UFFD_WP,
+	MMLENS_FB_SOFT_DIRTY,
+	MMLENS_FB_DEVMAP,
+	MMLENS_FB_SAVED_DIRTY,
+	MMLENS_FB_NX,
+	MMLENS_FB_ZERO,
+	MMLENS_NR_FLAG_BITS,
+};
+
+#define MMLENS_FLAG_NAMES {						\
+	[MMLENS_FB_RW] = MMLENS_FLAG_RW,				\
+	[MMLENS_FB_USER] = MMLENS_FLAG_USER,				\
+	[MMLENS_FB_PWT] = MMLENS_FLAG_PWT,				\
+	[MMLENS_FB_PCD] = MMLENS_FLAG_PCD,				\
+	[MMLENS_FB_ACCESSED] = MMLENS_FLAG_ACCESSED,			\
+	[MMLENS_FB_DIRTY] = MMLENS_FLAG_DIRTY,				\
+	[MMLENS_FB_HUGE] = MMLENS_FLAG_HUGE,				\
+	[MMLENS_FB_PAT] = MMLENS_FLAG_PAT,				\
+	[MMLENS_FB_GLOBAL] = MMLENS_FLAG_GLOBAL,			\
+	[MMLENS_FB_PROTNONE] = MMLENS_FLAG_PROTNONE,			\
+	[MMLENS_FB_SPECIAL] = MMLENS_FLAG_SPECIAL,			\
+	[MMLENS_FB_UFFD_WP] = MMLENS_FLAG_UFFD_WP,			\
+	[MMLENS_FB_SOFT_DIRTY] = MMLENS_FLAG_SOFT_DIRTY,		\
+	[MMLENS_FB_DEVMAP] = MMLENS_FLAG_DEVMAP,			\
+	[MMLENS_FB_SAVED_DIRTY] = MMLENS_FLAG_SAVED_DIRTY,		\
+	[MMLENS_FB_NX] = MMLENS_FLAG_NX,				\
+	[MMLENS_FB_ZERO] = MMLENS_FLAG_ZERO,				\
+}
+
+/* The kind= of a marker run ("uffd-wp", "other"), as a record gives it. */
+enum mmlens_marker {
+	MMLENS_MARKER_NONE,
+	MMLENS_MARKER_UFFD_WP,
+	MMLENS_MARKER_OTHER,
+};
+
 /* The counters of a vmas line, and their order on it. */
 #define MMLENS_VMAS_PRESENT	"present"
 #define MMLENS_VMAS_SWAP	"swap"

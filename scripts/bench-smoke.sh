@@ -24,9 +24,11 @@ start=$(date +%s)
 rc=$?
 secs=$(($(date +%s) - start))
 if [ $rc -eq 0 ]; then
-	result ok "make bench from a clean copy (64 MiB, 1 round: ${secs}s)"
+	result ok "make bench from a clean copy (64 MiB, 1 round)"
+	echo "# make bench, 64 MiB, 1 round: ${secs}s"
 else
-	result fail "make bench from a clean copy (exit $rc)"
+	result fail "make bench from a clean copy (64 MiB, 1 round)"
+	echo "# make bench: exit $rc"
 	tail -n 30 "$work/bench.out" | sed 's/^/#   /'
 fi
 for cell in $BENCH_CELLS; do

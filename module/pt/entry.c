@@ -19,8 +19,8 @@
 
 struct flag_name {
 	u64 mask;
-	const char *name;
-	unsigned int where;	/* FL_* below */
+	enum mmlens_flag_bit bit;	/* its bit, and so its name */
+	unsigned int where;		/* FL_* below */
 };
 
 #define FL_PTE		BIT(0)	/* leaf at the pte level */
@@ -30,27 +30,28 @@ struct flag_name {
 #define FL_ALL		(FL_PTE | FL_HUGE | FL_TABLE)
 #define FL_LEAF		(FL_PTE | FL_HUGE)
 
+/* In the order of enum mmlens_flag_bit, which is the order of the text. */
 static const struct flag_name flag_names[] = {
-	{ _PAGE_RW, MMLENS_FLAG_RW, FL_ALL },
-	{ _PAGE_USER, MMLENS_FLAG_USER, FL_ALL },
-	{ _PAGE_PWT, MMLENS_FLAG_PWT, FL_ALL },
-	{ _PAGE_PCD, MMLENS_FLAG_PCD, FL_ALL },
-	{ _PAGE_ACCESSED, MMLENS_FLAG_ACCESSED, FL_ALL },
-	{ _PAGE_DIRTY, MMLENS_FLAG_DIRTY, FL_PTE | FL_HUGE },
-	{ _PAGE_PSE, MMLENS_FLAG_HUGE, FL_HUGE },
-	{ _PAGE_PAT, MMLENS_FLAG_PAT, FL_PTE },
-	{ _PAGE_PAT_LARGE, MMLENS_FLAG_PAT, FL_HUGE },
+	{ _PAGE_RW, MMLENS_FB_RW, FL_ALL },
+	{ _PAGE_USER, MMLENS_FB_USER, FL_ALL },
+	{ _PAGE_PWT, MMLENS_FB_PWT, FL_ALL },
+	{ _PAGE_PCD, MMLENS_FB_PCD, FL_ALL },
+	{ _PAGE_ACCESSED, MMLENS_FB_ACCESSED, FL_ALL },
+	{ _PAGE_DIRTY, MMLENS_FB_DIRTY, FL_PTE | FL_HUGE },
+	{ _PAGE_PSE, MMLENS_FB_HUGE, FL_HUGE },
+	{ _PAGE_PAT, MMLENS_FB_PAT, FL_PTE },
+	{ _PAGE_PAT_LARGE, MMLENS_FB_PAT, FL_HUGE },
 	/* _PAGE_PROTNONE is _PAGE_GLOBAL on a leaf without _PAGE_PRESENT */
-	{ _PAGE_GLOBAL, MMLENS_FLAG_GLOBAL, FL_LEAF },
-	{ _PAGE_PROTNONE, MMLENS_FLAG_PROTNONE, FL_LEAF | FL_PROTNONE },
-	{ _PAGE_SPECIAL, MMLENS_FLAG_SPECIAL, FL_PTE | FL_HUGE },
-	{ _PAGE_UFFD_WP, MMLENS_FLAG_UFFD_WP, FL_PTE | FL_HUGE },
-	{ _PAGE_SOFT_DIRTY, MMLENS_FLAG_SOFT_DIRTY, FL_PTE | FL_HUGE },
-	{ _PAGE_DEVMAP, MMLENS_FLAG_DEVMAP, FL_PTE | FL_HUGE },
+	{ _PAGE_GLOBAL, MMLENS_FB_GLOBAL, FL_LEAF },
+	{ _PAGE_PROTNONE, MMLENS_FB_PROTNONE, FL_LEAF | FL_PROTNONE },
+	{ _PAGE_SPECIAL, MMLENS_FB_SPECIAL, FL_PTE | FL_HUGE },
+	{ _PAGE_UFFD_WP, MMLENS_FB_UFFD_WP, FL_PTE | FL_HUGE },
+	{ _PAGE_SOFT_DIRTY, MMLENS_FB_SOFT_DIRTY, FL_PTE | FL_HUGE },
+	{ _PAGE_DEVMAP, MMLENS_FB_DEVMAP, FL_PTE | FL_HUGE },
 #ifdef MMLENS_PAGE_SAVED_DIRTY
-	{ MMLENS_PAGE_SAVED_DIRTY, MMLENS_FLAG_SAVED_DIRTY, FL_PTE | FL_HUGE },
+	{ MMLENS_PAGE_SAVED_DIRTY, MMLENS_FB_SAVED_DIRTY, FL_PTE | FL_HUGE },
 #endif
-	{ _PAGE_NX, MMLENS_FLAG_NX, FL_ALL },
+	{ _PAGE_NX, MMLENS_FB_NX, FL_ALL },
 };
 
 static unsigned int flag_where(u64 raw, enum mmlens_level level, bool leaf)
@@ -135,8 +136,10 @@ static void decode_swap(swp_entry_t swp, struct mmlens_entry *e)
 		e->value = swp_offset_pfn(swp);
 	} else if (is_pte_marker_entry(swp)) {
 		e->kind = MMLENS_MARKER;
-		e->marker = (pte_marker_get(swp) & PTE_MARKER_UFFD_WP) ?
-			    "uffd-wp" : "other";
+		e->mark = (pte_marker_get(swp) & PTE_MARKER_UFFD_WP) ?
+			  MMLENS_MARKER_UFFD_WP : MMLENS_MARKER_OTHER;
+		e->marker = e->mark == MMLENS_MARKER_UFFD_WP ? "uffd-wp" :
+							       "other";
 	} else {
 		e->kind = MMLENS_OTHER;
 		e->type = swp_type(swp);
@@ -178,23 +181,34 @@ void mmlens_decode_entry(u64 raw, enum mmlens_level level, bool zero,
 }
 EXPORT_SYMBOL_IF_KUNIT(mmlens_decode_entry);
 
+u64 mmlens_flag_bits(u64 raw, enum mmlens_level level, bool leaf, bool zero)
+{
+	unsigned int where = flag_where(raw, level, leaf);
+	u64 bits = zero ? BIT_ULL(MMLENS_FB_ZERO) : 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(flag_names); i++)
+		if (flag_applies(&flag_names[i], raw, where))
+			bits |= BIT_ULL(flag_names[i].bit);
+	return bits;
+}
+EXPORT_SYMBOL_IF_KUNIT(mmlens_flag_bits);
+
+/* The text is the names of the bits, so the two encodings agree. */
 int mmlens_format_flags(char *buf, size_t size, u64 raw,
 			enum mmlens_level level, bool leaf, bool zero)
 {
-	unsigned int where = flag_where(raw, level, leaf);
+	static const char * const names[MMLENS_NR_FLAG_BITS] =
+		MMLENS_FLAG_NAMES;
+	u64 bits = mmlens_flag_bits(raw, level, leaf, zero);
 	int len = 0;
-	size_t i;
+	unsigned int b;
 
 	buf[0] = '\0';
-	for (i = 0; i < ARRAY_SIZE(flag_names); i++) {
-		if (!flag_applies(&flag_names[i], raw, where))
-			continue;
-		len += scnprintf(buf + len, size - len, "%s%s",
-				 len ? "," : "", flag_names[i].name);
-	}
-	if (zero)
-		len += scnprintf(buf + len, size - len, "%s" MMLENS_FLAG_ZERO,
-				 len ? "," : "");
+	for (b = 0; b < MMLENS_NR_FLAG_BITS; b++)
+		if (bits & BIT_ULL(b))
+			len += scnprintf(buf + len, size - len, "%s%s",
+					 len ? "," : "", names[b]);
 	if (!len)
 		len = scnprintf(buf, size, "-");
 	return len;

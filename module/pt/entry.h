@@ -22,11 +22,14 @@ struct mmlens_entry {
 	u64 flags;		/* the named flag bits that are set */
 	bool zero;
 	const char *marker;	/* marker kind name */
+	enum mmlens_marker mark;	/* the same as a number */
 };
 
 void mmlens_decode_entry(u64 raw, enum mmlens_level level, bool zero,
 			 struct mmlens_entry *e);
-/* "rw,user,..." or "-": the flags of a leaf (or of a table entry). */
+/* The flags of a leaf (or of a table entry) as 1 << enum mmlens_flag_bit. */
+u64 mmlens_flag_bits(u64 raw, enum mmlens_level level, bool leaf, bool zero);
+/* "rw,user,..." or "-": the names of those bits, in their order. */
 int mmlens_format_flags(char *buf, size_t size, u64 raw,
 			enum mmlens_level level, bool leaf, bool zero);
 const char *mmlens_kind_name(enum mmlens_kind kind);

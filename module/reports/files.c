@@ -58,6 +58,7 @@
 
 #include "core/access.h"
 #include "core/parts.h"
+#include "mmlens_uapi.h"
 #include "reports/input.h"
 #include "reports/reports.h"
 #include "reports/target.h"
@@ -159,61 +160,71 @@ static int report_first(struct report *r, struct mm_struct *mm, pid_t nr,
 	return ret == MMLENS_WALK_PAUSE ? 0 : ret;
 }
 
+/* What a report needs of its target, read when it starts. */
+struct report_target {
+	struct pid *pid;		/* referenced */
+	pid_t nr;			/* in the reader's namespace */
+	struct mm_struct *mm;		/* mm_users held (get_task_mm) */
+	char comm[TASK_COMM_LEN];
+	struct mmlens_policy policy;	/* numa */
+};
+
+/*
+ * The target of the current input, as this reader sees it: the pid
+ * bound on the fd or else the global one, its task's name and (numa)
+ * policy, and its mm. On error nothing is held.
+ */
+static int report_target(struct report *r, struct report_target *t)
+{
+	struct task_struct *task;
+	int ret = -ESRCH;
+
+	t->pid = r->pid ? get_pid(r->pid) : mmlens_target_get();
+	if (!t->pid)
+		return -ESRCH;
+	t->nr = pid_vnr(t->pid);	/* 0: the reader cannot see it */
+	if (!t->nr)
+		goto out_pid;
+	task = get_pid_task(t->pid, PIDTYPE_PID);
+	if (!task)
+		goto out_pid;
+	get_task_comm(t->comm, task);
+	if (r->kind == REPORT_NUMA)
+		mmlens_numa_task_policy(task, &t->policy);
+	t->mm = get_task_mm(task);	/* NULL once the task has exited */
+	put_task_struct(task);
+	if (t->mm)
+		return 0;
+out_pid:
+	put_pid(t->pid);
+	return ret;
+}
+
 /*
  * Starts the report of the current input: resolves the target, takes
  * its mm, produces the first chunk. On error nothing is held.
  */
 static int report_start(struct report *r)
 {
-	struct mmlens_policy task_policy;
-	char comm[TASK_COMM_LEN];
-	struct task_struct *task;
-	struct mm_struct *mm;
-	struct pid *pid;
-	pid_t nr;
+	struct report_target t;
 	int ret;
 
-	pid = r->pid ? get_pid(r->pid) : mmlens_target_get();
-	if (!pid)
-		return -ESRCH;
-	nr = pid_vnr(pid);	/* 0: the reader cannot see it */
-	if (!nr) {
-		ret = -ESRCH;
-		goto out_pid;
-	}
-	if (r->kind == REPORT_VTOP && !r->have_addr) {
-		ret = -EINVAL;
-		goto out_pid;
-	}
-	task = get_pid_task(pid, PIDTYPE_PID);
-	if (!task) {
-		ret = -ESRCH;
-		goto out_pid;
-	}
-	get_task_comm(comm, task);
-	if (r->kind == REPORT_NUMA)
-		mmlens_numa_task_policy(task, &task_policy);
-	mm = get_task_mm(task);	/* NULL once the task has exited */
-	put_task_struct(task);
-	if (!mm) {
-		ret = -ESRCH;
-		goto out_pid;
-	}
-
-	mmgrab(mm);
-	r->mm = mm;
-	r->target = pid;
+	if (r->kind == REPORT_VTOP && !r->have_addr)
+		return -EINVAL;
+	ret = report_target(r, &t);
+	if (ret)
+		return ret;
+	mmgrab(t.mm);
+	r->mm = t.mm;
+	r->target = t.pid;
 	r->valid = true;
-	ret = report_first(r, mm, nr, comm, &task_policy);
+	ret = report_first(r, t.mm, t.nr, t.comm, &t.policy);
 	/* A target that exited meanwhile gets ESRCH, not a stale report. */
-	if (!ret && target_gone(pid))
+	if (!ret && target_gone(t.pid))
 		ret = -ESRCH;
-	mmput(mm);
+	mmput(t.mm);
 	if (ret)
 		report_stop(r);
-	return ret;
-out_pid:
-	put_pid(pid);
 	return ret;
 }
 
@@ -387,6 +398,35 @@ out:
 	return ret;
 }
 
+/*
+ * The pagetable files' binary interface (MMLENS_PT_RUNS, mmlens_uapi.h):
+ * the same target and access as the text report, which it leaves
+ * alone; any other command or file is ENOTTY.
+ */
+static long report_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg)
+{
+	struct report *r = file->private_data;
+	struct report_target t;
+	long ret;
+
+	if (r->kind != REPORT_PAGETABLE || cmd != MMLENS_PT_RUNS)
+		return -ENOTTY;
+	if (mutex_lock_interruptible(&r->lock))
+		return -EINTR;
+	ret = report_target(r, &t);
+	if (ret)
+		goto out;
+	ret = mmlens_pt_runs(t.mm, (struct mmlens_pt_runs __user *)arg);
+	if (ret >= 0 && target_gone(t.pid))
+		ret = -ESRCH;
+	mmput(t.mm);
+	put_pid(t.pid);
+out:
+	mutex_unlock(&r->lock);
+	return ret;
+}
+
 static int report_open(struct inode *inode, struct file *file,
 		       enum report_kind kind)
 {
@@ -437,6 +477,8 @@ static const struct file_operations report_fops = {
 	.release = report_release,
 	.read = report_read,
 	.write = report_write,
+	.unlocked_ioctl = report_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = default_llseek,
 };
 
@@ -445,6 +487,10 @@ static const struct proc_ops report_proc_ops = {
 	.proc_release = report_release,
 	.proc_read = report_read,
 	.proc_write = report_write,
+	.proc_ioctl = report_ioctl,
+#ifdef CONFIG_COMPAT
+	.proc_compat_ioctl = compat_ptr_ioctl,
+#endif
 	.proc_lseek = default_llseek,
 };
 

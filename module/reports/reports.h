@@ -64,6 +64,13 @@ int mmlens_stream_numa(struct mmlens_stream *st, struct mm_struct *mm,
 		       const struct mmlens_policy *task,
 		       struct mmlens_textbuf *out);
 
+struct mmlens_pt_runs;
+/*
+ * MMLENS_PT_RUNS on a pagetable file, over @mm (the caller holds
+ * mm_users): records written, or an error (docs/walk.md).
+ */
+long mmlens_pt_runs(struct mm_struct *mm, struct mmlens_pt_runs __user *uarg);
+
 /* The vmas report at once (KUnit). */
 int mmlens_report_vmas(struct mm_struct *mm, struct mmlens_textbuf *out);
 /*

@@ -98,6 +98,9 @@ walk_scen() {
 		walk_run /tmp/ptc.out pt_check full "$_label" "$_pid" \
 			"$LEVELS" "$_f"
 	fi
+	# the same runs through the binary interface, 7 records a call
+	[ "$3" != mutate ] && tap_program "$_label: binary runs" pt_runs same \
+		"$_label: binary runs" "$_pid" 7
 	[ "$3" = time ] && walk_run /tmp/ptc.out pt_check time "$_label" "$_pid"
 	[ "$3" = mutate ] && check "walk: pt_check catches planted errors" \
 		walk_mutations "$_pid" "$_f"
@@ -475,6 +478,9 @@ walk_pidns
 # Hostile and split input, offsets, rebinding, fd passing (the C table is
 # docs/security.md's); then the issue's own example with dd.
 tap_program walk inputcheck
+tap_program "walk: binary runs" pt_runs args "walk: binary runs" "$PSP"
+tap_program "walk: binary runs, fuzzed" pt_runs fuzz "walk: binary runs" \
+	"$PSP" 20000
 check "walk: printf PID | dd bs=1 of=target fails and leaves the target alone" \
 	walk_dd_target "$PPID_"
 for f in pagetable vmas; do
