@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lines.h"
+
 #define TRIES 50
 #define BUFSZ (4 << 20)
 #define MAXZ 64
@@ -75,23 +77,6 @@ static int slurp(const char *path, char *buf)
 	}
 	buf[len] = '\0';
 	return 0;
-}
-
-/* strtok_r over lines, in place. */
-static char *next_line(char **save)
-{
-	char *s = *save, *nl;
-
-	if (!s || !*s)
-		return NULL;
-	nl = strchr(s, '\n');
-	if (nl) {
-		*nl = '\0';
-		*save = nl + 1;
-	} else {
-		*save = s + strlen(s);
-	}
-	return s;
 }
 
 struct zone {

@@ -68,22 +68,6 @@ char *slurp(const char *path)
 	return b;
 }
 
-char *next_line(char **p)
-{
-	char *l = *p, *nl;
-
-	if (!l || !*l)
-		return NULL;
-	nl = strchr(l, '\n');
-	if (nl) {
-		*nl = 0;
-		*p = nl + 1;
-	} else {
-		*p = l + strlen(l);
-	}
-	return l;
-}
-
 static void trim(char *s)
 {
 	size_t n = strlen(s), i = 0;

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lines.h"
+
 #define PG 4096UL
 #define BIG (4UL << 30)		/* VMAs larger than this are sampled */
 #define NSAMPLE 2048
@@ -25,8 +27,6 @@
 
 char *slurp_fd(int fd, size_t *lenp);
 char *slurp(const char *path);
-/* The next line of *p, NUL-terminated in place; NULL at the end. */
-char *next_line(char **p);
 
 /* ------------------------------------------------- maps and smaps */
 
