@@ -192,21 +192,30 @@ int is_big(const struct vma *v)
 	return v->end - v->start > BIG;
 }
 
-int find_vma(const struct vmas *vs, unsigned long a)
+int find_range(const void *v, int n, size_t size, unsigned long a)
 {
-	int lo = 0, hi = vs->n - 1;
+	int lo = 0, hi = n - 1;
 
 	while (lo <= hi) {
 		int mid = (lo + hi) / 2;
+		const unsigned long *r = (const unsigned long *)
+			((const char *)v + (size_t)mid * size);
 
-		if (a < vs->v[mid].start)
+		if (a < r[0])
 			hi = mid - 1;
-		else if (a >= vs->v[mid].end)
+		else if (a >= r[1])
 			lo = mid + 1;
 		else
 			return mid;
 	}
 	return -1;
+}
+
+RANGE_FIRST(struct vma);
+
+int find_vma(const struct vmas *vs, unsigned long a)
+{
+	return find_range(vs->v, vs->n, sizeof(*vs->v), a);
 }
 
 /* ---------------------------------------------------------- pagemap */

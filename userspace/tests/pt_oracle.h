@@ -52,6 +52,16 @@ int is_gate(const struct vma *v);
 int is_big(const struct vma *v);
 /* The index of the VMA holding a, or -1. */
 int find_vma(const struct vmas *vs, unsigned long a);
+/*
+ * The same over any n sorted, disjoint ranges: the index of the one of
+ * v[0..n), size bytes each, holding a, or -1. Each element begins with
+ * its unsigned long start and end (RANGE_FIRST says so at build time).
+ */
+int find_range(const void *v, int n, size_t size, unsigned long a);
+#define RANGE_FIRST(type)						\
+	_Static_assert(offsetof(type, start) == 0 &&			\
+		       offsetof(type, end) == sizeof(unsigned long),	\
+		       #type " begins with unsigned long start, end")
 
 /* ---------------------------------------------------------- pagemap */
 
