@@ -13,23 +13,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errname.h"
+
 static const char *errname(int e)
 {
-	static const struct { int e; const char *n; } tab[] = {
+	static const struct errname tab[] = {
 		{ EACCES, "EACCES" }, { EPERM, "EPERM" }, { EIO, "EIO" },
 		{ EINVAL, "EINVAL" }, { ESRCH, "ESRCH" }, { ENOENT, "ENOENT" },
 		{ ENOSPC, "ENOSPC" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
 		{ ENOMEM, "ENOMEM" }, { EOVERFLOW, "EOVERFLOW" },
 		{ ENODEV, "ENODEV" }, { EBADF, "EBADF" }, { ERANGE, "ERANGE" },
 	};
-	static char buf[32];
-	size_t i;
 
-	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (tab[i].e == e)
-			return tab[i].n;
-	snprintf(buf, sizeof(buf), "errno%d", e);
-	return buf;
+	return errname_in(tab, sizeof(tab) / sizeof(tab[0]), e);
 }
 
 static int fail(const char *what)

@@ -50,6 +50,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errname.h"
 #include "madv.h"
 #include "thp.h"
 
@@ -102,21 +103,13 @@ static void diag(const char *fmt, ...)
 
 static const char *errname(int e)
 {
-	static char buf[32];
+	static const struct errname tab[] = {
+		{ 0, "ok" }, { EAGAIN, "EAGAIN" }, { EINTR, "EINTR" },
+		{ EINVAL, "EINVAL" }, { ENOMEM, "ENOMEM" }, { ESRCH, "ESRCH" },
+		{ EFBIG, "EFBIG" }, { EFAULT, "EFAULT" }, { EIO, "EIO" },
+	};
 
-	switch (e) {
-	case 0: return "ok";
-	case EAGAIN: return "EAGAIN";
-	case EINTR: return "EINTR";
-	case EINVAL: return "EINVAL";
-	case ENOMEM: return "ENOMEM";
-	case ESRCH: return "ESRCH";
-	case EFBIG: return "EFBIG";
-	case EFAULT: return "EFAULT";
-	case EIO: return "EIO";
-	}
-	snprintf(buf, sizeof(buf), "errno%d", e);
-	return buf;
+	return errname_in(tab, sizeof(tab) / sizeof(tab[0]), e);
 }
 
 /* ------------------------------------------------------------- time */
