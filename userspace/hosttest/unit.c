@@ -50,6 +50,36 @@ static void run(const char *name, void (*fn)(void))
 
 #define PARSE(fn, text, out, pe) fn(text, strlen(text), out, pe)
 
+/*
+ * A text a parser must refuse: its message holds msg (NULL: any), about
+ * line (0: any); why is the reason the test fails otherwise, "%s" in it
+ * the message.
+ */
+struct refusal {
+	const char *text, *msg;
+	unsigned int line;
+	const char *why;
+};
+
+static int refused(int rc, const struct parse_err *e, const struct refusal *r)
+{
+	return rc == -1 && (!r->msg || strstr(e->msg, r->msg)) &&
+	       (!r->line || e->line == r->line);
+}
+
+/* Each row of tab through parse function fn into *out, freed after. */
+#define REFUSED(fn, free_fn, out, tab)					\
+	do {								\
+		struct parse_err e_;					\
+		size_t i_;						\
+									\
+		for (i_ = 0; i_ < sizeof(tab) / sizeof(tab[0]); i_++) {	\
+			expect(refused(PARSE(fn, tab[i_].text, out, &e_), &e_, \
+				       &tab[i_]), tab[i_].why, e_.msg);	\
+			free_fn(out);					\
+		}							\
+	} while (0)
+
 static void t_fmt_bytes(void)
 {
 	static const struct {
@@ -139,6 +169,22 @@ static void t_version(void)
 
 static void t_fraginfo(void)
 {
+	static const struct refusal bad[] = {
+		{ FRAG_LINE(1, 3, 5, 4, 5, 0, 0), "starts at order", 0,
+		  "zone not starting at 0" },
+		{ FRAG_LINE(0, 3, 5, 4, 5, 0, 0) FRAG_LINE(2, 3, 5, 4, 5, 0, 0),
+		  NULL, 2, "order gap" },
+		{ "node=0 zone=X order=0 nr_free=1\n", "missing", 0,
+		  "missing" },
+		{ "node=0 node=0\n", "twice", 0, "duplicate" },
+		{ "node=0 zone=X order=0 nr_free=99999999999999999999 "
+		  "free_pages=0 free_blocks_total=0 "
+		  "free_blocks_suitable=0 extfrag=0 unusable=0\n", NULL, 0,
+		  "overflow accepted" },
+		{ "node=0 zone=X order=40\n", NULL, 0, "order 40 accepted" },
+		{ "junk\n", NULL, 1, "junk" },
+		{ "\n\n", NULL, 0, "empty" },
+	};
 	const char *two = FRAG_LINE(0, 3, 5, 4, 5, -1000, 0)
 		FRAG_LINE(1, 1, 5, 4, 1, -1000, 600)
 		"node=1 zone=DMA order=0 nr_free=0 free_pages=0 "
@@ -152,35 +198,7 @@ static void t_fraginfo(void)
 	       fi.zones[1].node == 1 && fi.zones[0].o[1].unusable == 600 &&
 	       fi.zones[0].o[0].extfrag == -1000, "values");
 	frag_info_free(&fi);
-
-	expect(PARSE(parse_fraginfo, FRAG_LINE(1, 3, 5, 4, 5, 0, 0), &fi,
-		     &e) == -1 && strstr(e.msg, "starts at order"),
-	       "zone not starting at 0");
-	frag_info_free(&fi);
-	expect(PARSE(parse_fraginfo, FRAG_LINE(0, 3, 5, 4, 5, 0, 0)
-		     FRAG_LINE(2, 3, 5, 4, 5, 0, 0), &fi, &e) == -1 &&
-	       e.line == 2, "order gap");
-	frag_info_free(&fi);
-	expect(PARSE(parse_fraginfo, "node=0 zone=X order=0 nr_free=1\n",
-		     &fi, &e) == -1 && strstr(e.msg, "missing"), "missing");
-	frag_info_free(&fi);
-	expect(PARSE(parse_fraginfo, "node=0 node=0\n", &fi, &e) == -1 &&
-	       strstr(e.msg, "twice"), "duplicate");
-	frag_info_free(&fi);
-	expect(PARSE(parse_fraginfo,
-		     "node=0 zone=X order=0 nr_free=99999999999999999999 "
-		     "free_pages=0 free_blocks_total=0 "
-		     "free_blocks_suitable=0 extfrag=0 unusable=0\n",
-		     &fi, &e) == -1, "overflow accepted");
-	frag_info_free(&fi);
-	expect(PARSE(parse_fraginfo, "node=0 zone=X order=40\n", &fi,
-		     &e) == -1, "order 40 accepted");
-	frag_info_free(&fi);
-	expect(PARSE(parse_fraginfo, "junk\n", &fi, &e) == -1 &&
-	       e.line == 1, "junk");
-	frag_info_free(&fi);
-	expect(PARSE(parse_fraginfo, "\n\n", &fi, &e) == -1, "empty");
-	frag_info_free(&fi);
+	REFUSED(parse_fraginfo, frag_info_free, &fi, bad);
 }
 
 #define WM_ZONE(z) "Node 0, zone " z " free=1234 min=100 low=125 high=150 " \
@@ -191,6 +209,31 @@ static void t_fraginfo(void)
 
 static void t_watermarks(void)
 {
+	static const struct refusal bad[] = {
+		{ WM_ORDER("DMA32", 0, ok, ok, ok), "without its zone line", 0,
+		  "order line first: %s" },
+		{ WM_ZONE("DMA32") WM_ORDER("DMA32", 1, ok, ok, ok),
+		  "out of sequence", 2, "gap" },
+		{ WM_ZONE("DMA32") WM_ORDER("DMA32", 0, ok, maybe, ok),
+		  "not ok or fail", 0, "maybe: %s" },
+		{ WM_ZONE("DMA32") WM_ORDER("Normal", 0, ok, ok, ok), NULL, 0,
+		  "order line of another zone" },
+		{ WM_ZONE("DMA32") WM_ZONE("Normal")
+		  WM_ORDER("Normal", 0, ok, ok, ok), "no order lines", 0,
+		  "zone without orders" },
+		{ WM_ZONE("DMA32"), "no order lines", 0,
+		  "last zone without orders" },
+		{ "Node 0, zone DMA32 free=1 min=1\n"
+		  WM_ORDER("DMA32", 0, ok, ok, ok), "low missing", 0,
+		  "missing: %s" },
+		{ "Node 0, zone DMA32 free=1 min=1 low=1 high=1 boost=0 "
+		  "highatomic=0 free_cma=0 managed=1 present=1 spanned=1 "
+		  "protection=0,,1\n", "protection", 0,
+		  "empty protection value" },
+		{ "Node 0 zone DMA32 free=1\n", "expected 'Node", 0,
+		  "no comma" },
+		{ "\n", NULL, 0, "empty" },
+	};
 	const char *good = WM_ZONE("DMA32") WM_ORDER("DMA32", 0, ok, ok, ok)
 		WM_ORDER("DMA32", 1, ok, ok, fail)
 		"Node 1, zone Normal free=5 min=1 low=2 high=3 boost=1 "
@@ -220,47 +263,42 @@ static void t_watermarks(void)
 	}
 	free(two);
 	wmark_info_free(&wi);
-	expect(PARSE(parse_watermarks, WM_ORDER("DMA32", 0, ok, ok, ok), &wi,
-		     &e) == -1 && strstr(e.msg, "without its zone line"),
-	       "order line first: %s", e.msg);
-	wmark_info_free(&wi);
-	expect(PARSE(parse_watermarks, WM_ZONE("DMA32")
-		     WM_ORDER("DMA32", 1, ok, ok, ok), &wi, &e) == -1 &&
-	       e.line == 2 && strstr(e.msg, "out of sequence"), "gap");
-	wmark_info_free(&wi);
-	expect(PARSE(parse_watermarks, WM_ZONE("DMA32")
-		     WM_ORDER("DMA32", 0, ok, maybe, ok), &wi, &e) == -1 &&
-	       strstr(e.msg, "not ok or fail"), "maybe: %s", e.msg);
-	wmark_info_free(&wi);
-	expect(PARSE(parse_watermarks, WM_ZONE("DMA32")
-		     WM_ORDER("Normal", 0, ok, ok, ok), &wi, &e) == -1,
-	       "order line of another zone");
-	wmark_info_free(&wi);
-	expect(PARSE(parse_watermarks, WM_ZONE("DMA32") WM_ZONE("Normal")
-		     WM_ORDER("Normal", 0, ok, ok, ok), &wi, &e) == -1 &&
-	       strstr(e.msg, "no order lines"), "zone without orders");
-	wmark_info_free(&wi);
-	expect(PARSE(parse_watermarks, WM_ZONE("DMA32"), &wi, &e) == -1 &&
-	       strstr(e.msg, "no order lines"), "last zone without orders");
-	wmark_info_free(&wi);
-	expect(PARSE(parse_watermarks, "Node 0, zone DMA32 free=1 min=1\n"
-		     WM_ORDER("DMA32", 0, ok, ok, ok), &wi, &e) == -1 &&
-	       strstr(e.msg, "low missing"), "missing: %s", e.msg);
-	wmark_info_free(&wi);
-	expect(PARSE(parse_watermarks, "Node 0, zone DMA32 free=1 min=1 "
-		     "low=1 high=1 boost=0 highatomic=0 free_cma=0 managed=1 "
-		     "present=1 spanned=1 protection=0,,1\n", &wi, &e) == -1 &&
-	       strstr(e.msg, "protection"), "empty protection value");
-	wmark_info_free(&wi);
-	expect(PARSE(parse_watermarks, "Node 0 zone DMA32 free=1\n", &wi,
-		     &e) == -1 && strstr(e.msg, "expected 'Node"), "no comma");
-	wmark_info_free(&wi);
-	expect(PARSE(parse_watermarks, "\n", &wi, &e) == -1, "empty");
-	wmark_info_free(&wi);
+	REFUSED(parse_watermarks, wmark_info_free, &wi, bad);
 }
 
 static void t_compaction(void)
 {
+	static const struct refusal bad[] = {
+		{ "Node 0 score=1 low=80 high=90\n", "all three", 0,
+		  "old line cut short: %s" },
+		{ "Node 0 score=1 low=80 high=90 proactive=maybe\n",
+		  "proactive", 0, "old line, proactive maybe" },
+		{ "Node 0 score=1 low=101 high=90 proactive=no\n", "low", 0,
+		  "old line, low 101" },
+		{ "Node 0 score=1 score=2\n", "twice", 0, "score twice" },
+		{ "Node 0 low=80 high=90 proactive=no\n", "score missing", 0,
+		  "no score: %s" },
+		{ "Node 0 score=1 junk\n", "key=value", 0,
+		  "junk after the score" },
+		{ "Node 0 score=1\ncompact_stall 1\nNode 1 score=1\n",
+		  "after the counters", 3, "node after counters: %s" },
+		{ "Node 0, zone DMA32 considered=0 defer_shift=0 order_failed=0 deferred=-\n"
+		  "Node 1 score=1\n", "after zones of node 0", 0,
+		  "zone of another node" },
+		{ "Node 0, zone DMA32 considered=0 defer_shift=0 order_failed=0 deferred=-\n",
+		  "without its node line", 0, "zone without node line" },
+		{ "Node 0 score=101\n", "score", 0, "score 101" },
+		{ "Node 0 score=-\n", NULL, 0, "score -" },
+		{ "Node 0, zone X considered=0 defer_shift=0 order_failed=0 deferred=32\n"
+		  "Node 0 score=1\n", "deferred", 0, "deferred 32" },
+		{ "Node 0 score=1\ncompact_stall 1\ncompact_stall 2\n", "twice",
+		  0, "counter twice" },
+		{ "Node 0 score=1\npgfault 1\n", "expected", 0,
+		  "other vmstat line: %s" },
+		{ "Node 0 score=1\ncompact_stall 1 2\n", NULL, 0,
+		  "two values" },
+		{ "compact_stall 1\n", "no nodes", 0, "counters only" },
+	};
 	const char *good =
 		"Node 0, zone DMA32 considered=0 defer_shift=0 order_failed=0 deferred=-\n"
 		"Node 0, zone Normal considered=3 defer_shift=2 order_failed=4 deferred=4\n"
@@ -297,67 +335,7 @@ static void t_compaction(void)
 	       ci.nodes[0].proactive == -1 && ci.nodes[1].score == 3,
 	       "old line: %s", e.msg);
 	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=1 low=80 high=90\n",
-		     &ci, &e) == -1 && strstr(e.msg, "all three"),
-	       "old line cut short: %s", e.msg);
-	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=1 low=80 high=90 proactive=maybe\n",
-		     &ci, &e) == -1 && strstr(e.msg, "proactive"),
-	       "old line, proactive maybe");
-	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=1 low=101 high=90 proactive=no\n",
-		     &ci, &e) == -1 && strstr(e.msg, "low"), "old line, low 101");
-	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=1 score=2\n", &ci, &e) == -1 &&
-	       strstr(e.msg, "twice"), "score twice");
-	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 low=80 high=90 proactive=no\n",
-		     &ci, &e) == -1 && strstr(e.msg, "score missing"),
-	       "no score: %s", e.msg);
-	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=1 junk\n", &ci, &e) == -1 &&
-	       strstr(e.msg, "key=value"), "junk after the score");
-	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=1\n"
-		     "compact_stall 1\nNode 1 score=1\n",
-		     &ci, &e) == -1 && e.line == 3 && strstr(e.msg, "after the counters"),
-	       "node after counters: %s", e.msg);
-	compact_info_free(&ci);
-	expect(PARSE(parse_compaction,
-		     "Node 0, zone DMA32 considered=0 defer_shift=0 order_failed=0 deferred=-\n"
-		     "Node 1 score=1\n", &ci, &e) == -1 &&
-	       strstr(e.msg, "after zones of node 0"), "zone of another node");
-	compact_info_free(&ci);
-	expect(PARSE(parse_compaction,
-		     "Node 0, zone DMA32 considered=0 defer_shift=0 order_failed=0 deferred=-\n",
-		     &ci, &e) == -1 && strstr(e.msg, "without its node line"),
-	       "zone without node line");
-	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=101\n",
-		     &ci, &e) == -1 && strstr(e.msg, "score"), "score 101");
-	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=-\n",
-		     &ci, &e) == -1, "score -");
-	compact_info_free(&ci);
-	expect(PARSE(parse_compaction,
-		     "Node 0, zone X considered=0 defer_shift=0 order_failed=0 deferred=32\n"
-		     "Node 0 score=1\n", &ci, &e) == -1 &&
-	       strstr(e.msg, "deferred"), "deferred 32");
-	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=1\n"
-		     "compact_stall 1\ncompact_stall 2\n", &ci, &e) == -1 &&
-	       strstr(e.msg, "twice"), "counter twice");
-	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=1\n"
-		     "pgfault 1\n", &ci, &e) == -1 && strstr(e.msg, "expected"),
-	       "other vmstat line: %s", e.msg);
-	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "Node 0 score=1\n"
-		     "compact_stall 1 2\n", &ci, &e) == -1, "two values");
-	compact_info_free(&ci);
-	expect(PARSE(parse_compaction, "compact_stall 1\n", &ci, &e) == -1 &&
-	       strstr(e.msg, "no nodes"), "counters only");
-	compact_info_free(&ci);
+	REFUSED(parse_compaction, compact_info_free, &ci, bad);
 }
 
 /* compact_proactive() over one node of score s: "low high proactive". */
@@ -425,6 +403,38 @@ static void t_caps(void)
 
 static void t_pageblocks(void)
 {
+	static const struct refusal bad[] = {
+		{ "pfn=0x1000 blocks=1 type=Movable free=0 largest=-\n",
+		  "before the first", 0, "run before header" },
+		{ "Node 0, zone X\n"
+		  "pfn=0x1000 blocks=1 type=Sticky free=0 largest=-\n", "type",
+		  0, "unknown type" },
+		{ "Node 0, zone X\n"
+		  "pfn=0x1000 blocks=1 type=Movable free=513 largest=9\n",
+		  "free", 0, "free 513" },
+		{ "Node 0, zone X\n"
+		  "pfn=0x1000 blocks=1 type=Movable free=0 largest=3\n",
+		  "largest", 0, "largest without free" },
+		{ "Node 0, zone X\n"
+		  "pfn=0x1000 blocks=1 type=Movable free=3 largest=-\n", NULL,
+		  0, "free without largest" },
+		{ "Node 0, zone X\n"
+		  "pfn=0x1000 blocks=2 type=Movable free=0 largest=-\n"
+		  "pfn=0x1200 blocks=1 type=Movable free=0 largest=-\n",
+		  "overlaps", 3, "overlap: %s" },
+		{ "Node 0, zone X\n"
+		  "pfn=4096 blocks=1 type=Movable free=0 largest=-\n", NULL, 0,
+		  "pfn without 0x" },
+		{ "Node 0, zone X\n"
+		  "pfn=0x1000 blocks=0 type=Movable free=0 largest=-\n", NULL,
+		  0, "zero blocks" },
+		{ "Node 0, zone X\n"
+		  "pfn=0x1000 type=Movable free=0 largest=-\n",
+		  "blocks missing", 0, "blocks missing" },
+		{ "Node 0, zone X\nNode 0, zone X\n", "twice", 0,
+		  "zone twice" },
+		{ "Node 0, zone X extra\n", NULL, 0, "junk after header" },
+	};
 	const char *good =
 		"Node 0, zone DMA\n"
 		"pfn=0x1 blocks=1 type=Unmovable free=17 largest=3\n"
@@ -449,56 +459,27 @@ static void t_pageblocks(void)
 		       pi.zones[0].runs[0].free == 17, "values");
 	}
 	pb_info_free(&pi);
-	expect(PARSE(parse_pageblocks, "pfn=0x1000 blocks=1 type=Movable free=0 largest=-\n",
-		     &pi, &e) == -1 && strstr(e.msg, "before the first"),
-	       "run before header");
-	pb_info_free(&pi);
-	expect(PARSE(parse_pageblocks, "Node 0, zone X\n"
-		     "pfn=0x1000 blocks=1 type=Sticky free=0 largest=-\n",
-		     &pi, &e) == -1 && strstr(e.msg, "type"), "unknown type");
-	pb_info_free(&pi);
-	expect(PARSE(parse_pageblocks, "Node 0, zone X\n"
-		     "pfn=0x1000 blocks=1 type=Movable free=513 largest=9\n",
-		     &pi, &e) == -1 && strstr(e.msg, "free"), "free 513");
-	pb_info_free(&pi);
-	expect(PARSE(parse_pageblocks, "Node 0, zone X\n"
-		     "pfn=0x1000 blocks=1 type=Movable free=0 largest=3\n",
-		     &pi, &e) == -1 && strstr(e.msg, "largest"),
-	       "largest without free");
-	pb_info_free(&pi);
-	expect(PARSE(parse_pageblocks, "Node 0, zone X\n"
-		     "pfn=0x1000 blocks=1 type=Movable free=3 largest=-\n",
-		     &pi, &e) == -1, "free without largest");
-	pb_info_free(&pi);
-	expect(PARSE(parse_pageblocks, "Node 0, zone X\n"
-		     "pfn=0x1000 blocks=2 type=Movable free=0 largest=-\n"
-		     "pfn=0x1200 blocks=1 type=Movable free=0 largest=-\n",
-		     &pi, &e) == -1 && e.line == 3 && strstr(e.msg, "overlaps"),
-	       "overlap: %s", e.msg);
-	pb_info_free(&pi);
-	expect(PARSE(parse_pageblocks, "Node 0, zone X\n"
-		     "pfn=4096 blocks=1 type=Movable free=0 largest=-\n",
-		     &pi, &e) == -1, "pfn without 0x");
-	pb_info_free(&pi);
-	expect(PARSE(parse_pageblocks, "Node 0, zone X\n"
-		     "pfn=0x1000 blocks=0 type=Movable free=0 largest=-\n",
-		     &pi, &e) == -1, "zero blocks");
-	pb_info_free(&pi);
-	expect(PARSE(parse_pageblocks, "Node 0, zone X\n"
-		     "pfn=0x1000 type=Movable free=0 largest=-\n",
-		     &pi, &e) == -1 && strstr(e.msg, "blocks missing"),
-	       "blocks missing");
-	pb_info_free(&pi);
-	expect(PARSE(parse_pageblocks, "Node 0, zone X\nNode 0, zone X\n",
-		     &pi, &e) == -1 && strstr(e.msg, "twice"), "zone twice");
-	pb_info_free(&pi);
-	expect(PARSE(parse_pageblocks, "Node 0, zone X extra\n", &pi,
-		     &e) == -1, "junk after header");
-	pb_info_free(&pi);
+	REFUSED(parse_pageblocks, pb_info_free, &pi, bad);
 }
 
 static void t_pagetypeinfo(void)
 {
+	static const struct refusal bad[] = {
+		{ "Node 0, zone DMA 1 2\n", "before a header", 0,
+		  "row before header" },
+		{ "Free pages count per migrate type at order 0 1\n"
+		  "Node 0, zone DMA, type Movable >99 1\n", "bad count", 0,
+		  "other cap" },
+		{ "Free pages count per migrate type at order 0 1\n"
+		  "Node 0, zone DMA, type Movable 1\n", NULL, 2,
+		  "too few counts" },
+		{ "Free pages count per migrate type at order 0 1\n"
+		  "Node 0, zone DMA, type Movable 1 2 3\n", NULL, 0,
+		  "too many counts" },
+		{ "Free pages count per migrate type at order 0 2\n", "order",
+		  0, "orders out of sequence" },
+		{ "Page block order: 9\n", "no zones", 0, "no zones" },
+	};
 	/* the kernel's layout; a CMA row of a type we know, a Sticky one we do not */
 	static const char good[] =
 		"Page block order: 9\n"
@@ -537,31 +518,7 @@ static void t_pagetypeinfo(void)
 					  1u << MT_CMA), "blocks (mixed blocks ignored)");
 	}
 	pti_info_free(&pi);
-	expect(PARSE(parse_pagetypeinfo, "Node 0, zone DMA 1 2\n", &pi, &e) == -1 &&
-	       strstr(e.msg, "before a header"), "row before header");
-	pti_info_free(&pi);
-	expect(PARSE(parse_pagetypeinfo,
-		     "Free pages count per migrate type at order 0 1\n"
-		     "Node 0, zone DMA, type Movable >99 1\n", &pi, &e) == -1 &&
-	       strstr(e.msg, "bad count"), "other cap");
-	pti_info_free(&pi);
-	expect(PARSE(parse_pagetypeinfo,
-		     "Free pages count per migrate type at order 0 1\n"
-		     "Node 0, zone DMA, type Movable 1\n", &pi, &e) == -1 &&
-	       e.line == 2, "too few counts");
-	pti_info_free(&pi);
-	expect(PARSE(parse_pagetypeinfo,
-		     "Free pages count per migrate type at order 0 1\n"
-		     "Node 0, zone DMA, type Movable 1 2 3\n", &pi, &e) == -1,
-	       "too many counts");
-	pti_info_free(&pi);
-	expect(PARSE(parse_pagetypeinfo,
-		     "Free pages count per migrate type at order 0 2\n", &pi,
-		     &e) == -1 && strstr(e.msg, "order"), "orders out of sequence");
-	pti_info_free(&pi);
-	expect(PARSE(parse_pagetypeinfo, "Page block order: 9\n", &pi, &e) == -1 &&
-	       strstr(e.msg, "no zones"), "no zones");
-	pti_info_free(&pi);
+	REFUSED(parse_pagetypeinfo, pti_info_free, &pi, bad);
 }
 
 static void zone_of(struct frag_zone *z, const uint64_t *nr, int n)
@@ -612,6 +569,14 @@ static void t_verdict(void)
 
 static void t_vmas(void)
 {
+	static const struct refusal bad[] = {
+		{ "1000-1000 r--p 0 present=1\n", NULL, 0,
+		  "empty range accepted" },
+		{ "1000-2000 rwzp 0 present=1\n", NULL, 0,
+		  "bad perms accepted" },
+		{ "1000-2000 r--p 0 present=1 swap=0 pmd=0 pud=0 dirty=0 "
+		  "young=0 runs=0 /x\n", "ptables", 0, "missing ptables" },
+	};
 	const char *text =
 		"00400000-00401000 r--p 00000000 present=1 swap=0 pmd=0 pud=0 "
 		"dirty=0 young=1 runs=1 ptables=0 /bin/busy box=1 (deleted)\n"
@@ -630,20 +595,19 @@ static void t_vmas(void)
 		expect_str(vl.v[0].perms, "r--p", "perms");
 	}
 	vma_list_free(&vl);
-	expect(PARSE(parse_vmas, "1000-1000 r--p 0 present=1\n", &vl, &e) ==
-	       -1, "empty range accepted");
-	vma_list_free(&vl);
-	expect(PARSE(parse_vmas, "1000-2000 rwzp 0 present=1\n", &vl, &e) ==
-	       -1, "bad perms accepted");
-	vma_list_free(&vl);
-	expect(PARSE(parse_vmas, "1000-2000 r--p 0 present=1 swap=0 pmd=0 "
-		     "pud=0 dirty=0 young=0 runs=0 /x\n", &vl, &e) == -1 &&
-	       strstr(e.msg, "ptables"), "missing ptables");
-	vma_list_free(&vl);
+	REFUSED(parse_vmas, vma_list_free, &vl, bad);
 }
 
 static void t_numa(void)
 {
+	static const struct refusal bad[] = {
+		{ "1000-2000 default N1=2 N0=1\n", "order", 0,
+		  "nodes out of order accepted" },
+		{ "1000-2000 N0=1\n", NULL, 0, "missing policy accepted" },
+		{ "1000-2000 bind:1 N0=0\n", NULL, 0, "zero count accepted" },
+		{ "1000-2000 bind:1 N0=1 x\n", NULL, 0,
+		  "word after the counts accepted" },
+	};
 	const char *text =
 		"00400000-00401000 default\n"
 		"7f0000000000-7f0000400000 prefer (many):0-1 N0=3 N1=1024\n"
@@ -665,22 +629,17 @@ static void t_numa(void)
 		expect_str(nl.v[2].policy, "bind=static|balancing:1", "flags");
 	}
 	numa_list_free(&nl);
-	expect(PARSE(parse_numa, "1000-2000 default N1=2 N0=1\n", &nl, &e) ==
-	       -1 && strstr(e.msg, "order"), "nodes out of order accepted");
-	numa_list_free(&nl);
-	expect(PARSE(parse_numa, "1000-2000 N0=1\n", &nl, &e) == -1,
-	       "missing policy accepted");
-	numa_list_free(&nl);
-	expect(PARSE(parse_numa, "1000-2000 bind:1 N0=0\n", &nl, &e) == -1,
-	       "zero count accepted");
-	numa_list_free(&nl);
-	expect(PARSE(parse_numa, "1000-2000 bind:1 N0=1 x\n", &nl, &e) == -1,
-	       "word after the counts accepted");
-	numa_list_free(&nl);
+	REFUSED(parse_numa, numa_list_free, &nl, bad);
 }
 
 static void t_pagetable(void)
 {
+	static const struct refusal bad[] = {
+		{ "400000-401000 pxx 1 present\n", NULL, 0, "bad level" },
+		{ "400000-401000 pte 1 present pfn=1 pfn=2\n", NULL, 0,
+		  "repeated pfn" },
+		{ "# levels=9\n", NULL, 0, "levels 9" },
+	};
 	const char *text =
 		"# pid=12 comm=my prog levels=5\n"
 		"400000-401000 pte 1 present pfn=1a flags=rw,user,nx,devmap\n"
@@ -718,15 +677,7 @@ static void t_pagetable(void)
 		expect_str(f, "", "compact swap");
 	}
 	pt_report_free(&pt);
-	expect(PARSE(parse_pagetable, "400000-401000 pxx 1 present\n", &pt,
-		     &e) == -1, "bad level");
-	pt_report_free(&pt);
-	expect(PARSE(parse_pagetable, "400000-401000 pte 1 present pfn=1 "
-		     "pfn=2\n", &pt, &e) == -1, "repeated pfn");
-	pt_report_free(&pt);
-	expect(PARSE(parse_pagetable, "# levels=9\n", &pt, &e) == -1,
-	       "levels 9");
-	pt_report_free(&pt);
+	REFUSED(parse_pagetable, pt_report_free, &pt, bad);
 }
 
 /*

@@ -51,20 +51,30 @@ static struct zone *find_zone(struct snap *s, int node, const char *name)
 	return &s->z[s->nzones++];
 }
 
+/* path opened to read into s, emptied; NULL (perror said why) if not. */
+static FILE *open_snap(const char *path, struct snap *s)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		perror(path);
+		return NULL;
+	}
+	s->nzones = 0;
+	return f;
+}
+
 static int read_fraginfo(const char *path, struct snap *s)
 {
 	char line[512], name[32];
 	unsigned long nr, fp, tot, suit;
 	int node, order, n;
 	long ef, un;
-	FILE *f = fopen(path, "r");
+	FILE *f = open_snap(path, s);
 	struct zone *z;
 
-	if (!f) {
-		perror(path);
+	if (!f)
 		return -1;
-	}
-	s->nzones = 0;
 	while (fgets(line, sizeof(line), f)) {
 		n = sscanf(line,
 			   "node=%d zone=%31s order=%d nr_free=%lu free_pages=%lu free_blocks_total=%lu free_blocks_suitable=%lu extfrag=%ld unusable=%ld",
@@ -97,14 +107,11 @@ static int read_buddyinfo(const char *path, struct snap *s)
 {
 	char line[1024], name[32], *p, *end;
 	int node, off;
-	FILE *f = fopen(path, "r");
+	FILE *f = open_snap(path, s);
 	struct zone *z;
 
-	if (!f) {
-		perror(path);
+	if (!f)
 		return -1;
-	}
-	s->nzones = 0;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "Node %d, zone %31s%n", &node, name, &off) != 2)
 			continue;

@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lines.h"
+
 #define TRIES 50
 #define BUFSZ (4 << 20)
 #define MAXZ 64
@@ -77,23 +79,6 @@ static int slurp(const char *path, char *buf)
 	return 0;
 }
 
-/* strtok_r over lines, in place. */
-static char *next_line(char **save)
-{
-	char *s = *save, *nl;
-
-	if (!s || !*s)
-		return NULL;
-	nl = strchr(s, '\n');
-	if (nl) {
-		*nl = '\0';
-		*save = nl + 1;
-	} else {
-		*save = s + strlen(s);
-	}
-	return s;
-}
-
 struct zone {
 	int node, idx;		/* idx: position in its node, as zoneinfo */
 	char name[16];
@@ -136,6 +121,20 @@ static struct zone *zone_of(struct snap *s, int node, const char *name,
 	return &s->z[s->n++];
 }
 
+/* "N,N,...": the protection values, 8 at most, as both files print them. */
+static void parse_prot(struct zone *z, char *p)
+{
+	char *end;
+
+	z->nprot = 0;
+	while (z->nprot < 8) {
+		z->prot[z->nprot++] = strtol(p, &end, 10);
+		if (*end != ',')
+			break;
+		p = end + 1;
+	}
+}
+
 static void parse_zoneinfo(char *buf, struct snap *s)
 {
 	char *save = buf, *l, name[16];
@@ -160,15 +159,7 @@ static void parse_zoneinfo(char *buf, struct snap *s)
 		if (sscanf(l, " pages free %ld", &v) == 1) {
 			z->free = v;
 		} else if (!strncmp(l, "        protection: (", 21)) {
-			char *p = l + 21, *end;
-
-			z->nprot = 0;
-			while (z->nprot < 8) {
-				z->prot[z->nprot++] = strtol(p, &end, 10);
-				if (*end != ',')
-					break;
-				p = end + 1;
-			}
+			parse_prot(z, l + 21);
 		} else if (sscanf(l, " %31s %ld", key, &v) == 2) {
 			if (!strcmp(key, "boost"))
 				z->boost = v;
@@ -222,17 +213,7 @@ static int parse_watermarks(char *buf, struct snap *s)
 			fail("watermarks: malformed line: %s", l);
 			return -1;
 		}
-		{
-			char *p = strstr(l, "protection=") + 11, *end;
-
-			z->nprot = 0;
-			while (z->nprot < 8) {
-				z->prot[z->nprot++] = strtol(p, &end, 10);
-				if (*end != ',')
-					break;
-				p = end + 1;
-			}
-		}
+		parse_prot(z, strstr(l, "protection=") + 11);
 		z->populated = 1;
 	}
 	return 0;

@@ -13,23 +13,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errname.h"
+
 static const char *errname(int e)
 {
-	static const struct { int e; const char *n; } tab[] = {
+	static const struct errname tab[] = {
 		{ EACCES, "EACCES" }, { EPERM, "EPERM" }, { EIO, "EIO" },
 		{ EINVAL, "EINVAL" }, { ESRCH, "ESRCH" }, { ENOENT, "ENOENT" },
 		{ ENOSPC, "ENOSPC" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
 		{ ENOMEM, "ENOMEM" }, { EOVERFLOW, "EOVERFLOW" },
 		{ ENODEV, "ENODEV" }, { EBADF, "EBADF" }, { ERANGE, "ERANGE" },
 	};
-	static char buf[32];
-	size_t i;
 
-	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (tab[i].e == e)
-			return tab[i].n;
-	snprintf(buf, sizeof(buf), "errno%d", e);
-	return buf;
+	return errname_in(tab, sizeof(tab) / sizeof(tab[0]), e);
 }
 
 static int fail(const char *what)
@@ -48,40 +44,38 @@ static int drain(int fd)
 	return n < 0 ? -1 : 0;
 }
 
+/*
+ * Open path with flags; write data unless NULL; when rd, read it all
+ * (from offset 0 after a write). Prints "ok" or the first failure.
+ */
+static int probe(const char *path, int flags, const char *data, int rd)
+{
+	int fd = open(path, flags);
+
+	if (fd < 0)
+		return fail("open");
+	if (data && write(fd, data, strlen(data)) < 0)
+		return fail("write");
+	if (data && rd && lseek(fd, 0, SEEK_SET) < 0)
+		return fail("lseek");
+	if (rd && drain(fd))
+		return fail("read");
+	printf("ok\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	int fd;
-
 	if (argc < 3) {
 		fprintf(stderr, "usage: ioprobe read|write|rdwr PATH [DATA]\n");
 		return 2;
 	}
-	if (!strcmp(argv[1], "read")) {
-		fd = open(argv[2], O_RDONLY);
-		if (fd < 0)
-			return fail("open");
-		if (drain(fd))
-			return fail("read");
-	} else if (!strcmp(argv[1], "write") && argc == 4) {
-		fd = open(argv[2], O_WRONLY);
-		if (fd < 0)
-			return fail("open");
-		if (write(fd, argv[3], strlen(argv[3])) < 0)
-			return fail("write");
-	} else if (!strcmp(argv[1], "rdwr") && argc == 4) {
-		fd = open(argv[2], O_RDWR);
-		if (fd < 0)
-			return fail("open");
-		if (write(fd, argv[3], strlen(argv[3])) < 0)
-			return fail("write");
-		if (lseek(fd, 0, SEEK_SET) < 0)
-			return fail("lseek");
-		if (drain(fd))
-			return fail("read");
-	} else {
-		fprintf(stderr, "ioprobe: bad arguments\n");
-		return 2;
-	}
-	printf("ok\n");
-	return 0;
+	if (!strcmp(argv[1], "read"))
+		return probe(argv[2], O_RDONLY, NULL, 1);
+	if (!strcmp(argv[1], "write") && argc == 4)
+		return probe(argv[2], O_WRONLY, argv[3], 0);
+	if (!strcmp(argv[1], "rdwr") && argc == 4)
+		return probe(argv[2], O_RDWR, argv[3], 1);
+	fprintf(stderr, "ioprobe: bad arguments\n");
+	return 2;
 }

@@ -193,6 +193,14 @@ static void *map(size_t len, int flags)
 	return map_prot(len, PROT_READ | PROT_WRITE, flags);
 }
 
+/* Region r is [p, p + len), touched: where the parent looks for it. */
+static void region_touched(enum region r, char *p, size_t len)
+{
+	touch(p, len);
+	sh->addr[r] = (uintptr_t)p;
+	sh->len[r] = len;
+}
+
 /* An anonymous region with a policy of its own, touched. */
 static void region_mbind(enum region r, int mode, unsigned long mask)
 {
@@ -209,9 +217,7 @@ static void region_mbind(enum region r, int mode, unsigned long mask)
 		munmap(p, len);
 		return;
 	}
-	touch(p, len);
-	sh->addr[r] = (uintptr_t)p;
-	sh->len[r] = len;
+	region_touched(r, p, len);
 }
 
 /* 2 MiB-aligned THP region bound to the other node. */
@@ -234,9 +240,7 @@ static void region_thp(void)
 		sh->why[R_THP] = "madvise/mbind failed";
 		return;
 	}
-	touch(p, len);
-	sh->addr[R_THP] = (uintptr_t)p;
-	sh->len[R_THP] = len;
+	region_touched(R_THP, p, len);
 }
 
 /* One 2 MiB huge page per node, interleaved, if each node has one free. */
@@ -263,9 +267,7 @@ static void region_huge2m(void)
 		sh->why[R_HUGE2M] = "mbind failed";
 		return;
 	}
-	touch(p, len);
-	sh->addr[R_HUGE2M] = (uintptr_t)p;
-	sh->len[R_HUGE2M] = len;
+	region_touched(R_HUGE2M, p, len);
 }
 
 /* The boot-time 1 GiB page of the two-node cells, if it is free. */

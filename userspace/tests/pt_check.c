@@ -224,21 +224,11 @@ static int pt_parse(const char *buf, size_t len, struct pt *pt,
 	return 0;
 }
 
+RANGE_FIRST(struct run);
+
 int find_run(const struct pt *pt, unsigned long a)
 {
-	int lo = 0, hi = pt->n - 1;
-
-	while (lo <= hi) {
-		int mid = (lo + hi) / 2;
-
-		if (a < pt->r[mid].start)
-			hi = mid - 1;
-		else if (a >= pt->r[mid].end)
-			lo = mid + 1;
-		else
-			return mid;
-	}
-	return -1;
+	return find_range(pt->r, pt->n, sizeof(*pt->r), a);
 }
 
 /* -------------------------------------------------- one page's state */

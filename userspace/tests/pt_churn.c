@@ -41,12 +41,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT 21
-#endif
-#ifndef MADV_COLLAPSE
-#define MADV_COLLAPSE 25
-#endif
+#include "madv.h"
+
 #ifndef MPOL_MF_MOVE
 #define MPOL_MF_MOVE (1 << 1)
 #endif

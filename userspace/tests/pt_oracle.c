@@ -68,22 +68,6 @@ char *slurp(const char *path)
 	return b;
 }
 
-char *next_line(char **p)
-{
-	char *l = *p, *nl;
-
-	if (!l || !*l)
-		return NULL;
-	nl = strchr(l, '\n');
-	if (nl) {
-		*nl = 0;
-		*p = nl + 1;
-	} else {
-		*p = l + strlen(l);
-	}
-	return l;
-}
-
 static void trim(char *s)
 {
 	size_t n = strlen(s), i = 0;
@@ -208,21 +192,30 @@ int is_big(const struct vma *v)
 	return v->end - v->start > BIG;
 }
 
-int find_vma(const struct vmas *vs, unsigned long a)
+int find_range(const void *v, int n, size_t size, unsigned long a)
 {
-	int lo = 0, hi = vs->n - 1;
+	int lo = 0, hi = n - 1;
 
 	while (lo <= hi) {
 		int mid = (lo + hi) / 2;
+		const unsigned long *r = (const unsigned long *)
+			((const char *)v + (size_t)mid * size);
 
-		if (a < vs->v[mid].start)
+		if (a < r[0])
 			hi = mid - 1;
-		else if (a >= vs->v[mid].end)
+		else if (a >= r[1])
 			lo = mid + 1;
 		else
 			return mid;
 	}
 	return -1;
+}
+
+RANGE_FIRST(struct vma);
+
+int find_vma(const struct vmas *vs, unsigned long a)
+{
+	return find_range(vs->v, vs->n, sizeof(*vs->v), a);
 }
 
 /* ---------------------------------------------------------- pagemap */

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lines.h"
+
 #define PG 4096UL
 #define BIG (4UL << 30)		/* VMAs larger than this are sampled */
 #define NSAMPLE 2048
@@ -25,8 +27,6 @@
 
 char *slurp_fd(int fd, size_t *lenp);
 char *slurp(const char *path);
-/* The next line of *p, NUL-terminated in place; NULL at the end. */
-char *next_line(char **p);
 
 /* ------------------------------------------------- maps and smaps */
 
@@ -52,6 +52,16 @@ int is_gate(const struct vma *v);
 int is_big(const struct vma *v);
 /* The index of the VMA holding a, or -1. */
 int find_vma(const struct vmas *vs, unsigned long a);
+/*
+ * The same over any n sorted, disjoint ranges: the index of the one of
+ * v[0..n), size bytes each, holding a, or -1. Each element begins with
+ * its unsigned long start and end (RANGE_FIRST says so at build time).
+ */
+int find_range(const void *v, int n, size_t size, unsigned long a);
+#define RANGE_FIRST(type)						\
+	_Static_assert(offsetof(type, start) == 0 &&			\
+		       offsetof(type, end) == sizeof(unsigned long),	\
+		       #type " begins with unsigned long start, end")
 
 /* ---------------------------------------------------------- pagemap */
 

@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "../parse.h"
+#include "errname.h"
 #include "tap.h"
 
 #define DIR_ "/sys/kernel/debug/mmlens/"
@@ -51,22 +52,14 @@
 
 static const char *errname(int e)
 {
-	static char buf[32];
+	static const struct errname tab[] = {
+		{ 0, "ok" }, { EPERM, "EPERM" }, { EACCES, "EACCES" },
+		{ EINVAL, "EINVAL" }, { ESRCH, "ESRCH" }, { ENOENT, "ENOENT" },
+		{ EINTR, "EINTR" }, { ENOMEM, "ENOMEM" }, { EFAULT, "EFAULT" },
+		{ EIO, "EIO" },
+	};
 
-	switch (e) {
-	case 0: return "ok";
-	case EPERM: return "EPERM";
-	case EACCES: return "EACCES";
-	case EINVAL: return "EINVAL";
-	case ESRCH: return "ESRCH";
-	case ENOENT: return "ENOENT";
-	case EINTR: return "EINTR";
-	case ENOMEM: return "ENOMEM";
-	case EFAULT: return "EFAULT";
-	case EIO: return "EIO";
-	}
-	snprintf(buf, sizeof(buf), "errno%d", e);
-	return buf;
+	return errname_in(tab, sizeof(tab) / sizeof(tab[0]), e);
 }
 
 /* Everything from offset 0; returns 0 or an errno. */

@@ -50,14 +50,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errname.h"
+#include "madv.h"
 #include "thp.h"
 
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT 21
-#endif
-#ifndef MADV_COLLAPSE
-#define MADV_COLLAPSE 25
-#endif
 #ifndef FALLOC_FL_KEEP_SIZE
 #define FALLOC_FL_KEEP_SIZE 0x01
 #endif
@@ -107,21 +103,13 @@ static void diag(const char *fmt, ...)
 
 static const char *errname(int e)
 {
-	static char buf[32];
+	static const struct errname tab[] = {
+		{ 0, "ok" }, { EAGAIN, "EAGAIN" }, { EINTR, "EINTR" },
+		{ EINVAL, "EINVAL" }, { ENOMEM, "ENOMEM" }, { ESRCH, "ESRCH" },
+		{ EFBIG, "EFBIG" }, { EFAULT, "EFAULT" }, { EIO, "EIO" },
+	};
 
-	switch (e) {
-	case 0: return "ok";
-	case EAGAIN: return "EAGAIN";
-	case EINTR: return "EINTR";
-	case EINVAL: return "EINVAL";
-	case ENOMEM: return "ENOMEM";
-	case ESRCH: return "ESRCH";
-	case EFBIG: return "EFBIG";
-	case EFAULT: return "EFAULT";
-	case EIO: return "EIO";
-	}
-	snprintf(buf, sizeof(buf), "errno%d", e);
-	return buf;
+	return errname_in(tab, sizeof(tab) / sizeof(tab[0]), e);
 }
 
 /* ------------------------------------------------------------- time */
@@ -308,6 +296,27 @@ static int wait_ready(volatile int *flag, pid_t child, double timeout)
 		usleep(2000);
 	}
 	return *flag ? *flag : -1;
+}
+
+/*
+ * spawn(fn, sh), then wait_ready() 30 s for *ready: the target's pid, or
+ * -1 when it does not get ready; then checks a and b are skipped with
+ * "target: " and twhy (its reason, or "died or hung"), and it is reaped.
+ */
+static pid_t spawn_target(void (*fn)(void *), void *sh, volatile int *ready,
+			  const char *twhy, const char *a, const char *b)
+{
+	pid_t t = spawn(fn, sh);
+	char why[256];
+
+	if (wait_ready(ready, t, 30) == 1)
+		return t;
+	snprintf(why, sizeof(why), "target: %s",
+		 twhy[0] ? twhy : "died or hung");
+	skip(a, why);
+	skip(b, why);
+	reap(t);
+	return -1;
 }
 
 /* [raw, raw + len) anonymous, NORESERVE, starting align-aligned. */
@@ -604,13 +613,8 @@ static int do_hugetlb_share(double secs, const char *dir)
 		skip(oname, why);
 		return 0;
 	}
-	t = spawn(hs_target, sh);
-	if (wait_ready(&sh->ready, t, 30) != 1) {
-		snprintf(why, sizeof(why), "target: %s",
-			 sh->why[0] ? sh->why : "died or hung");
-		skip(name, why);
-		skip(oname, why);
-		reap(t);
+	t = spawn_target(hs_target, sh, &sh->ready, sh->why, name, oname);
+	if (t < 0) {
 		unlink(path);
 		return 0;
 	}
@@ -806,15 +810,9 @@ static int do_thp_split(double secs)
 		skip(iname, why);
 		return 0;
 	}
-	t = spawn(ts_target, sh);
-	if (wait_ready(&sh->ready, t, 30) != 1) {
-		snprintf(why, sizeof(why), "target: %s",
-			 sh->why[0] ? sh->why : "died or hung");
-		skip(rname, why);
-		skip(iname, why);
-		reap(t);
+	t = spawn_target(ts_target, sh, &sh->ready, sh->why, rname, iname);
+	if (t < 0)
 		return 0;
-	}
 	ts_read_loop(sh, t, t0 + secs, &r);
 	reap(t);
 	diag("%ld reads (vtop %ld, pagetable %ld), %ld failed", r.vt.ok + r.pt.ok,
@@ -1297,23 +1295,34 @@ struct st_reads {
 	double busy;
 };
 
+/* One read that began at t0: counted, good or not, and its time. */
+static void st_count(struct st_reads *r, int ok, double t0)
+{
+	if (ok)
+		r->n++;
+	else
+		r->err++;
+	r->busy += now() - t0;
+}
+
+/* The reader's fd closed; one that never opened counts as a failure. */
+static void st_close(struct st_reads *r, int fd)
+{
+	if (fd < 0)
+		r->err++;
+	else
+		close(fd);
+}
+
 /* mmlens pagetable reads of the whole target until deadline. */
 static void st_mmlens(pid_t t, double deadline, struct st_reads *r)
 {
 	int fd = open_pid("pagetable", t);
 	struct rbuf b = { 0 };
 
-	for (double t0; fd >= 0 && (t0 = now()) < deadline;) {
-		if (rd(fd, &b))
-			r->err++;
-		else
-			r->n++;
-		r->busy += now() - t0;
-	}
-	if (fd < 0)
-		r->err++;
-	else
-		close(fd);
+	for (double t0; fd >= 0 && (t0 = now()) < deadline;)
+		st_count(r, !rd(fd, &b), t0);
+	st_close(r, fd);
 	free(b.p);
 }
 
@@ -1336,16 +1345,9 @@ static void st_pagemap(pid_t t, uintptr_t base, double deadline,
 			n = pread(fd, buf, chunk, off0 + got);
 			got += n > 0 ? n : 0;
 		}
-		if (got < want)
-			r->err++;
-		else
-			r->n++;
-		r->busy += now() - t0;
+		st_count(r, got >= want, t0);
 	}
-	if (fd < 0)
-		r->err++;
-	else
-		close(fd);
+	st_close(r, fd);
 	free(buf);
 }
 

@@ -49,11 +49,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "madv.h"
 #include "thp.h"
 
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT 21
-#endif
 #ifndef MAP_HUGE_SHIFT
 #define MAP_HUGE_SHIFT 26
 #endif
@@ -131,6 +129,20 @@ static void readp(char *base, int from, int to)
 		sink = base[i * PG];
 }
 
+/* Writes pages [from, to) of base, then says what they must look like. */
+static void touch_as(char *base, int from, int to, const char *want)
+{
+	touch(base, from, to);
+	pages(base, from, to, want);
+}
+
+/* Reads them, then says what they must look like. */
+static void read_as(char *base, int from, int to, const char *want)
+{
+	readp(base, from, to);
+	pages(base, from, to, want);
+}
+
 static uint64_t self_pagemap(const void *addr)
 {
 	uint64_t v = 0;
@@ -171,13 +183,10 @@ static void sc_anon(void)
 {
 	char *a = anon(64 * PG);
 
-	touch(a, 0, 16);
-	touch(a, 32, 33);
-	touch(a, 40, 48);
-	pages(a, 0, 16, "rw-dirty");
+	touch_as(a, 0, 16, "rw-dirty");
 	pages(a, 16, 32, "none");
-	pages(a, 32, 33, "rw-dirty");
-	pages(a, 40, 48, "rw-dirty");
+	touch_as(a, 32, 33, "rw-dirty");
+	touch_as(a, 40, 48, "rw-dirty");
 	pages(a, 48, 64, "none");
 	page(me, a + 5 * PG + 0x123, "rw-dirty");
 	exact(me, a, 64 * PG);
@@ -187,10 +196,8 @@ static void sc_zero(void)
 {
 	char *a = anon(32 * PG);
 
-	readp(a, 0, 16);
-	touch(a, 20, 21);
-	pages(a, 0, 16, "zero");
-	pages(a, 20, 21, "rw-dirty");
+	read_as(a, 0, 16, "zero");
+	touch_as(a, 20, 21, "rw-dirty");
 	pages(a, 21, 32, "none");
 	printf("same %d %p %d %p\n", me, a, me, a + 15 * PG);
 	printf("differ %d %p %d %p\n", me, a, me, a + 20 * PG);
@@ -214,22 +221,14 @@ static void sc_file(void)
 	shr = map(64 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	off = map(8 * PG, PROT_READ, MAP_SHARED, fd, 16 * PG);
 
-	readp(priv, 0, 8);
-	touch(priv, 8, 12);
-	readp(priv, 16, 17);
-	readp(shr, 0, 4);
-	touch(shr, 4, 8);
-	readp(shr, 8, 9);
-	readp(off, 0, 2);
-
 	/* fault-around maps neighbours of read pages: no "none" here */
-	pages(priv, 0, 8, "ro");
-	pages(priv, 8, 12, "rw-dirty");
-	pages(priv, 16, 17, "ro");
-	pages(shr, 0, 4, "present");
-	pages(shr, 4, 8, "rw-dirty");
-	pages(shr, 8, 9, "present");
-	pages(off, 0, 2, "ro");
+	read_as(priv, 0, 8, "ro");
+	touch_as(priv, 8, 12, "rw-dirty");
+	read_as(priv, 16, 17, "ro");
+	read_as(shr, 0, 4, "present");
+	touch_as(shr, 4, 8, "rw-dirty");
+	read_as(shr, 8, 9, "present");
+	read_as(off, 0, 2, "ro");
 	/* one page cache page behind both maps; the private write copied */
 	printf("same %d %p %d %p\n", me, priv + PG, me, shr + PG);
 	printf("differ %d %p %d %p\n", me, priv + 8 * PG, me, shr + 8 * PG);
@@ -245,10 +244,8 @@ static void sc_shanon(void)
 	char *a = map(32 * PG, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
-	touch(a, 0, 8);
-	readp(a, 8, 16);
-	pages(a, 0, 8, "rw-dirty");
-	pages(a, 8, 16, "present");
+	touch_as(a, 0, 8, "rw-dirty");
+	read_as(a, 8, 16, "present");
 	pages(a, 16, 32, "none");
 	exact(me, a, 32 * PG);
 }
@@ -592,8 +589,7 @@ static void sc_softdirty(void)
 		return;
 	}
 	close(fd);
-	touch(a, 0, 4);
-	pages(a, 0, 4, "rw-dirty,sd");
+	touch_as(a, 0, 4, "rw-dirty,sd");
 	pages(a, 4, 16, "nosd");
 	exact(me, a, 16 * PG);
 }

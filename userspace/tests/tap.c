@@ -16,6 +16,14 @@ void result(int ok, const char *label, const char *name)
 		failures++;
 }
 
+/* One "# " or "#   " line: tap_prefix, lead, then fmt. */
+static void vline(const char *lead, const char *fmt, va_list ap)
+{
+	printf("%s%s", tap_prefix, lead);
+	vprintf(fmt, ap);
+	printf("\n");
+}
+
 int resultf(int ok, const char *label, const char *name, const char *fmt,
 	    ...)
 {
@@ -23,11 +31,9 @@ int resultf(int ok, const char *label, const char *name, const char *fmt,
 
 	result(ok, label, name);
 	if (!ok) {
-		printf("%s#   ", tap_prefix);
 		va_start(ap, fmt);
-		vprintf(fmt, ap);
+		vline("#   ", fmt, ap);
 		va_end(ap);
-		printf("\n");
 	}
 	return ok;
 }
@@ -41,22 +47,18 @@ void diag(const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("%s# ", tap_prefix);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vline("# ", fmt, ap);
 	va_end(ap);
-	printf("\n");
 }
 
 void detail(const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("%s#   ", tap_prefix);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vline("#   ", fmt, ap);
 	va_end(ap);
-	printf("\n");
 }
 
 void cfail(struct check *c, const char *fmt, ...)

@@ -33,11 +33,10 @@ int main(int argc, char **argv)
 	char *p = NULL;
 	sigset_t set;
 
-	if (argc != 3 || (strcmp(argv[1], "open") && strcmp(argv[1], "map"))) {
-		fprintf(stderr, "usage: vbuf_hold open|map READYFILE\n");
+	map = vbuf_hold_args(argc, argv, "open", "map",
+			     "usage: vbuf_hold open|map READYFILE");
+	if (map < 0)
 		return 2;
-	}
-	map = !strcmp(argv[1], "map");
 	vbuf_usr1_block(&set);
 
 	fd = open(MMLENS_VBUF_DEV, O_RDWR);

@@ -190,6 +190,20 @@ static inline int vbuf_has_header(const char *p, unsigned long idx)
 }
 
 /*
+ * A holder's command line (vbuf_hold, vbuf_pin), "PROG A|B READYFILE":
+ * 0 for word a, 1 for word b, or -1 after printing usage.
+ */
+static inline int vbuf_hold_args(int argc, char **argv, const char *a,
+				 const char *b, const char *usage)
+{
+	if (argc != 3 || (strcmp(argv[1], a) && strcmp(argv[1], b))) {
+		fprintf(stderr, "%s\n", usage);
+		return -1;
+	}
+	return !strcmp(argv[1], b);
+}
+
+/*
  * The holders' handshake with the shell (vbuf_hold, vbuf_pin): SIGUSR1 is
  * blocked first (vbuf_usr1_block), so it cannot be lost; once the device
  * is held, vbuf_ready_wait creates READYFILE and waits for it. 0, or -1

@@ -96,6 +96,17 @@ static char *map_aligned(int fd, unsigned long pages, int prot, int flags,
 	return p;
 }
 
+/* The end of a case: its mappings (NULL: none), pages each, and its fd. */
+static void unmap_close(int fd, unsigned long pages, char *a, char *b)
+{
+	if (a)
+		munmap(a, pages * psz);
+	if (b)
+		munmap(b, pages * psz);
+	if (fd >= 0)
+		close(fd);
+}
+
 static int present(const void *p)
 {
 	return !!(vbuf_pagemap(p) & VBUF_PM_PRESENT);
@@ -223,10 +234,7 @@ static void case_counts(int mode, const char *name, int store)
 		      "VmFlags:%s", flags);
 	}
 out:
-	if (a)
-		munmap(a, NPAGES * psz);
-	if (fd >= 0)
-		close(fd);
+	unmap_close(fd, NPAGES, a, NULL);
 }
 
 static void case_shared(int mode, const char *name)
@@ -250,10 +258,7 @@ static void case_shared(int mode, const char *name)
 	      a + 2 * psz + 100);
 	restore_pages(0, 4);
 out:
-	if (a)
-		munmap(a, 4 * psz);
-	if (fd >= 0)
-		close(fd);
+	unmap_close(fd, 4, a, NULL);
 }
 
 static void case_private(int mode, const char *name, const unsigned long *pfn)
@@ -295,10 +300,7 @@ static void case_private(int mode, const char *name, const unsigned long *pfn)
 	      "page 0 '%.20s', page 1 '%.20s'", a + 100, a + psz + 100);
 	restore_pages(0, 8);
 out:
-	if (a)
-		munmap(a, 8 * psz);
-	if (fd >= 0)
-		close(fd);
+	unmap_close(fd, 8, a, NULL);
 }
 
 static void case_fork(int mode, const char *name)
@@ -336,12 +338,7 @@ static void case_fork(int mode, const char *name)
 	      "shared '%.20s', private '%.20s'", s + psz + 200, p + 200);
 	restore_pages(0, 2);
 out:
-	if (s)
-		munmap(s, 2 * psz);
-	if (p)
-		munmap(p, 2 * psz);
-	if (fd >= 0)
-		close(fd);
+	unmap_close(fd, 2, s, p);
 }
 
 static void case_dontneed(int mode, const char *name)
@@ -373,12 +370,7 @@ static void case_dontneed(int mode, const char *name)
 	      f1 - f0 == 2, "faults +%lu", f1 - f0);
 	restore_pages(0, 4);
 out:
-	if (s)
-		munmap(s, 4 * psz);
-	if (p)
-		munmap(p, 4 * psz);
-	if (fd >= 0)
-		close(fd);
+	unmap_close(fd, 4, s, p);
 }
 
 static void case_mremap(int mode, const char *name)
@@ -406,10 +398,7 @@ static void case_mremap(int mode, const char *name)
 	else if (r2 != MAP_FAILED)
 		a = r2;
 out:
-	if (a)
-		munmap(a, 2 * psz);
-	if (fd >= 0)
-		close(fd);
+	unmap_close(fd, 2, a, NULL);
 }
 
 /* 16 pages of ODIRECT_FILE read into a mapping, and written back out. */
@@ -495,10 +484,7 @@ static void case_vmsplice(int mode, const char *name)
 		close(pfd[1]);
 	}
 	free(got);
-	if (a)
-		munmap(a, 2 * psz);
-	if (fd >= 0)
-		close(fd);
+	unmap_close(fd, 2, a, NULL);
 }
 
 /*
@@ -547,10 +533,7 @@ static void case_uring(int mode, const char *name)
 		      r == 0, "register = %d (%s)", r, r < 0 ? strerror(e) : "ok");
 	close(ring);
 out:
-	if (a)
-		munmap(a, 4 * psz);
-	if (fd >= 0)
-		close(fd);
+	unmap_close(fd, 4, a, NULL);
 }
 
 /* The ioctls, and that a mapping keeps the mode it was made with. */
@@ -601,10 +584,7 @@ static void case_ioctls(void)
 	      a && vbuf_faults() - f0 == 2 && vbuf_inserted() - i0 == 2,
 	      "faults +%lu inserted +%lu", vbuf_faults() - f0,
 	      vbuf_inserted() - i0);
-	if (a)
-		munmap(a, 4 * psz);
-	if (fd >= 0)
-		close(fd);
+	unmap_close(fd, 4, a, NULL);
 }
 
 int main(int argc, char **argv)

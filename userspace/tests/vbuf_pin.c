@@ -34,18 +34,18 @@
 int main(int argc, char **argv)
 {
 	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
-	int splice, fd, pfd[2] = { -1, -1 }, ring = -1;
+	int mode, splice, fd, pfd[2] = { -1, -1 }, ring = -1;
 	struct io_uring_params par;
 	char *p, *got;
 	struct iovec iov;
 	sigset_t set;
 	unsigned long i;
 
-	if (argc != 3 || (strcmp(argv[1], "splice") && strcmp(argv[1], "uring"))) {
-		fprintf(stderr, "usage: vbuf_pin splice|uring READYFILE\n");
+	mode = vbuf_hold_args(argc, argv, "splice", "uring",
+			      "usage: vbuf_pin splice|uring READYFILE");
+	if (mode < 0)
 		return 2;
-	}
-	splice = !strcmp(argv[1], "splice");
+	splice = !mode;
 	vbuf_usr1_block(&set);
 
 	fd = open(MMLENS_VBUF_DEV, O_RDWR);

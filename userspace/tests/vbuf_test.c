@@ -42,6 +42,15 @@ static char *map(unsigned long pages, int prot, int flags, off_t pgoff)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* A case's two mappings of pages pages each, those that were made. */
+static void unmap_two(char *a, char *b, unsigned long pages)
+{
+	if (a)
+		munmap(a, pages * psz);
+	if (b)
+		munmap(b, pages * psz);
+}
+
 static char touch(const char *p)
 {
 	return *(volatile const char *)p;
@@ -308,10 +317,7 @@ static void case_shared_write(void)
 	restore_page(1);
 	restore_page(2);
 out:
-	if (a)
-		munmap(a, 4 * psz);
-	if (b)
-		munmap(b, 4 * psz);
+	unmap_two(a, b, 4);
 }
 
 static void case_private_write(void)
@@ -375,10 +381,7 @@ static void case_private_write(void)
 	      "pwrite = %zd, private sees '%.5s'", n, page_at(p, 2) + 100);
 	restore_page(2);
 out:
-	if (p)
-		munmap(p, 4 * psz);
-	if (s)
-		munmap(s, 4 * psz);
+	unmap_two(p, s, 4);
 }
 
 static void case_offset(void)

@@ -290,18 +290,23 @@ static void check_vma_in_resv(struct check *c, const struct vma_info *v)
 		      (unsigned long long)(v->start - sh->a));
 }
 
+/* A parser's -1 (err) fails the check with its line and reason. */
+static int refused(struct check *c, const char *what, int err,
+		   const struct parse_err *pe)
+{
+	if (err)
+		cfail(c, "%s line %u: %s", what, pe->line, pe->msg);
+	return err;
+}
+
 static int check_vmas(const char *buf, size_t len, struct check *c)
 {
 	struct vma_list vl = { 0 };
 	struct parse_err pe;
 	uint64_t prev_end = 0;
+	int err = refused(c, "vmas", parse_vmas(buf, len, &vl, &pe), &pe);
 
-	if (parse_vmas(buf, len, &vl, &pe)) {
-		cfail(c, "vmas line %u: %s", pe.line, pe.msg);
-		vma_list_free(&vl);
-		return -1;
-	}
-	for (size_t i = 0; i < vl.n; i++) {
+	for (size_t i = 0; !err && i < vl.n; i++) {
 		struct vma_info *v = &vl.v[i];
 		const struct vma *m;
 		size_t n = strlen(v->name);
@@ -323,7 +328,7 @@ static int check_vmas(const char *buf, size_t len, struct check *c)
 			      (unsigned long long)v->pgoff, v->name);
 	}
 	vma_list_free(&vl);
-	return 0;
+	return err;
 }
 
 static int check_numa(const char *buf, size_t len, struct check *c)
@@ -331,13 +336,9 @@ static int check_numa(const char *buf, size_t len, struct check *c)
 	struct numa_list nl = { 0 };
 	struct parse_err pe;
 	uint64_t prev_end = 0;
+	int err = refused(c, "numa", parse_numa(buf, len, &nl, &pe), &pe);
 
-	if (parse_numa(buf, len, &nl, &pe)) {
-		cfail(c, "numa line %u: %s", pe.line, pe.msg);
-		numa_list_free(&nl);
-		return -1;
-	}
-	for (size_t i = 0; i < nl.n; i++) {
+	for (size_t i = 0; !err && i < nl.n; i++) {
 		const struct numa_vma *v = &nl.v[i];
 		uint64_t pages = 0;
 
@@ -358,7 +359,7 @@ static int check_numa(const char *buf, size_t len, struct check *c)
 			      (unsigned long long)pages);
 	}
 	numa_list_free(&nl);
-	return 0;
+	return err;
 }
 
 static int check_pagetable(const char *buf, size_t len, struct check *c)
@@ -366,16 +367,13 @@ static int check_pagetable(const char *buf, size_t len, struct check *c)
 	struct pt_report pt = { 0 };
 	struct parse_err pe;
 	uint64_t prev_end = 0;
+	int err = refused(c, "pagetable", parse_pagetable(buf, len, &pt, &pe),
+			  &pe);
 
-	if (parse_pagetable(buf, len, &pt, &pe)) {
-		cfail(c, "pagetable line %u: %s", pe.line, pe.msg);
-		pt_report_free(&pt);
-		return -1;
-	}
-	for (size_t i = 0; i < pt.n; i++)
+	for (size_t i = 0; !err && i < pt.n; i++)
 		check_order(c, &prev_end, pt.r[i].start, pt.r[i].end);
 	pt_report_free(&pt);
-	return 0;
+	return err;
 }
 
 static double deadline;
