@@ -13,15 +13,17 @@
  *   (every page its own run: the pagetable report's worst case), then
  *   with THP allowed; vmas
  *   and pagetable of this process against pagemap of the range and
- *   /proc/PID/smaps_rollup.
+ *   /proc/PID/smaps_rollup, and the range's binary runs (MMLENS_PT_RUNS,
+ *   21,845 records a call) against pagemap of the range.
  * vtop: one address (open, write "PID ADDR", read) against an 8-byte
  *   pread of pagemap plus a read of /proc/PID/maps (each opened too).
  * sparse.*: a child with a 1 TiB PROT_NONE reservation against one with
  *   1 GiB, each with 64 pages spread evenly over it made writable and
  *   touched (129 VMAs each).
- * linear.*: pagetable of a child with 2N runs against one with N (every
- *   page its own run, 2N pages = SIZE_MIB / 2); and the 2N report read
- *   with 4 KiB reads (what cat does) against one 1 MiB read.
+ * linear.*: pagetable and the binary runs of a child with 2N runs
+ *   against one with N (every page its own run, 2N pages = SIZE_MIB / 2);
+ *   and the 2N report read with 4 KiB reads (what cat does) against one
+ *   1 MiB read.
  * vmas65k: vmas of a child with 65,000 VMAs (alternating protections) against
  *   its /proc/PID/maps; scaled down to SIZE_MIB / 1024 of that (at least
  *   1000) when SIZE_MIB < 1024, which the size field says.
@@ -33,10 +35,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../../module/mmlens_uapi.h"
 #include "bench.h"
 
 #define DBG "/sys/kernel/debug/mmlens/"
@@ -73,6 +77,66 @@ static long read_report(const struct report_op *op)
 static double op_report(void *ctx)
 {
 	return read_report(ctx);
+}
+
+/*
+ * The binary runs of [start, end) of @pid (MMLENS_PT_RUNS), RUNS_VEC
+ * records a call, on a pagetable fd bound to @pid; returns the bytes
+ * of records, or -1. end 0: the whole user address space.
+ */
+struct runs_op {
+	pid_t pid;
+	uint64_t start, end;
+};
+
+#define RUNS_VEC (sizeof(bench_iobuf) / sizeof(struct mmlens_pt_run))
+
+static double op_runs(void *ctx)
+{
+	const struct runs_op *op = ctx;
+	struct mmlens_pt_run *vec = (struct mmlens_pt_run *)bench_iobuf;
+	struct mmlens_pt_runs a;
+	uint64_t start = op->start, end = op->end;
+	long total = 0;
+	char pid[32];
+	int fd = open(DBG "pagetable", O_RDWR), n;
+
+	if (fd < 0)
+		return -1;
+	snprintf(pid, sizeof(pid), "%d", (int)op->pid);
+	if (write(fd, pid, strlen(pid)) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (!end) {
+		/* TASK_SIZE_MAX: 2^56 with 5-level paging, else 2^47 */
+		end = (1ULL << 47) - PAGE;
+		memset(&a, 0, sizeof(a));
+		a.size = sizeof(a);
+		a.rec_size = sizeof(*vec);
+		a.start = 1ULL << 47;
+		a.end = (1ULL << 56) - PAGE;
+		a.vec = (uintptr_t)vec;
+		a.vec_len = 1;
+		if (ioctl(fd, MMLENS_PT_RUNS, &a) >= 0)
+			end = a.end;
+	}
+	do {
+		memset(&a, 0, sizeof(a));
+		a.size = sizeof(a);
+		a.rec_size = sizeof(*vec);
+		a.start = start;
+		a.end = end;
+		a.vec = (uintptr_t)vec;
+		a.vec_len = RUNS_VEC;
+		n = ioctl(fd, MMLENS_PT_RUNS, &a);
+		if (n < 0)
+			break;
+		total += n * (long)sizeof(*vec);
+		start = a.walk_end;
+	} while (start < end);
+	close(fd);
+	return n < 0 ? -1 : total;
 }
 
 /* Lines of a report (untimed): runs of pagetable + 1, VMAs of vmas. */
@@ -309,13 +373,15 @@ static int rounds;
  * One pass over SIZE_MIB touched in this process: vmas, pagetable,
  * pagemap of the range and smaps_rollup, in rotating order per round.
  */
-static void pass(const char *name, char *buf, size_t len, double pt_target)
+static void pass(const char *name, char *buf, size_t len, double pt_target,
+		 double runs_target)
 {
 	struct report_op vmas = { DBG "vmas", getpid(), sizeof(bench_iobuf) };
 	struct report_op pt = { DBG "pagetable", getpid(), sizeof(bench_iobuf) };
 	struct pagemap_op pm = { getpid(), (uintptr_t)buf, len };
+	struct runs_op bin = { getpid(), (uintptr_t)buf, (uintptr_t)buf + len };
 	char rollup[64], measure[64], size[64];
-	double *t[4], tmp[2][BENCH_MAX_ROUNDS];
+	double *t[5], tmp[2][BENCH_MAX_ROUNDS];
 	int r, k, i;
 	long runs;
 
@@ -325,20 +391,21 @@ static void pass(const char *name, char *buf, size_t len, double pt_target)
 	if (!strcmp(name, "thp"))
 		snprintf(size + strlen(size), sizeof(size) - strlen(size),
 			 ",thp=%ldMiB", thp_mib());
-	for (k = 0; k < 4; k++)
+	for (k = 0; k < 5; k++)
 		t[k] = calloc(rounds, sizeof(double));
-	if (!t[0] || !t[1] || !t[2] || !t[3]) {
+	if (!t[0] || !t[1] || !t[2] || !t[3] || !t[4]) {
 		snprintf(measure, sizeof(measure), "%s.*", name);
 		bench_fail(measure, "out of memory");
 		goto out;
 	}
 	for (r = 0; r < rounds; r++) {
-		for (i = 0; i < 4; i++) {
+		for (i = 0; i < 5; i++) {
 			double t0 = bench_now_ms(), ok;
 
-			k = (i + r) % 4;
+			k = (i + r) % 5;
 			ok = k == 0 ? op_report(&vmas) : k == 1 ? op_report(&pt) :
-			     k == 2 ? op_pagemap(&pm) : bench_read_file(rollup);
+			     k == 2 ? op_pagemap(&pm) : k == 3 ?
+			     bench_read_file(rollup) : op_runs(&bin);
 			t[k][r] = bench_now_ms() - t0;
 			if (ok < 0) {
 				snprintf(measure, sizeof(measure), "%s.*", name);
@@ -359,9 +426,10 @@ static void pass(const char *name, char *buf, size_t len, double pt_target)
 	REPORT(0, 2, "vmas/pagemap", pt_target > 0 ? 0.5 : 0);
 	REPORT(0, 3, "vmas/smaps_rollup", pt_target > 0 ? 0.5 : 0);
 	REPORT(1, 2, "pagetable/pagemap", pt_target);
+	REPORT(4, 2, "ptruns/pagemap", runs_target);
 #undef REPORT
 out:
-	for (k = 0; k < 4; k++)
+	for (k = 0; k < 5; k++)
 		free(t[k]);
 }
 
@@ -369,6 +437,7 @@ static void passes(size_t len)
 {
 	static const char *const name[] = { "contig", "scatter", "thp" };
 	static const double pt_target[] = { 1.0, 3.0, 0 };
+	static const double runs_target[] = { 0.2, 1.0, 0 };
 	int p;
 
 	for (p = 0; p < 3; p++) {
@@ -384,7 +453,7 @@ static void passes(size_t len)
 			touch_scattered(buf, len);
 		else
 			memset(buf, 1, len);
-		pass(name[p], buf, len, pt_target[p]);
+		pass(name[p], buf, len, pt_target[p], runs_target[p]);
 		if (p == 0) {
 			/* one present page in the middle of the range */
 			struct pagemap_op one = {
@@ -430,6 +499,7 @@ static void linear(size_t len)
 	struct report_op p2 = { DBG "pagetable", two, sizeof(bench_iobuf) };
 	struct report_op p1 = { DBG "pagetable", one, sizeof(bench_iobuf) };
 	struct report_op cat = { DBG "pagetable", two, 4096 };
+	struct runs_op r2 = { two, 0, 0 }, r1 = { one, 0, 0 };
 	char size[64];
 
 	if (two < 0 || one < 0) {
@@ -440,6 +510,8 @@ static void linear(size_t len)
 			 report_lines(DBG "pagetable", one) - 1);
 		bench_measure("linear.pagetable.2N/N", op_report, &p2,
 			      op_report, &p1, rounds, 1, 2.2, "ms", size);
+		bench_measure("linear.ptruns.2N/N", op_runs, &r2, op_runs,
+			      &r1, rounds, 1, 2.1, "ms", size);
 		snprintf(size, sizeof(size), "%ldruns",
 			 report_lines(DBG "pagetable", two) - 1);
 		bench_measure("linear.pagetable.4KiB-reads/1MiB-read",
