@@ -4,6 +4,8 @@
 # in the background and wait, at most 5 minutes, until it holds its
 # memory. Sets frag_pid; returns non-zero when it never got ready.
 fragment_start() {
+	# a "ready" left by the last run must not pass for this one's
+	rm -f /tmp/fragment.out
 	fragment > /tmp/fragment.out 2>&1 &
 	frag_pid=$!
 	wait_until $frag_pid 600 0.5 grep -q ready /tmp/fragment.out

@@ -192,6 +192,7 @@ hr_run() {
 	# the readers (the walker reads the huge leaves' struct pages).
 	hr_thp=
 	if [ -d "$THP_DIR" ] && [ -e /proc/mmlens/vmas ]; then
+		rm -f /tmp/hr.thp
 		taskset "$(printf %x $((1 << hr_node)))" pt_scen thpchurn \
 			> /tmp/hr.thp 2>&1 &
 		hr_thp=$!

@@ -68,6 +68,7 @@ numa_put() {
 numa_capture() {
 	local _hp _pid f
 	numa_huge_set 2
+	rm -f /tmp/numa.hold
 	numa_check hold > /tmp/numa.hold 2>&1 &
 	_hp=$!
 	if ! wait_until $_hp 600 0.1 grep -q '^ready' /tmp/numa.hold; then

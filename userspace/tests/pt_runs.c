@@ -13,6 +13,9 @@
  *	which pagemap shows as holes)
  *   pt_runs args LABEL PID
  *	each bad argument gets its errno (docs/security.md's table)
+ *   pt_runs count LABEL PID START END
+ *	the runs of [START, END) (hex) counted in the text, the records
+ *	and pagemap agree (for reports of millions of lines)
  *   pt_runs fuzz LABEL PID ROUNDS
  *	random arguments get records or one of those errnos
  *
@@ -124,31 +127,55 @@ static uint64_t level_pages(unsigned int level)
 					 512 * 512;
 }
 
-/* Every page of a present run has pagemap's frame; counts pages. */
-static void pagemap_run(struct check *c, int pm, const struct mmlens_pt_run *r)
-{
-	uint64_t per = level_pages(r->level), pages = r->entries * per, i;
-	uint64_t *v = malloc(pages * sizeof(*v));
+/*
+ * pagemap read a window at a time: a report of millions of one-page
+ * runs would otherwise cost a pread per run.
+ */
+#define PM_WINDOW 65536
 
-	if (!v || pm_pread(pm, r->start, v, (long)pages)) {
-		cfail(c, "pagemap at %llx: %s", (unsigned long long)r->start,
-		      strerror(errno));
-		free(v);
-		return;
+struct pm_window {
+	int fd;
+	uint64_t first, n;		/* pages [first, first + n) held */
+	uint64_t v[PM_WINDOW];
+};
+
+/* pagemap's entry of page @pg, or -1 with errno. */
+static int pm_entry(struct pm_window *w, uint64_t pg, uint64_t *v)
+{
+	if (pg < w->first || pg >= w->first + w->n) {
+		ssize_t r = pread(w->fd, w->v, sizeof(w->v), pg * 8);
+
+		if (r < 8)
+			return -1;
+		w->first = pg;
+		w->n = r / 8;
 	}
+	*v = w->v[pg - w->first];
+	return 0;
+}
+
+/* Every page of a present run has pagemap's frame; counts pages. */
+static void pagemap_run(struct check *c, struct pm_window *w,
+			const struct mmlens_pt_run *r)
+{
+	uint64_t pages = r->entries * level_pages(r->level), i, v;
+
 	for (i = 0; i < pages; i++) {
-		uint64_t want = r->value + i;
+		uint64_t want = r->value + i, a = r->start + i * PG;
 
 		c->n++;
-		if (!(v[i] & PM_PRESENT) || (v[i] & PM_PFN_MASK) != want) {
+		if (pm_entry(w, a / PG, &v)) {
+			cfail(c, "pagemap at %llx: %s", (unsigned long long)a,
+			      strerror(errno));
+			return;
+		}
+		if (!(v & PM_PRESENT) || (v & PM_PFN_MASK) != want) {
 			cfail(c, "%llx: pagemap %llx, record frame %llx",
-			      (unsigned long long)(r->start + i * PG),
-			      (unsigned long long)v[i],
+			      (unsigned long long)a, (unsigned long long)v,
 			      (unsigned long long)want);
-			break;
+			return;
 		}
 	}
-	free(v);
 }
 
 /*
@@ -162,6 +189,18 @@ static uint64_t user_end(const char *header)
 	return ((l && l[8] == '5') ? 1ULL << 56 : 1ULL << 47) - PG;
 }
 
+/* The report's next line without its newline, or NULL at the end. */
+static char *text_line(FILE *f, char **buf, size_t *cap)
+{
+	ssize_t n = getline(buf, cap, f);
+
+	if (n < 0)
+		return NULL;
+	if (n && (*buf)[n - 1] == '\n')
+		(*buf)[n - 1] = '\0';
+	return *buf;
+}
+
 static int same(const char *label, int pid, uint64_t vec_len)
 {
 	struct check lines = { .name = "records written as text == the pagetable report's lines" };
@@ -169,22 +208,29 @@ static int same(const char *label, int pid, uint64_t vec_len)
 	struct check walk = { .name = "each call ends at walk_end, the next starts there, the last at the end" };
 	struct mmlens_pt_runs a;
 	struct mmlens_pt_run *vec = calloc(vec_len, sizeof(*vec));
-	char line[512], pmpath[64], *text, *cur, *want;
+	char line[512], pmpath[64], *tbuf = NULL, *want;
+	size_t tcap = 0;
+	FILE *text;
 	uint64_t start = 0, end, calls = 0, nrec = 0;
 	struct vmas vs = { 0 };
+	struct pm_window *pmw;
 	int fd, pm, n, i, k;
 
 	fd = pt_open(pid);
 	snprintf(pmpath, sizeof(pmpath), "/proc/%d/pagemap", pid);
 	pm = open(pmpath, O_RDONLY);
-	text = fd >= 0 ? slurp_fd(fd, NULL) : NULL;
-	if (!vec || fd < 0 || pm < 0 || !text || maps_read(pid, 1, &vs)) {
+	pmw = calloc(1, sizeof(*pmw));
+	if (pmw)
+		pmw->fd = pm;
+	/* read as it streams: a large report need not fit in memory */
+	text = fd >= 0 ? fdopen(dup(fd), "r") : NULL;
+	if (!vec || !pmw || fd < 0 || pm < 0 || !text ||
+	    maps_read(pid, 1, &vs)) {
 		resultf(0, label, lines.name, "open/read: %s", strerror(errno));
 		return 1;
 	}
 	lines.used = pmap.used = walk.used = 1;
-	cur = text;
-	want = next_line(&cur);		/* the header: no record for it */
+	want = text_line(text, &tbuf, &tcap);	/* the header: no record */
 	end = user_end(want);
 	while (start < end) {
 		args_init(&a, start, end, vec, vec_len);
@@ -207,7 +253,7 @@ static int same(const char *label, int pid, uint64_t vec_len)
 			      (unsigned long long)a.walk_end);
 		for (i = 0; i < n; i++, nrec++) {
 			render(line, sizeof(line), &vec[i]);
-			want = next_line(&cur);
+			want = text_line(text, &tbuf, &tcap);
 			lines.n++;
 			if (!want || strcmp(want, line))
 				cfail(&lines, "record %llu: \"%s\", text \"%s\"",
@@ -217,11 +263,11 @@ static int same(const char *label, int pid, uint64_t vec_len)
 			k = find_vma(&vs, vec[i].start);
 			if (vec[i].kind == MMLENS_PRESENT &&
 			    (k < 0 || !vs.v[k].pfnmap))
-				pagemap_run(&pmap, pm, &vec[i]);
+				pagemap_run(&pmap, pmw, &vec[i]);
 		}
 		start = a.walk_end;
 	}
-	want = next_line(&cur);
+	want = text_line(text, &tbuf, &tcap);
 	if (want && *want)
 		cfail(&lines, "text goes on after the last record: \"%s\"", want);
 	diag("%s: %llu records in %llu calls of %llu, %ld pages checked",
@@ -231,7 +277,9 @@ static int same(const char *label, int pid, uint64_t vec_len)
 	cprint(&pmap, label);
 	cprint(&walk, label);
 	vmas_free(&vs);
-	free(text);
+	fclose(text);
+	free(tbuf);
+	free(pmw);
 	free(vec);
 	close(pm);
 	close(fd);
@@ -323,6 +371,73 @@ static int args(const char *label, int pid)
 	return failures ? 1 : 0;
 }
 
+/*
+ * The runs of [start, end) counted three ways: the text report's lines
+ * that start there (read as it streams), the records of the ioctl over
+ * the range, and the frame-contiguous runs pagemap implies, which are
+ * the runs wherever pages do not differ in flags pagemap cannot show
+ * (zeroscan: every page the zero page, a run each). For reports too
+ * large to compare line by line in a test's time.
+ */
+static int count(const char *label, int pid, uint64_t start, uint64_t end)
+{
+	static struct mmlens_pt_run vec[21845];
+	struct mmlens_pt_runs a;
+	uint64_t lines = 0, recs = 0, implied = 0, pg, v, prev = 0, s = start;
+	char pmpath[64], *tbuf = NULL, *l;
+	struct pm_window *pmw = calloc(1, sizeof(*pmw));
+	int fd = pt_open(pid), n, have = 0;
+	size_t tcap = 0;
+	FILE *text;
+
+	snprintf(pmpath, sizeof(pmpath), "/proc/%d/pagemap", pid);
+	text = fd >= 0 ? fdopen(dup(fd), "r") : NULL;
+	if (pmw)
+		pmw->fd = open(pmpath, O_RDONLY);
+	if (!text || !pmw || pmw->fd < 0) {
+		resultf(0, label, "runs counted", "open: %s", strerror(errno));
+		return 1;
+	}
+	text_line(text, &tbuf, &tcap);		/* the header */
+	while ((l = text_line(text, &tbuf, &tcap))) {
+		uint64_t at = strtoull(l, NULL, 16);
+
+		lines += at >= start && at < end;
+	}
+	do {
+		args_init(&a, s, end, vec, sizeof(vec) / sizeof(vec[0]));
+		n = runs(fd, &a);
+		if (n < 0)
+			break;
+		recs += n;
+		s = a.walk_end;
+	} while (s < end);
+	for (pg = start / PG; pg < end / PG && n >= 0; pg++) {
+		if (pm_entry(pmw, pg, &v)) {
+			n = -1;
+			break;
+		}
+		if (v & PM_PRESENT)
+			implied += !have || (v & PM_PFN_MASK) != prev + 1;
+		have = !!(v & PM_PRESENT);
+		prev = v & PM_PFN_MASK;
+	}
+	diag("%s: %llu lines, %llu records, %llu runs in pagemap", label,
+	     (unsigned long long)lines, (unsigned long long)recs,
+	     (unsigned long long)implied);
+	resultf(n >= 0 && lines == implied && recs == implied, label,
+		"text lines == records == the runs pagemap implies",
+		"%llu lines, %llu records, %llu implied (%s)",
+		(unsigned long long)lines, (unsigned long long)recs,
+		(unsigned long long)implied, n < 0 ? strerror(errno) : "");
+	fclose(text);
+	free(tbuf);
+	close(pmw->fd);
+	free(pmw);
+	close(fd);
+	return failures ? 1 : 0;
+}
+
 /* One of a few values that sit on the checks' edges, or anything. */
 static uint64_t edge(uint64_t *vals, size_t n)
 {
@@ -405,10 +520,13 @@ int main(int argc, char **argv)
 		ret = same(argv[2], atoi(argv[3]), strtoull(argv[4], NULL, 10));
 	else if (argc == 4 && !strcmp(argv[1], "args"))
 		ret = args(argv[2], atoi(argv[3]));
+	else if (argc == 6 && !strcmp(argv[1], "count"))
+		ret = count(argv[2], atoi(argv[3]), strtoull(argv[4], NULL, 16),
+			    strtoull(argv[5], NULL, 16));
 	else if (argc == 5 && !strcmp(argv[1], "fuzz"))
 		ret = fuzz(argv[2], atoi(argv[3]), atol(argv[4]));
 	else
-		fprintf(stderr, "usage: pt_runs same LABEL PID VEC_LEN | args LABEL PID | fuzz LABEL PID ROUNDS\n");
+		fprintf(stderr, "usage: pt_runs same LABEL PID VEC_LEN | count LABEL PID START END | args LABEL PID | fuzz LABEL PID ROUNDS\n");
 	printf("TAP # pt_runs: done\n");
 	return ret;
 }
