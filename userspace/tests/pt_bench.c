@@ -55,19 +55,29 @@ struct report_op {
 	size_t chunk;
 };
 
-static long read_report(const struct report_op *op)
+/* @file opened and bound to @pid (the pid written on the fd), or -1. */
+static int bound_fd(const char *file, pid_t pid)
 {
-	long total = 0, n;
-	char pid[32];
-	int fd = open(op->file, O_RDWR);
+	char buf[32];
+	int fd = open(file, O_RDWR);
 
 	if (fd < 0)
 		return -1;
-	snprintf(pid, sizeof(pid), "%d", (int)op->pid);
-	if (write(fd, pid, strlen(pid)) < 0) {
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	if (write(fd, buf, strlen(buf)) < 0) {
 		close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+static long read_report(const struct report_op *op)
+{
+	long total = 0, n;
+	int fd = bound_fd(op->file, op->pid);
+
+	if (fd < 0)
+		return -1;
 	while ((n = pread(fd, bench_iobuf, op->chunk, total)) > 0)
 		total += n;
 	close(fd);
@@ -98,16 +108,10 @@ static double op_runs(void *ctx)
 	struct mmlens_pt_runs a;
 	uint64_t start = op->start, end = op->end;
 	long total = 0;
-	char pid[32];
-	int fd = open(DBG "pagetable", O_RDWR), n;
+	int fd = bound_fd(DBG "pagetable", op->pid), n;
 
 	if (fd < 0)
 		return -1;
-	snprintf(pid, sizeof(pid), "%d", (int)op->pid);
-	if (write(fd, pid, strlen(pid)) < 0) {
-		close(fd);
-		return -1;
-	}
 	if (!end) {
 		/* TASK_SIZE_MAX: 2^56 with 5-level paging, else 2^47 */
 		end = (1ULL << 47) - PAGE;
@@ -143,16 +147,10 @@ static double op_runs(void *ctx)
 static long report_lines(const char *file, pid_t pid)
 {
 	long total = 0, lines = 0, n, i;
-	char buf[32];
-	int fd = open(file, O_RDWR);
+	int fd = bound_fd(file, pid);
 
 	if (fd < 0)
 		return -1;
-	snprintf(buf, sizeof(buf), "%d", (int)pid);
-	if (write(fd, buf, strlen(buf)) < 0) {
-		close(fd);
-		return -1;
-	}
 	while ((n = pread(fd, bench_iobuf, sizeof(bench_iobuf), total)) > 0) {
 		for (i = 0; i < n; i++)
 			lines += bench_iobuf[i] == '\n';
