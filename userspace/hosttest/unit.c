@@ -647,7 +647,8 @@ static void t_pagetable(void)
 		"402000-404000 pte 2 swap type=1 offset=ff\n"
 		"404000-405000 pte 1 marker kind=uffd-wp\n"
 		"405000-406000 pte 1 other entry=3e\n"
-		"600000-800000 pmd 1 present pfn=200 flags=rw,huge\n";
+		"600000-800000 pmd 1 present pfn=200 flags=rw,huge\n"
+		"800000-801000 pte 1 device-exclusive pfn=3f\n";
 	struct pt_report pt;
 	struct parse_err e;
 	char f[64];
@@ -655,8 +656,8 @@ static void t_pagetable(void)
 	expect(!PARSE(parse_pagetable, text, &pt, &e), "valid: %s", e.msg);
 	expect(pt.pid == 12 && pt.levels == 5, "header");
 	expect_str(pt.comm, "my prog", "comm with a space");
-	expect(pt.n == 6, "runs %zu", pt.n);
-	if (pt.n == 6) {
+	expect(pt.n == 7, "runs %zu", pt.n);
+	if (pt.n == 7) {
 		expect(pt.r[0].flags == (1u << PTF_RW | 1u << PTF_USER |
 					 1u << PTF_NX), "flags");
 		expect(pt.r[0].other_flags &&
@@ -669,6 +670,8 @@ static void t_pagetable(void)
 		       "marker extra");
 		expect_str(pt.r[4].kind, "other", "other kind");
 		expect(pt.r[5].level == MMLENS_PMD && pt.r[5].pfn == 0x200, "pmd");
+		expect_str(pt.r[6].kind, "device-exclusive",
+			   "the longest kind name");
 		pt_flags_compact(&pt.r[0], f, sizeof(f));
 		expect_str(f, "wu---- devmap", "compact flags");
 		pt_flags_compact(&pt.r[5], f, sizeof(f));
@@ -761,6 +764,10 @@ static void t_vtop(void)
 	       !strcmp(vt.kind, "swap"), "swap");
 	expect(!PARSE(parse_vtop, "migration pfn=12\n", &vt, &e) &&
 	       vt.has_pfn && !strcmp(vt.kind, "migration"), "migration");
+	/* the longest kind name, 16 bytes */
+	expect(!PARSE(parse_vtop, "device-exclusive pfn=13\n", &vt, &e) &&
+	       vt.pfn == 0x13 && !strcmp(vt.kind, "device-exclusive"),
+	       "device-exclusive: %s", e.msg);
 	expect(PARSE(parse_vtop, "not-mapped\npgd index=1 entry=0\n", &vt,
 		     &e) == -1, "level after outcome");
 	expect(PARSE(parse_vtop, "pgd index=1 entry=0\n", &vt, &e) == -1,
