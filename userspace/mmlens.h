@@ -111,6 +111,19 @@ int read_module_file_opt(struct ctx *c, const char *path, struct buf *b);
 int read_module_file_errno(struct ctx *c, const char *path, struct buf *b);
 int read_pid_file(struct ctx *c, const char *name, int pid,
 		  const char *extra, struct buf *b);
+/*
+ * read_pid_file() in its steps, for a reader that wants the fd (the
+ * pagetable's ioctl), live only: open_pid_file() opens NAME, writes the
+ * pid (and EXTRA) and seeks back to 0, giving *fd and in @path what
+ * messages name; read_pid_fd() reads the report from the fd's offset;
+ * pid_file_error() reports an errno of a stage ("read", ...) as they do.
+ * The first two return 0 or an exit code (reported), the last the exit
+ * code it reported.
+ */
+int open_pid_file(struct ctx *c, const char *name, int pid,
+		  const char *extra, char *path, size_t size, int *fd);
+int read_pid_fd(int fd, int pid, const char *path, struct buf *b);
+int pid_file_error(int pid, int err, const char *stage, const char *path);
 void path_in_root(const struct ctx *c, const char *path, char *out,
 		  size_t size);
 

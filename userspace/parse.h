@@ -88,7 +88,8 @@ struct pt_run {
 	uint64_t start, end;
 	enum mmlens_level level;
 	uint64_t entries;
-	char kind[16];		/* present, swap, migration, ... */
+	/* present, swap, ...: room for the longest, device-exclusive */
+	char kind[24];
 	unsigned int flags;	/* 1 << PTF_* */
 	char *other_flags;	/* flags not in the table, comma-separated */
 	char *extra;		/* other fields, as written */
@@ -126,9 +127,11 @@ struct vtop_level {
 struct vtop_report {
 	int nlevels;
 	struct vtop_level lv[VTOP_MAX_LEVELS];
-	char kind[16];		/* present, not-present, not-mapped, swap,
-				 * migration, ...; "" when missing
-				 */
+	/*
+	 * present, not-present, not-mapped, swap, migration, ...,
+	 * device-exclusive (the longest); "" when missing
+	 */
+	char kind[24];
 	char at_level[8];	/* not-present: where the walk stopped */
 	int has_pfn, has_paddr, has_type, has_offset;
 	uint64_t pfn, paddr, type, offset;

@@ -572,7 +572,7 @@ int module_check(struct ctx *c)
 	return 0;
 }
 
-static int pid_error(int pid, int err, const char *stage, const char *path)
+int pid_file_error(int pid, int err, const char *stage, const char *path)
 {
 	if (err == EACCES || err == EPERM)
 		return perm_error(path);
@@ -618,14 +618,14 @@ static int read_pid_snapshot(struct ctx *c, const char *name, int pid,
 	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
 		err = snap_errno(c, file, stages[i]);
 		if (err)
-			return pid_error(pid, err, stages[i], path);
+			return pid_file_error(pid, err, stages[i], path);
 	}
 	fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return pid_error(pid, ESRCH, "write", path);
+		return pid_file_error(pid, ESRCH, "write", path);
 	err = read_all(fd, b);
 	close(fd);
-	return err ? pid_error(pid, err, "read", path) : 0;
+	return err ? pid_file_error(pid, err, "read", path) : 0;
 }
 
 static int write_str(int fd, const char *s)
@@ -638,23 +638,19 @@ static int write_str(int fd, const char *s)
 }
 
 /*
- * NAME for PID: open, write the pid (and EXTRA, e.g. vtop's address),
- * read from offset 0. /proc/mmlens/NAME where the module has it (it works
- * under kernel lockdown), else debugfs. Returns 0 or an exit code
- * (reported).
+ * /proc/mmlens/NAME where the module has it (it works under kernel
+ * lockdown), else debugfs; @path gets the one opened, for messages.
  */
-int read_pid_file(struct ctx *c, const char *name, int pid,
-		  const char *extra, struct buf *b)
+int open_pid_file(struct ctx *c, const char *name, int pid,
+		  const char *extra, char *path, size_t size, int *fdp)
 {
-	char path[PATH_MAX], full[PATH_MAX], num[64];
+	char full[PATH_MAX], num[64];
 	int fd, err;
 
-	if (*c->root)
-		return read_pid_snapshot(c, name, pid, extra, b);
-	snprintf(path, sizeof(path), PROC_DIR "/%s", name);
+	snprintf(path, size, PROC_DIR "/%s", name);
 	path_in_root(c, path, full, sizeof(full));
 	if (access(full, F_OK)) {
-		snprintf(path, sizeof(path), DEBUG_DIR "/%s", name);
+		snprintf(path, size, DEBUG_DIR "/%s", name);
 		path_in_root(c, path, full, sizeof(full));
 	}
 	fd = open(full, O_RDWR | O_CLOEXEC);
@@ -664,19 +660,46 @@ int read_pid_file(struct ctx *c, const char *name, int pid,
 	if (snprintf(num, sizeof(num), "%d%s%s", pid, extra ? " " : "",
 		     extra ? extra : "") >= (int)sizeof(num)) {
 		close(fd);
-		return pid_error(pid, EINVAL, "address", path);
+		return pid_file_error(pid, EINVAL, "address", path);
 	}
 	err = write_str(fd, num);
 	if (err) {
 		close(fd);
-		return pid_error(pid, err, "write", path);
+		return pid_file_error(pid, err, "write", path);
 	}
 	if (lseek(fd, 0, SEEK_SET) < 0) {
 		err = errno;
 		close(fd);
-		return pid_error(pid, err, "lseek", path);
+		return pid_file_error(pid, err, "lseek", path);
 	}
-	err = read_all(fd, b);
+	*fdp = fd;
+	return 0;
+}
+
+int read_pid_fd(int fd, int pid, const char *path, struct buf *b)
+{
+	int err = read_all(fd, b);
+
+	return err ? pid_file_error(pid, err, "read", path) : 0;
+}
+
+/*
+ * NAME for PID: open, write the pid (and EXTRA, e.g. vtop's address),
+ * read from offset 0; from the snapshot with --root. Returns 0 or an
+ * exit code (reported).
+ */
+int read_pid_file(struct ctx *c, const char *name, int pid,
+		  const char *extra, struct buf *b)
+{
+	char path[PATH_MAX];
+	int fd, rc;
+
+	if (*c->root)
+		return read_pid_snapshot(c, name, pid, extra, b);
+	rc = open_pid_file(c, name, pid, extra, path, sizeof(path), &fd);
+	if (rc)
+		return rc;
+	rc = read_pid_fd(fd, pid, path, b);
 	close(fd);
-	return err ? pid_error(pid, err, "read", path) : 0;
+	return rc;
 }

@@ -278,6 +278,26 @@ cli_pt() {
 		echo "$(wc -l < /tmp/pt.a) runs equal"
 }
 
+# pt --json and map through MMLENS_PT_RUNS's records and through the text
+# (MMLENS_NO_IOCTL=1), into one file each. The module is this tree's, so
+# the first path takes the records: the tool reads the text live only
+# without the ioctl or for names it lacks (ptruns.c).
+pt_paths_fill() {
+	{ $CLI pt $spid --json && $CLI map $spid --width 100; } \
+		> /tmp/paths.ioctl &&
+		{ MMLENS_NO_IOCTL=1 $CLI pt $spid --json &&
+			MMLENS_NO_IOCTL=1 $CLI map $spid --width 100; } \
+			> /tmp/paths.text
+}
+
+# The same bytes both ways. memshape is idle, so they are equal at once;
+# retry_equal only rides out a page the kernel touches between reads.
+cli_pt_paths() {
+	retry_equal pt_paths_fill /tmp/paths.ioctl /tmp/paths.text || return 1
+	echo "pt --json ($(grep -c '"start":' /tmp/paths.ioctl) runs) and map" \
+		"($(wc -l < /tmp/paths.ioctl) lines in all) equal both ways"
+}
+
 cli_map() {
 	local rows
 	cli_rc 0 $CLI map $spid --width 100 || return 1
@@ -346,6 +366,7 @@ cli_walker() {
 		for t in "vmas table with totals" \
 			"vmas --json equals the module's vmas" \
 			"pt --json runs equal the module's pagetable" \
+			"pt --json and map equal by ioctl and by text" \
 			"map draws one row per VMA and a legend" \
 			"map marks the VMAs with PMD leaves H" \
 			"vtop --json frame equals the module's vtop" \
@@ -363,6 +384,7 @@ cli_walker() {
 	check "cli: vmas table with totals" cli_vmas
 	check "cli: vmas --json equals the module's vmas" cli_vmas_json
 	check "cli: pt --json runs equal the module's pagetable" cli_pt
+	check "cli: pt --json and map equal by ioctl and by text" cli_pt_paths
 	check "cli: map draws one row per VMA and a legend" cli_map
 	if grep -q ' pmd=[1-9]' /tmp/vmas.mod; then
 		check "cli: map marks the VMAs with PMD leaves H" cli_map_thp

@@ -1,16 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * unit - host unit tests of the tool's parsers, units, tables, bars, map
- * cells and JSON writer. One line per test, "ok NAME" or "not ok NAME:
- * why"; scripts/test-tool.sh turns them into results. Exit 1 if any fails.
+ * cells, JSON writer and pagetable records (ptruns.c, against the parser
+ * and a stand-in for the module's ioctl). One line per test, "ok NAME" or
+ * "not ok NAME: why"; scripts/test-tool.sh turns them into results. Exit
+ * 1 if any fails.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include "../module/mmlens_uapi.h"
 #include "json.h"
 #include "mmlens.h"
 #include "parse.h"
+#include "ptruns.h"
 #include "render.h"
 
 static int failures;
@@ -647,7 +655,8 @@ static void t_pagetable(void)
 		"402000-404000 pte 2 swap type=1 offset=ff\n"
 		"404000-405000 pte 1 marker kind=uffd-wp\n"
 		"405000-406000 pte 1 other entry=3e\n"
-		"600000-800000 pmd 1 present pfn=200 flags=rw,huge\n";
+		"600000-800000 pmd 1 present pfn=200 flags=rw,huge\n"
+		"800000-801000 pte 1 device-exclusive pfn=3f\n";
 	struct pt_report pt;
 	struct parse_err e;
 	char f[64];
@@ -655,8 +664,8 @@ static void t_pagetable(void)
 	expect(!PARSE(parse_pagetable, text, &pt, &e), "valid: %s", e.msg);
 	expect(pt.pid == 12 && pt.levels == 5, "header");
 	expect_str(pt.comm, "my prog", "comm with a space");
-	expect(pt.n == 6, "runs %zu", pt.n);
-	if (pt.n == 6) {
+	expect(pt.n == 7, "runs %zu", pt.n);
+	if (pt.n == 7) {
 		expect(pt.r[0].flags == (1u << PTF_RW | 1u << PTF_USER |
 					 1u << PTF_NX), "flags");
 		expect(pt.r[0].other_flags &&
@@ -669,6 +678,8 @@ static void t_pagetable(void)
 		       "marker extra");
 		expect_str(pt.r[4].kind, "other", "other kind");
 		expect(pt.r[5].level == MMLENS_PMD && pt.r[5].pfn == 0x200, "pmd");
+		expect_str(pt.r[6].kind, "device-exclusive",
+			   "the longest kind name");
 		pt_flags_compact(&pt.r[0], f, sizeof(f));
 		expect_str(f, "wu---- devmap", "compact flags");
 		pt_flags_compact(&pt.r[5], f, sizeof(f));
@@ -734,6 +745,416 @@ static void t_escaped_names(void)
 	free(text);
 }
 
+/*
+ * A record as the module's text report writes its line: the logic of
+ * render() in tests/pt_runs.c, which the VMs hold to the module's text
+ * for every scenario (pt_runs same), plus the newline.
+ */
+static int pt_render(char *out, size_t cap, const struct mmlens_pt_run *r)
+{
+	static const char *const level_names[MMLENS_NR_LEVELS] =
+		MMLENS_LEVEL_NAMES;
+	static const char *const kind_names[MMLENS_NR_KINDS] =
+		MMLENS_KIND_NAMES;
+	static const char *const flag_names[MMLENS_NR_FLAG_BITS] =
+		MMLENS_FLAG_NAMES;
+	int n = snprintf(out, cap, "%llx-%llx %s %llu %s",
+			 (unsigned long long)r->start,
+			 (unsigned long long)r->end,
+			 r->level < MMLENS_NR_LEVELS ?
+			 level_names[r->level] : "?",
+			 (unsigned long long)r->entries,
+			 r->kind < MMLENS_NR_KINDS ? kind_names[r->kind] : "?");
+	unsigned int b;
+	int any = 0;
+
+	switch (r->kind) {
+	case MMLENS_PRESENT:
+		n += snprintf(out + n, cap - n, " pfn=%llx flags=",
+			      (unsigned long long)r->value);
+		for (b = 0; b < MMLENS_NR_FLAG_BITS; b++)
+			if (r->flags & (1ULL << b))
+				n += snprintf(out + n, cap - n, "%s%s",
+					      any++ ? "," : "", flag_names[b]);
+		if (!any)
+			n += snprintf(out + n, cap - n, "-");
+		break;
+	case MMLENS_SWAP:
+		n += snprintf(out + n, cap - n, " type=%u offset=%llx",
+			      r->swap_type, (unsigned long long)r->value);
+		break;
+	case MMLENS_MARKER:
+		n += snprintf(out + n, cap - n, " kind=%s",
+			      r->marker == MMLENS_MARKER_UFFD_WP ? "uffd-wp" :
+								  "other");
+		break;
+	case MMLENS_OTHER:
+		n += snprintf(out + n, cap - n, " entry=%llx",
+			      (unsigned long long)r->value);
+		break;
+	default:
+		n += snprintf(out + n, cap - n, " pfn=%llx",
+			      (unsigned long long)r->value);
+		break;
+	}
+	n += snprintf(out + n, cap - n, "\n");
+	return n;
+}
+
+static int same_str(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
+/* Every field of struct pt_run a command may read. */
+static int pt_run_same(const struct pt_run *a, const struct pt_run *b)
+{
+	return a->start == b->start && a->end == b->end &&
+	       a->level == b->level && a->entries == b->entries &&
+	       !strcmp(a->kind, b->kind) && a->flags == b->flags &&
+	       same_str(a->other_flags, b->other_flags) &&
+	       same_str(a->extra, b->extra) && a->has_pfn == b->has_pfn &&
+	       a->has_type == b->has_type && a->has_offset == b->has_offset &&
+	       a->has_flags == b->has_flags && a->pfn == b->pfn &&
+	       a->type == b->type && a->offset == b->offset;
+}
+
+/*
+ * The records of every kind, and present ones with every one of the
+ * 2^17 flag sets: pt_run_from_record() gives what parse_pagetable()
+ * makes of their lines, so pt, map and vmas show the same either way.
+ */
+static void t_pt_records(void)
+{
+	const uint64_t nflags = 1ULL << MMLENS_NR_FLAG_BITS;
+	const struct mmlens_pt_run rare[] = {
+		{ 0x1000, 0x3000, 2, 0xfff0, 0, MMLENS_PTE, MMLENS_SWAP, 3,
+		  0, 0 },
+		{ 0x3000, 0x4000, 1, 0, 0, MMLENS_PTE, MMLENS_SWAP, 0, 0, 0 },
+		{ 0x4000, 0x5000, 1, 0x42, 0, MMLENS_PTE, MMLENS_MIGRATION, 0,
+		  0, 0 },
+		{ 0x5000, 0x6000, 1, 0, 0, MMLENS_PTE, MMLENS_MARKER, 0,
+		  MMLENS_MARKER_UFFD_WP, 0 },
+		{ 0x6000, 0x7000, 1, 0, 0, MMLENS_PTE, MMLENS_MARKER, 0,
+		  MMLENS_MARKER_OTHER, 0 },
+		{ 0x7000, 0x8000, 1, 0x43, 0, MMLENS_PTE,
+		  MMLENS_DEVICE_PRIVATE, 0, 0, 0 },
+		{ 0x8000, 0x9000, 1, 0x44, 0, MMLENS_PTE,
+		  MMLENS_DEVICE_EXCLUSIVE, 0, 0, 0 },
+		{ 0x200000, 0x400000, 1, 0x45, 0, MMLENS_PMD, MMLENS_HWPOISON,
+		  0, 0, 0 },
+		{ 0x40000000, 0x80000000, 1, 0x7fffffffffffff3eULL, 0,
+		  MMLENS_PUD, MMLENS_OTHER, 0, 0, 0 },
+		{ 0x9000, 0xa000, 1, 0, 0, MMLENS_PTE, MMLENS_OTHER, 0, 0, 0 },
+		{ 0, UINT64_MAX, UINT64_MAX, UINT64_MAX, 0, MMLENS_PGD,
+		  MMLENS_MIGRATION, 0, 0, 0 },
+		{ 0, 0x1000, 1, 0, 0, MMLENS_P4D, MMLENS_SWAP, 255, 0, 0 },
+	};
+	size_t nrare = sizeof(rare) / sizeof(rare[0]), n = nrare + nflags, i;
+	struct mmlens_pt_run *rec = calloc(n, sizeof(*rec));
+	char *text = malloc(n * 256 + 64), *p;
+	struct pt_report pt;
+	struct parse_err e;
+	struct pt_run r;
+	int rc;
+
+	if (expect(rec && text, "malloc"))
+		goto out;
+	memcpy(rec, rare, sizeof(rare));
+	for (i = nrare; i < n; i++) {
+		uint64_t f = i - nrare;
+
+		/* every level, frames up to the top of the field */
+		rec[i].start = 0x1000 * (uint64_t)(i + 1);
+		rec[i].end = rec[i].start + 0x1000;
+		rec[i].entries = 1 + f % 513;
+		rec[i].value = f * 0x9e3779b97f4a7c15ULL;
+		rec[i].flags = f;
+		rec[i].level = (uint8_t)(MMLENS_PUD + f % 3);
+		rec[i].kind = MMLENS_PRESENT;
+	}
+	p = text + sprintf(text, "# pid=7 comm=x levels=4\n");
+	for (i = 0; i < n; i++) {
+		rc = pt_render(p, 256, &rec[i]);
+		if (expect(rc < 256, "record %zu: line of %d bytes", i, rc))
+			goto out;
+		p += rc;
+	}
+	if (expect(!PARSE(parse_pagetable, text, &pt, &e), "line %u: %s",
+		   e.line, e.msg))
+		goto out;
+	expect(pt.n == n, "%zu runs parsed of %zu", pt.n, n);
+	for (i = 0; i < n && i < pt.n; i++) {
+		memset(&r, 0, sizeof(r));
+		rc = pt_run_from_record(&rec[i], &r);
+		if (expect(!rc, "record %zu: %d", i, rc) ||
+		    expect(pt_run_same(&r, &pt.r[i]),
+			   "record %zu (%s, flags %llx): other %s extra %s, "
+			   "text's %s %s", i, pt.r[i].kind,
+			   (unsigned long long)rec[i].flags,
+			   r.other_flags ? r.other_flags : "-",
+			   r.extra ? r.extra : "-",
+			   pt.r[i].other_flags ? pt.r[i].other_flags : "-",
+			   pt.r[i].extra ? pt.r[i].extra : "-"))
+			i = n;
+		free(r.other_flags);
+		free(r.extra);
+	}
+	pt_report_free(&pt);
+out:
+	free(text);
+	free(rec);
+}
+
+/*
+ * What a record says and this tool has no name for (a newer module's),
+ * and what the text parser would refuse: 1, so that the text, which
+ * names it, is read instead.
+ */
+static void t_pt_records_unknown(void)
+{
+	static const struct {
+		struct mmlens_pt_run rec;
+		const char *what;
+	} tab[] = {
+		{ { 0x1000, 0x2000, 1, 1, 0, MMLENS_NR_LEVELS, MMLENS_PRESENT,
+		    0, 0, 0 }, "a level" },
+		{ { 0x1000, 0x2000, 1, 1, 0, MMLENS_PTE, MMLENS_NR_KINDS, 0,
+		    0, 0 }, "a kind" },
+		{ { 0x1000, 0x2000, 1, 1, 1ULL << MMLENS_NR_FLAG_BITS,
+		    MMLENS_PTE, MMLENS_PRESENT, 0, 0, 0 }, "a flag" },
+		{ { 0x1000, 0x2000, 1, 1, 0, MMLENS_PTE, MMLENS_PRESENT, 0, 0,
+		    1 }, "reserved" },
+		{ { 0x1000, 0x2000, 1, 1, 1, MMLENS_PTE, MMLENS_SWAP, 0, 0,
+		    0 }, "flags of a swap entry" },
+		{ { 0x1000, 0x2000, 1, 1, 0, MMLENS_PTE, MMLENS_PRESENT, 1, 0,
+		    0 }, "a swap type of a present entry" },
+		{ { 0x1000, 0x2000, 1, 1, 0, MMLENS_PTE, MMLENS_PRESENT, 0,
+		    MMLENS_MARKER_UFFD_WP, 0 }, "a marker of a present entry" },
+		{ { 0x1000, 0x2000, 1, 0, 0, MMLENS_PTE, MMLENS_MARKER, 0,
+		    MMLENS_MARKER_NONE, 0 }, "a marker of none" },
+		{ { 0x1000, 0x2000, 1, 0, 0, MMLENS_PTE, MMLENS_MARKER, 0,
+		    MMLENS_MARKER_OTHER + 1, 0 }, "a marker" },
+		{ { 0x1000, 0x2000, 1, 5, 0, MMLENS_PTE, MMLENS_MARKER, 0,
+		    MMLENS_MARKER_OTHER, 0 }, "a value of a marker" },
+		{ { 0x2000, 0x2000, 1, 1, 0, MMLENS_PTE, MMLENS_PRESENT, 0, 0,
+		    0 }, "an empty range" },
+	};
+	struct pt_run r;
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		memset(&r, 0, sizeof(r));
+		expect(pt_run_from_record(&tab[i].rec, &r) == 1,
+		       "%s: not left to the text", tab[i].what);
+		free(r.other_flags);
+		free(r.extra);
+	}
+}
+
+/*
+ * pt_runs_read() on a file without the ioctl (a pipe: ENOTTY, as an
+ * older module answers) or without a header it can use: -1, the text is
+ * read instead, and nothing is left to free.
+ */
+static void t_pt_runs_fallback(void)
+{
+	static const char *const texts[] = {
+		"# pid=7 comm=x levels=4\n1000-2000 pte 1 present pfn=1 "
+		"flags=-\n",
+		"# pid=7 comm=x levels=5\n",
+		"# pid=7 comm=x\n",
+		"# pid=x comm=x levels=4\n",
+		"1000-2000 pte 1 present pfn=1 flags=-\n",
+		"# pid=7 comm=x levels=4",
+		"",
+	};
+	struct pt_report pt;
+	size_t i;
+	int fds[2], rc;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		if (expect(!pipe(fds), "pipe: %s", strerror(errno)))
+			return;
+		expect(write(fds[1], texts[i], strlen(texts[i])) ==
+		       (ssize_t)strlen(texts[i]), "write");
+		close(fds[1]);
+		memset(&pt, 0, sizeof(pt));
+		rc = pt_runs_read(fds[0], &pt);
+		close(fds[0]);
+		expect(rc == -1 && !pt.r && !pt.n, "'%s': %d, %zu runs",
+		       texts[i], rc, pt.n);
+		pt_report_free(&pt);
+	}
+}
+
+/*
+ * A module's MMLENS_PT_RUNS for pt_runs_read(), by the rules of
+ * docs/walk.md: this ioctl() stands in for libc's in this program (every
+ * other request goes to the kernel). It serves recs[] at most per_call
+ * at a time, setting walk_end to the next one's start, checks the
+ * arguments (end: the TASK_SIZE_MAX of the header's paging) and can
+ * fail call fail_at with fail_errno, or make no progress.
+ */
+static struct {
+	int armed;
+	const struct mmlens_pt_run *recs;
+	size_t n, per_call;
+	uint64_t end;
+	int calls, fail_at, fail_errno, stall, bad_args;
+} fake;
+
+static int fake_pt_runs(struct mmlens_pt_runs *a)
+{
+	struct mmlens_pt_run *vec = (struct mmlens_pt_run *)(uintptr_t)a->vec;
+	size_t i = 0, k = 0;
+
+	fake.calls++;
+	if (a->size != sizeof(*a) || a->flags || a->rec_size != sizeof(*vec) ||
+	    !a->vec_len || a->vec_len > MMLENS_PT_RUNS_MAX ||
+	    a->start >= a->end || a->start % 4096 || a->end != fake.end) {
+		fake.bad_args++;
+		errno = EINVAL;
+		return -1;
+	}
+	if (fake.calls == fake.fail_at) {
+		errno = fake.fail_errno;
+		return -1;
+	}
+	while (i < fake.n && fake.recs[i].start < a->start)
+		i++;
+	while (i + k < fake.n && k < fake.per_call && k < a->vec_len &&
+	       fake.recs[i + k].start < a->end) {
+		vec[k] = fake.recs[i + k];
+		k++;
+	}
+	a->walk_end = i + k < fake.n ? fake.recs[i + k].start : a->end;
+	if (fake.stall)
+		a->walk_end = a->start;
+	return (int)k;
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (fake.armed && req == MMLENS_PT_RUNS)
+		return fake_pt_runs(arg);
+	return (int)syscall(SYS_ioctl, fd, req, arg);
+}
+
+/* pt_runs_read() of @header and the fake's records: its result. */
+static int fake_read(const char *header, struct pt_report *pt)
+{
+	ssize_t n;
+	int fds[2], rc;
+
+	memset(pt, 0, sizeof(*pt));
+	if (pipe(fds))
+		return -2;
+	n = write(fds[1], header, strlen(header));
+	close(fds[1]);
+	if (n != (ssize_t)strlen(header)) {
+		close(fds[0]);
+		return -2;
+	}
+	fake.armed = 1;
+	fake.calls = fake.bad_args = 0;
+	rc = pt_runs_read(fds[0], pt);
+	fake.armed = 0;
+	close(fds[0]);
+	return rc;
+}
+
+/*
+ * pt_runs_read() against the fake: calls go on from walk_end to the end
+ * of the header's address space, the records are converted in order,
+ * ENOTTY at any call leaves it to the text, another errno and a walk
+ * without progress are errors, and nothing is left to free after any.
+ */
+static void t_pt_runs_calls(void)
+{
+	static const struct mmlens_pt_run recs[] = {
+		{ 0x400000, 0x401000, 1, 0x10, 1 << MMLENS_FB_RW, MMLENS_PTE,
+		  MMLENS_PRESENT, 0, 0, 0 },
+		{ 0x401000, 0x403000, 2, 0x20, 0, MMLENS_PTE, MMLENS_SWAP, 1,
+		  0, 0 },
+		{ 0x403000, 0x404000, 1, 0, 0, MMLENS_PTE, MMLENS_MARKER, 0,
+		  MMLENS_MARKER_UFFD_WP, 0 },
+		{ 0x600000, 0x800000, 1, 0x200, 1 << MMLENS_FB_HUGE,
+		  MMLENS_PMD, MMLENS_PRESENT, 0, 0, 0 },
+		{ 0x800000, 0x801000, 1, 0x3e, 0, MMLENS_PTE, MMLENS_OTHER, 0,
+		  0, 0 },
+		{ 0x7ffffffde000, 0x7ffffffff000, 33, 0x99, 0, MMLENS_PTE,
+		  MMLENS_PRESENT, 0, 0, 0 },
+	};
+	struct mmlens_pt_run odd[3];
+	struct pt_report pt;
+	struct pt_run r;
+	size_t i;
+	int rc;
+
+	memset(&fake, 0, sizeof(fake));
+	fake.recs = recs;
+	fake.n = sizeof(recs) / sizeof(recs[0]);
+	fake.per_call = 4;
+	fake.end = (1ULL << 47) - 4096;
+	rc = fake_read("# pid=42 comm=my prog levels=4\n", &pt);
+	expect(!rc && pt.n == fake.n && fake.calls == 2 && !fake.bad_args,
+	       "4-level: rc %d, %zu runs, %d calls, %d bad", rc, pt.n,
+	       fake.calls, fake.bad_args);
+	expect(pt.pid == 42 && pt.levels == 4 && !strcmp(pt.comm, "my prog"),
+	       "header");
+	for (i = 0; i < pt.n; i++) {
+		memset(&r, 0, sizeof(r));
+		expect(!pt_run_from_record(&recs[i], &r) &&
+		       pt_run_same(&r, &pt.r[i]), "run %zu", i);
+		free(r.other_flags);
+		free(r.extra);
+	}
+	pt_report_free(&pt);
+
+	fake.per_call = 1;
+	fake.end = (1ULL << 56) - 4096;
+	rc = fake_read("# pid=42 comm=x levels=5\n", &pt);
+	expect(!rc && pt.n == fake.n && fake.calls == (int)fake.n &&
+	       !fake.bad_args, "5-level, one a call: rc %d, %zu runs, "
+	       "%d calls, %d bad", rc, pt.n, fake.calls, fake.bad_args);
+	pt_report_free(&pt);
+
+	fake.n = 0;
+	rc = fake_read("# pid=42 comm=x levels=5\n", &pt);
+	expect(!rc && !pt.n && fake.calls == 1, "no runs: rc %d", rc);
+	pt_report_free(&pt);
+
+	fake.n = sizeof(recs) / sizeof(recs[0]);
+	fake.fail_at = 3;
+	fake.fail_errno = ENOTTY;
+	rc = fake_read("# pid=42 comm=x levels=5\n", &pt);
+	expect(rc == -1 && !pt.r && !pt.n, "ENOTTY: rc %d", rc);
+	fake.fail_errno = ESRCH;
+	rc = fake_read("# pid=42 comm=x levels=5\n", &pt);
+	expect(rc == ESRCH && !pt.r && !pt.n, "ESRCH: rc %d", rc);
+	fake.fail_at = 0;
+	fake.stall = 1;
+	rc = fake_read("# pid=42 comm=x levels=5\n", &pt);
+	expect(rc == EPROTO && !pt.r && !pt.n, "no progress: rc %d", rc);
+	fake.stall = 0;
+
+	/* a record only the text names, after some that convert */
+	memcpy(odd, recs, sizeof(odd));
+	odd[2].kind = MMLENS_NR_KINDS;
+	fake.recs = odd;
+	fake.n = 3;
+	rc = fake_read("# pid=42 comm=x levels=5\n", &pt);
+	expect(rc == -1 && !pt.r && !pt.n, "unknown kind: rc %d", rc);
+	memset(&fake, 0, sizeof(fake));
+}
+
 static void t_vtop(void)
 {
 	const char *walk =
@@ -761,6 +1182,10 @@ static void t_vtop(void)
 	       !strcmp(vt.kind, "swap"), "swap");
 	expect(!PARSE(parse_vtop, "migration pfn=12\n", &vt, &e) &&
 	       vt.has_pfn && !strcmp(vt.kind, "migration"), "migration");
+	/* the longest kind name, 16 bytes */
+	expect(!PARSE(parse_vtop, "device-exclusive pfn=13\n", &vt, &e) &&
+	       vt.pfn == 0x13 && !strcmp(vt.kind, "device-exclusive"),
+	       "device-exclusive: %s", e.msg);
 	expect(PARSE(parse_vtop, "not-mapped\npgd index=1 entry=0\n", &vt,
 		     &e) == -1, "level after outcome");
 	expect(PARSE(parse_vtop, "pgd index=1 entry=0\n", &vt, &e) == -1,
@@ -986,6 +1411,14 @@ int main(void)
 	run("parse: vmas (names with spaces, '=', empty)", t_vmas);
 	run("parse: numa (policies with spaces, node order, errors)", t_numa);
 	run("parse: pagetable (header, kinds, flags)", t_pagetable);
+	run("ptruns: records == the parsed text line (every kind, 2^17 flag sets)",
+	    t_pt_records);
+	run("ptruns: what only the text names is left to it",
+	    t_pt_records_unknown);
+	run("ptruns: no ioctl (ENOTTY) or no usable header: the text",
+	    t_pt_runs_fallback);
+	run("ptruns: calls from walk_end to the end, errors, fallback",
+	    t_pt_runs_calls);
 	run("parse: comm and names escaped (spaces, levels=, PATH_MAX)",
 	    t_escaped_names);
 	run("parse: vtop (walk, outcomes, errors)", t_vtop);
