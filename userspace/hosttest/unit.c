@@ -20,6 +20,7 @@
 #include "parse.h"
 #include "ptruns.h"
 #include "render.h"
+#include "tests/pt_record_text.h"
 
 static int failures;
 static char why[512];
@@ -745,60 +746,12 @@ static void t_escaped_names(void)
 	free(text);
 }
 
-/*
- * A record as the module's text report writes its line: the logic of
- * render() in tests/pt_runs.c, which the VMs hold to the module's text
- * for every scenario (pt_runs same), plus the newline.
- */
+/* A record's text line and its newline (tests/pt_record_text.h). */
 static int pt_render(char *out, size_t cap, const struct mmlens_pt_run *r)
 {
-	static const char *const level_names[MMLENS_NR_LEVELS] =
-		MMLENS_LEVEL_NAMES;
-	static const char *const kind_names[MMLENS_NR_KINDS] =
-		MMLENS_KIND_NAMES;
-	static const char *const flag_names[MMLENS_NR_FLAG_BITS] =
-		MMLENS_FLAG_NAMES;
-	int n = snprintf(out, cap, "%llx-%llx %s %llu %s",
-			 (unsigned long long)r->start,
-			 (unsigned long long)r->end,
-			 r->level < MMLENS_NR_LEVELS ?
-			 level_names[r->level] : "?",
-			 (unsigned long long)r->entries,
-			 r->kind < MMLENS_NR_KINDS ? kind_names[r->kind] : "?");
-	unsigned int b;
-	int any = 0;
+	int n = pt_record_text(out, cap, r);
 
-	switch (r->kind) {
-	case MMLENS_PRESENT:
-		n += snprintf(out + n, cap - n, " pfn=%llx flags=",
-			      (unsigned long long)r->value);
-		for (b = 0; b < MMLENS_NR_FLAG_BITS; b++)
-			if (r->flags & (1ULL << b))
-				n += snprintf(out + n, cap - n, "%s%s",
-					      any++ ? "," : "", flag_names[b]);
-		if (!any)
-			n += snprintf(out + n, cap - n, "-");
-		break;
-	case MMLENS_SWAP:
-		n += snprintf(out + n, cap - n, " type=%u offset=%llx",
-			      r->swap_type, (unsigned long long)r->value);
-		break;
-	case MMLENS_MARKER:
-		n += snprintf(out + n, cap - n, " kind=%s",
-			      r->marker == MMLENS_MARKER_UFFD_WP ? "uffd-wp" :
-								  "other");
-		break;
-	case MMLENS_OTHER:
-		n += snprintf(out + n, cap - n, " entry=%llx",
-			      (unsigned long long)r->value);
-		break;
-	default:
-		n += snprintf(out + n, cap - n, " pfn=%llx",
-			      (unsigned long long)r->value);
-		break;
-	}
-	n += snprintf(out + n, cap - n, "\n");
-	return n;
+	return n + snprintf(out + n, cap - n, "\n");
 }
 
 static int same_str(const char *a, const char *b)

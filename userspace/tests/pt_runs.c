@@ -35,13 +35,11 @@
 #include "../../module/mmlens_uapi.h"
 #include "../../module/mmlens_vocab.h"
 #include "pt_oracle.h"
+#include "pt_record_text.h"
 #include "tap.h"
 
 #define PT_FILE "/proc/mmlens/pagetable"
 
-static const char *const level_names[MMLENS_NR_LEVELS] = MMLENS_LEVEL_NAMES;
-static const char *const kind_names[MMLENS_NR_KINDS] = MMLENS_KIND_NAMES;
-static const char *const flag_names[MMLENS_NR_FLAG_BITS] = MMLENS_FLAG_NAMES;
 
 /* A pagetable fd bound to @pid; -1 on error. */
 static int pt_open(int pid)
@@ -74,50 +72,6 @@ static void args_init(struct mmlens_pt_runs *a, uint64_t start,
 	a->vec = (uintptr_t)vec;
 	a->vec_len = vec_len;
 	a->rec_size = sizeof(struct mmlens_pt_run);
-}
-
-/* The record as the text report writes its line (docs/walk.md). */
-static int render(char *out, size_t cap, const struct mmlens_pt_run *r)
-{
-	int n = snprintf(out, cap, "%llx-%llx %s %llu %s",
-			 (unsigned long long)r->start,
-			 (unsigned long long)r->end,
-			 r->level < MMLENS_NR_LEVELS ? level_names[r->level] : "?",
-			 (unsigned long long)r->entries,
-			 r->kind < MMLENS_NR_KINDS ? kind_names[r->kind] : "?");
-	unsigned int b;
-	int any = 0;
-
-	switch (r->kind) {
-	case MMLENS_PRESENT:
-		n += snprintf(out + n, cap - n, " pfn=%llx flags=",
-			      (unsigned long long)r->value);
-		for (b = 0; b < MMLENS_NR_FLAG_BITS; b++)
-			if (r->flags & (1ULL << b))
-				n += snprintf(out + n, cap - n, "%s%s",
-					      any++ ? "," : "", flag_names[b]);
-		if (!any)
-			n += snprintf(out + n, cap - n, "-");
-		break;
-	case MMLENS_SWAP:
-		n += snprintf(out + n, cap - n, " type=%u offset=%llx",
-			      r->swap_type, (unsigned long long)r->value);
-		break;
-	case MMLENS_MARKER:
-		n += snprintf(out + n, cap - n, " kind=%s",
-			      r->marker == MMLENS_MARKER_UFFD_WP ? "uffd-wp" :
-								  "other");
-		break;
-	case MMLENS_OTHER:
-		n += snprintf(out + n, cap - n, " entry=%llx",
-			      (unsigned long long)r->value);
-		break;
-	default:
-		n += snprintf(out + n, cap - n, " pfn=%llx",
-			      (unsigned long long)r->value);
-		break;
-	}
-	return n;
 }
 
 /* Pages per entry of a level (4 KiB pages, x86-64). */
@@ -252,7 +206,7 @@ static int same(const char *label, int pid, uint64_t vec_len)
 			      (unsigned long long)vec[n - 1].end,
 			      (unsigned long long)a.walk_end);
 		for (i = 0; i < n; i++, nrec++) {
-			render(line, sizeof(line), &vec[i]);
+			pt_record_text(line, sizeof(line), &vec[i]);
 			want = text_line(text, &tbuf, &tcap);
 			lines.n++;
 			if (!want || strcmp(want, line))
