@@ -450,8 +450,21 @@ walk_stream_exit() {
 # then pt_runs count: the region's lines, its records (21,845 a call)
 # and the runs pagemap implies are as many. (zeroscan's 256 MiB above
 # compares every line and every page.)
+# kernel_kb_max STOPFILE: the most kernel_kb says, sampled every 0.1 s
+# until STOPFILE exists.
+kernel_kb_max() {
+	local m v
+	m=0
+	while [ ! -e "$1" ]; do
+		v=$(kernel_kb)
+		[ "$v" -gt "$m" ] && m=$v
+		sleep 0.1
+	done
+	echo "$m"
+}
+
 walk_stream_huge() {
-	local pid before mid end line t0 rc range
+	local pid before mid end line t0 rc range max
 	rm -f /tmp/zh.out
 	PT_SCEN_MB=$1 pt_scen zeroscan > /tmp/zh.out 2>&1 &
 	pid=$!
@@ -472,14 +485,21 @@ walk_stream_huge() {
 	t0=$(date +%s)
 	range=$(awk '$1 == "exact" { sub(/^0x/, "", $3); sub(/^0x/, "", $4)
 		print $3, $4 }' /tmp/zh.out)
+	rm -f /tmp/zh.stop
+	kernel_kb_max /tmp/zh.stop > /tmp/zh.max &
 	# shellcheck disable=SC2086 # START END
 	pt_runs count "walk: ${1} MiB only read" $pid $range > /tmp/zh.runs 2>&1
 	rc=$?
-	echo "pt_runs in $(($(date +%s) - t0)) s, exit $rc"
+	touch /tmp/zh.stop
+	wait $!
+	read -r max < /tmp/zh.max
+	echo "pt_runs in $(($(date +%s) - t0)) s, exit $rc; Slab+VmallocUsed" \
+		"at most $max kB while it read the text and the records"
 	cat /tmp/zh.runs
 	kill $pid
 	wait $pid 2>/dev/null
 	[ $((mid - before)) -lt 2048 ] && [ $((end - before)) -lt 2048 ] &&
+		[ $((max - before)) -lt 2048 ] &&
 		! grep -q '^TAP not ok' /tmp/zh.runs &&
 		grep -q '^TAP # pt_runs: done' /tmp/zh.runs
 }
