@@ -18,7 +18,8 @@ start=$(date +%s)
 (
 	unset MMLENS_BUILD MMLENS_RESULTS MMLENS_TESTS
 	# The debug kernel's lock-hold part would add a KASAN guest's boot.
-	export MMLENS_VM_BENCH_MIB=64 MMLENS_VM_BENCH_ROUNDS=1 MMLENS_BENCH_LOCKHOLD=0
+	export MMLENS_VM_BENCH_MIB=64 MMLENS_VM_BENCH_ROUNDS=1 MMLENS_BENCH_LOCKHOLD=0 \
+		MMLENS_VM_BENCH_HUGE_MIB=256
 	make -C "$work/tree" bench
 ) > "$work/bench.out" 2>&1
 rc=$?

@@ -120,6 +120,88 @@ zram_unload() {
 	done
 }
 
+# Slab and vmalloc memory in kB (a large kmalloc counts as slab): where
+# what the module allocates for a reader shows.
+kernel_kb() {
+	awk '/^(Slab|VmallocUsed):/ { n += $2 } END { print n }' /proc/meminfo
+}
+
+# uptime_ms: the time since boot in ms (/proc/uptime has centiseconds).
+uptime_ms() {
+	awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
+}
+
+# kernel_kb_max STOPFILE: the most kernel_kb says, sampled every 0.1 s
+# until STOPFILE exists.
+kernel_kb_max() {
+	local _m _v
+	_m=0
+	while [ ! -e "$1" ]; do
+		_v=$(kernel_kb)
+		[ "$_v" -gt "$_m" ] && _m=$_v
+		sleep 0.1
+	done
+	echo "$_m"
+}
+
+# huge_report MIB LABEL: a report of millions of lines, read whole. A
+# process that only read MIB MiB (pt_scen zeroscan: the zero page, a run
+# per page) is the global target; cat-like reads take its pagetable to
+# the end while the kernel's memory is sampled, then pt_runs count LABEL
+# counts the region's lines, its records and the runs pagemap implies.
+# Prints what it saw, the last line
+#   huge_report: mib=M build_ms=B cat_ms=C runs_ms=R before_kb=K
+#     cat_peak_kb=P held_kb=H runs_peak_kb=Q
+# (held: at the end of the text, its fd still open). Succeeds when the
+# three counts agree and the kernel's memory stayed under 2 MiB above
+# before throughout. t_walk (16 GiB, every cell) and t_bench (64 GiB).
+huge_report() {
+	local _pid _t0 _tcat _truns _before _cpeak _held _rpeak _range _rc
+	rm -f /tmp/hr.out /tmp/hr.stop
+	PT_SCEN_MB=$1 pt_scen zeroscan > /tmp/hr.out 2>&1 &
+	_pid=$!
+	_t0=$(uptime_ms)
+	if ! wait_until $_pid 2400 0.1 grep -q '^ready' /tmp/hr.out; then
+		cat /tmp/hr.out
+		kill $_pid 2>/dev/null
+		wait $_pid 2>/dev/null
+		return 1
+	fi
+	echo $_pid > /sys/kernel/debug/mmlens/target
+	_tcat=$(uptime_ms)
+	_before=$(kernel_kb)
+	kernel_kb_max /tmp/hr.stop > /tmp/hr.max &
+	{ read -r _; cat > /dev/null; kernel_kb; } \
+		< /sys/kernel/debug/mmlens/pagetable > /tmp/hr.cat
+	touch /tmp/hr.stop
+	wait $!
+	read -r _cpeak < /tmp/hr.max
+	read -r _held < /tmp/hr.cat
+	_truns=$(uptime_ms)
+	_range=$(awk '$1 == "exact" { sub(/^0x/, "", $3); sub(/^0x/, "", $4)
+		print $3, $4 }' /tmp/hr.out)
+	rm -f /tmp/hr.stop
+	kernel_kb_max /tmp/hr.stop > /tmp/hr.max &
+	# shellcheck disable=SC2086 # START END
+	pt_runs count "$2" $_pid $_range > /tmp/hr.runs 2>&1
+	_rc=$?
+	touch /tmp/hr.stop
+	wait $!
+	read -r _rpeak < /tmp/hr.max
+	cat /tmp/hr.runs
+	kill $_pid
+	wait $_pid 2>/dev/null
+	echo "huge_report: mib=$1 build_ms=$((_tcat - _t0))" \
+		"cat_ms=$((_truns - _tcat)) runs_ms=$(($(uptime_ms) - _truns))" \
+		"before_kb=$_before cat_peak_kb=$_cpeak" \
+		"held_kb=$_held runs_peak_kb=$_rpeak"
+	[ $_rc = 0 ] && [ $((_cpeak - _before)) -lt 2048 ] &&
+		[ $((_held - _before)) -lt 2048 ] &&
+		[ $((_rpeak - _before)) -lt 2048 ] &&
+		! grep -q '^TAP not ok' /tmp/hr.runs &&
+		grep -q '^TAP # pt_runs: done' /tmp/hr.runs
+}
+
 # tap_program LABEL PROG [ARG...]: run a C test program that prints its
 # own "TAP ..." lines and ends with "TAP # PROG: done"; pass them on, then
 # one result of its own: it ran every case and exited 0.

@@ -399,11 +399,6 @@ walk_stream_reads() {
 		cmp - /tmp/zs.skip
 }
 
-# Slab and vmalloc memory in kB (a large kmalloc counts as slab).
-kernel_kb() {
-	awk '/^(Slab|VmallocUsed):/ { n += $2 } END { print n }' /proc/meminfo
-}
-
 # zeroscan_hold: on stdin the target's pagetable, past its first line:
 # the kernel memory before the read, after the first line and at the end
 # (the fd still open), in kB.
@@ -445,65 +440,6 @@ walk_stream_exit() {
 	grep -q 'No such process' /tmp/zs.err
 }
 
-# walk_stream_huge MIB: a report of millions of lines (MIB only read,
-# a zero-page run per page): the kernel's memory while cat reads it all,
-# then pt_runs count: the region's lines, its records (21,845 a call)
-# and the runs pagemap implies are as many. (zeroscan's 256 MiB above
-# compares every line and every page.)
-# kernel_kb_max STOPFILE: the most kernel_kb says, sampled every 0.1 s
-# until STOPFILE exists.
-kernel_kb_max() {
-	local m v
-	m=0
-	while [ ! -e "$1" ]; do
-		v=$(kernel_kb)
-		[ "$v" -gt "$m" ] && m=$v
-		sleep 0.1
-	done
-	echo "$m"
-}
-
-walk_stream_huge() {
-	local pid before mid end line t0 rc range max
-	rm -f /tmp/zh.out
-	PT_SCEN_MB=$1 pt_scen zeroscan > /tmp/zh.out 2>&1 &
-	pid=$!
-	t0=$(date +%s)
-	if ! wait_until $pid 1200 0.1 grep -q '^ready' /tmp/zh.out; then
-		cat /tmp/zh.out
-		kill $pid 2>/dev/null
-		wait $pid 2>/dev/null
-		return 1
-	fi
-	echo $pid > $W/target
-	echo "built in $(($(date +%s) - t0)) s"
-	t0=$(date +%s)
-	zeroscan_hold < /proc/mmlens/pagetable > /tmp/zh.mem
-	read -r before mid end line < /tmp/zh.mem
-	echo "cat in $(($(date +%s) - t0)) s; Slab+VmallocUsed: $before kB" \
-		"before, $mid kB after the first line, $end kB at the end"
-	t0=$(date +%s)
-	range=$(awk '$1 == "exact" { sub(/^0x/, "", $3); sub(/^0x/, "", $4)
-		print $3, $4 }' /tmp/zh.out)
-	rm -f /tmp/zh.stop
-	kernel_kb_max /tmp/zh.stop > /tmp/zh.max &
-	# shellcheck disable=SC2086 # START END
-	pt_runs count "walk: ${1} MiB only read" $pid $range > /tmp/zh.runs 2>&1
-	rc=$?
-	touch /tmp/zh.stop
-	wait $!
-	read -r max < /tmp/zh.max
-	echo "pt_runs in $(($(date +%s) - t0)) s, exit $rc; Slab+VmallocUsed" \
-		"at most $max kB while it read the text and the records"
-	cat /tmp/zh.runs
-	kill $pid
-	wait $pid 2>/dev/null
-	[ $((mid - before)) -lt 2048 ] && [ $((end - before)) -lt 2048 ] &&
-		[ $((max - before)) -lt 2048 ] &&
-		! grep -q '^TAP not ok' /tmp/zh.runs &&
-		grep -q '^TAP # pt_runs: done' /tmp/zh.runs
-}
-
 check "walk: streamed pagetable: the same bytes in 1 MiB reads, 4 KiB reads and from an offset" \
 	walk_stream_reads
 check "walk: streamed pagetable: kernel memory while a reader holds it under 2 MiB" \
@@ -513,10 +449,9 @@ check "walk: streamed pagetable: a target killed between two chunks is ESRCH" \
 	walk_stream_exit
 ZH_MB=${MMLENS_VM_HUGE_MB:-16384}
 check "walk: ${ZH_MB} MiB only read: cat reads it in under 2 MiB of kernel memory; lines, records and pagemap's runs as many" \
-	walk_stream_huge "$ZH_MB"
+	huge_report "$ZH_MB" "walk: ${ZH_MB} MiB only read"
 sed -n -e 's/^TAP # walk: /TAP # walk: huge report: /p' \
-	-e 's/^\(built\|cat\|pt_runs\) in/TAP # walk: huge report: &/p' \
-	/tmp/check.out
+	-e 's/^huge_report: /TAP # walk: huge report: /p' /tmp/check.out
 
 # ---------------------------------------------- inputs and lifetimes
 pt_scen anon > /tmp/scen.probe 2>&1 &
