@@ -117,6 +117,8 @@ auto_cases() {
 			pid=$(basename "$pid")
 			echo "$dir.vmas $dir vmas $pid"
 			echo "$dir.vmas-json $dir vmas $pid --json"
+			echo "$dir.vmas-runs $dir vmas $pid --runs"
+			echo "$dir.vmas-runs-json $dir vmas $pid --runs --json"
 			echo "$dir.pt $dir pt $pid"
 			echo "$dir.pt-json $dir pt $pid --json"
 			echo "$dir.map $dir map $pid --width 100"

@@ -13,12 +13,14 @@
 #include "mmlens.h"
 #include "parse.h"
 #include "render.h"
+#include "runview.h"
 
 #define PMD_PAGES 512ULL
 #define PUD_PAGES (512ULL * 512ULL)
 
 static const char vmas_help[] =
-	"usage: mmlens vmas PID [--json] [--numa] [--sort present|swap|thp|runs|dirty|size]\n"
+	"usage: mmlens vmas PID [--json] [--numa] [--runs]\n"
+	"                  [--sort present|swap|thp|runs|dirty|size]\n"
 	"\n"
 	"The VMAs of process PID from /sys/kernel/debug/mmlens/vmas (root):\n"
 	"size, present (resident), swap, THP (PMD/PUD-mapped), dirty, runs of\n"
@@ -26,7 +28,9 @@ static const char vmas_help[] =
 	"\n"
 	"  --sort KEY   largest first by KEY instead of by address\n"
 	"  --numa       add each VMA's memory policy and pages per node\n"
-	"               (numa report: counted as /proc/PID/numa_maps counts)\n";
+	"               (numa report: counted as /proc/PID/numa_maps counts)\n"
+	"  --runs       then each VMA's page-table runs, as mmlens pt shows\n"
+	"               them (the pagetable report's runs)\n";
 
 enum sort_key { SORT_ADDR, SORT_PRESENT, SORT_SWAP, SORT_THP, SORT_RUNS,
 	SORT_DIRTY, SORT_SIZE };
@@ -170,6 +174,29 @@ static void vmas_text(const struct ctx *c, int pid,
 		       "not counted); ? not in the numa report\n");
 }
 
+/* --runs: each VMA's page-table runs, in the order of the table above. */
+static void vmas_runs_text(const struct ctx *c, const struct vma_list *vl,
+			   const struct pt_report *pt)
+{
+	struct table t;
+	size_t i, n;
+
+	for (i = 0; i < vl->n; i++) {
+		const struct vma_info *v = &vl->v[i];
+
+		n = runs_table(&t, pt, v->start, v->end, NULL);
+		printf("\n%s%012llx-%012llx %s %s%s: %zu page-table run%s\n",
+		       sgr(c, C_BOLD), (unsigned long long)v->start,
+		       (unsigned long long)v->end, v->perms,
+		       v->name[0] ? v->name : "[anon]", sgr(c, C_RESET), n,
+		       n == 1 ? "" : "s");
+		if (n)
+			table_print(&t, stdout, c);
+		table_free(&t);
+	}
+	printf("\n%s\n", runs_flags_legend);
+}
+
 /* "policy" and "nodes" of a VMA (--numa): null when not in the report. */
 static void numa_json(struct json *j, const struct numa_vma *n)
 {
@@ -204,11 +231,12 @@ static void counts_json(struct json *j, const struct vma_info *v)
 }
 
 static void vmas_json(const struct ctx *c, int pid,
-		      const struct vma_list *vl, const struct numa_list *nl)
+		      const struct vma_list *vl, const struct numa_list *nl,
+		      const struct pt_report *pt)
 {
 	struct vma_info t;
 	struct json j;
-	size_t i;
+	size_t i, k;
 
 	json_init(&j, stdout);
 	json_begin_doc(&j, "vmas", c->module_version);
@@ -217,7 +245,8 @@ static void vmas_json(const struct ctx *c, int pid,
 	for (i = 0; i < vl->n; i++) {
 		const struct vma_info *v = &vl->v[i];
 
-		json_obj(&j, NULL, 1);
+		/* with runs, a run a line below the VMA's fields */
+		json_obj(&j, NULL, !pt);
 		json_hex(&j, "start", v->start);
 		json_hex(&j, "end", v->end);
 		json_str(&j, "perms", v->perms);
@@ -227,6 +256,14 @@ static void vmas_json(const struct ctx *c, int pid,
 		if (nl)
 			numa_json(&j, numa_find(nl, v->start));
 		json_str(&j, "name", v->name);
+		/* "runs" above is the count of frame-contiguous runs */
+		if (pt) {
+			json_arr(&j, "pt_runs", 0);
+			for (k = runs_first(pt, v->start);
+			     k < pt->n && pt->r[k].start < v->end; k++)
+				run_json(&j, &pt->r[k]);
+			json_end_arr(&j);
+		}
 		json_end_obj(&j);
 	}
 	json_end_arr(&j);
@@ -243,6 +280,7 @@ static void vmas_json(const struct ctx *c, int pid,
 struct vmas_args {
 	enum sort_key key;	/* --sort */
 	int numa;		/* --numa */
+	int runs;		/* --runs */
 };
 
 static int vmas_opt(void *args, int opt, const char *arg)
@@ -269,6 +307,9 @@ static int vmas_opt(void *args, int opt, const char *arg)
 	case 'n':
 		a->numa = 1;
 		return 0;
+	case 'R':
+		a->runs = 1;
+		return 0;
 	}
 	return -1;
 }
@@ -276,6 +317,7 @@ static int vmas_opt(void *args, int opt, const char *arg)
 static const struct option vmas_opts[] = {
 	{ "sort", required_argument, NULL, 's' },
 	{ "numa", no_argument, NULL, 'n' },
+	{ "runs", no_argument, NULL, 'R' },
 	COMMON_OPTS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -288,6 +330,7 @@ int cmd_vmas(struct ctx *c, int argc, char **argv)
 {
 	struct vmas_args a = { .key = SORT_ADDR };
 	struct numa_list nl = { 0 };
+	struct pt_report pt = { 0 };
 	struct vma_list vl;
 	int pid, rc;
 
@@ -302,7 +345,11 @@ int cmd_vmas(struct ctx *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	rc = a.numa ? load_numa(c, pid, &nl) : 0;
+	/* two reads, not one snapshot: a run is listed under the VMA it is in */
+	if (!rc && a.runs)
+		rc = load_pagetable(c, pid, &pt);
 	if (rc) {
+		numa_list_free(&nl);
 		vma_list_free(&vl);
 		return rc;
 	}
@@ -310,10 +357,14 @@ int cmd_vmas(struct ctx *c, int argc, char **argv)
 		the_key = a.key;
 		qsort(vl.v, vl.n, sizeof(*vl.v), by_key);
 	}
-	if (c->json)
-		vmas_json(c, pid, &vl, a.numa ? &nl : NULL);
-	else
+	if (c->json) {
+		vmas_json(c, pid, &vl, a.numa ? &nl : NULL, a.runs ? &pt : NULL);
+	} else {
 		vmas_text(c, pid, &vl, a.numa ? &nl : NULL);
+		if (a.runs)
+			vmas_runs_text(c, &vl, &pt);
+	}
+	pt_report_free(&pt);
 	numa_list_free(&nl);
 	vma_list_free(&vl);
 	return EXIT_OK;

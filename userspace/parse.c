@@ -882,6 +882,11 @@ static int pt_add(char *line, unsigned int no, void *ctx,
 		pt_run_free(r);
 		return -1;
 	}
+	/* docs/walk.md: sorted, not overlapping; runview.c relies on it */
+	if (pt->n && r->start < pt->r[pt->n - 1].end) {
+		pt_run_free(r);
+		return perr(e, no, "run out of order or overlapping the one before");
+	}
 	pt->n++;
 	return 0;
 }

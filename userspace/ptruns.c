@@ -211,7 +211,10 @@ static int pt_room(struct pt_report *pt, size_t *cap, size_t more)
 	return 0;
 }
 
-/* One call's records onto pt->r: 0, -1 (the text judges) or ENOMEM. */
+/*
+ * One call's records onto pt->r: 0, -1 (the text judges), ENOMEM, or
+ * EPROTO for a run out of order.
+ */
 static int pt_take(struct pt_report *pt, size_t *cap,
 		   const struct mmlens_pt_run *vec, size_t n)
 {
@@ -229,6 +232,12 @@ static int pt_take(struct pt_report *pt, size_t *cap,
 			free(r->other_flags);
 			free(r->extra);
 			return rc < 0 ? ENOMEM : -1;
+		}
+		/* as parse_pagetable(): sorted, not overlapping */
+		if (pt->n && r->start < pt->r[pt->n - 1].end) {
+			free(r->other_flags);
+			free(r->extra);
+			return EPROTO;
 		}
 		pt->n++;
 	}

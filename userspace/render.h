@@ -90,9 +90,6 @@ void map_glyph_node(const struct ctx *c, const struct map_cell *cell,
 void map_legend_numa(const struct ctx *c, FILE *f, const int *nodes,
 		     size_t n);
 
-/* pt (cmd_pt.c): "wuadxg" positions then rarer flags by name. */
-void pt_flags_compact(const struct pt_run *r, char *out, size_t size);
-
 /* What one frag frame shows; have_* is 0 when the module lacks the file. */
 struct frag_data {
 	struct frag_info fi;

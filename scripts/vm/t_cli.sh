@@ -298,6 +298,29 @@ cli_pt_paths() {
 		"($(wc -l < /tmp/paths.ioctl) lines in all) equal both ways"
 }
 
+# vmas --runs both ways, and its runs those of pt --json: the run lines
+# of one (inline objects, one a line) and of the other, in order, without
+# the comma that every run but an array's last has.
+vmas_runs_fill() {
+	$CLI vmas $spid --runs --json > /tmp/vruns.ioctl &&
+		MMLENS_NO_IOCTL=1 $CLI vmas $spid --runs --json \
+			> /tmp/vruns.text &&
+		$CLI pt $spid --json > /tmp/vruns.pt &&
+		grep '^ *{"start"' /tmp/vruns.ioctl | sed 's/^ *//; s/,$//' \
+			> /tmp/vruns.mine &&
+		grep '^ *{"start"' /tmp/vruns.pt | sed 's/^ *//; s/,$//' \
+			> /tmp/vruns.pts &&
+		cat /tmp/vruns.text /tmp/vruns.pts > /tmp/vruns.b &&
+		cat /tmp/vruns.ioctl /tmp/vruns.mine > /tmp/vruns.a
+}
+
+cli_vmas_runs() {
+	retry_equal vmas_runs_fill /tmp/vruns.a /tmp/vruns.b || return 1
+	echo "vmas --runs --json: $(wc -l < /tmp/vruns.mine) runs, those of" \
+		"pt --json; the same by ioctl and by text"
+	[ -s /tmp/vruns.mine ]
+}
+
 cli_map() {
 	local rows
 	cli_rc 0 $CLI map $spid --width 100 || return 1
@@ -385,6 +408,8 @@ cli_walker() {
 	check "cli: vmas --json equals the module's vmas" cli_vmas_json
 	check "cli: pt --json runs equal the module's pagetable" cli_pt
 	check "cli: pt --json and map equal by ioctl and by text" cli_pt_paths
+	check "cli: vmas --runs: pt's runs under their VMAs, by ioctl and by text" \
+		cli_vmas_runs
 	check "cli: map draws one row per VMA and a legend" cli_map
 	if grep -q ' pmd=[1-9]' /tmp/vmas.mod; then
 		check "cli: map marks the VMAs with PMD leaves H" cli_map_thp

@@ -13,6 +13,7 @@
 #include "mmlens.h"
 #include "parse.h"
 #include "render.h"
+#include "runview.h"
 
 static FILE *sink;
 

@@ -20,6 +20,7 @@
 #include "parse.h"
 #include "ptruns.h"
 #include "render.h"
+#include "runview.h"
 #include "tests/pt_record_text.h"
 
 static int failures;
@@ -648,6 +649,12 @@ static void t_pagetable(void)
 		{ "400000-401000 pte 1 present pfn=1 pfn=2\n", NULL, 0,
 		  "repeated pfn" },
 		{ "# levels=9\n", NULL, 0, "levels 9" },
+		{ "400000-402000 pte 2 present pfn=1\n"
+		  "401000-403000 pte 2 present pfn=9\n", "overlapping", 2,
+		  "overlapping runs" },
+		{ "500000-501000 pte 1 present pfn=1\n"
+		  "400000-401000 pte 1 present pfn=9\n", "out of order", 2,
+		  "runs out of order" },
 	};
 	const char *text =
 		"# pid=12 comm=my prog levels=5\n"
@@ -805,7 +812,7 @@ static void t_pt_records(void)
 	};
 	size_t nrare = sizeof(rare) / sizeof(rare[0]), n = nrare + nflags, i;
 	struct mmlens_pt_run *rec = calloc(n, sizeof(*rec));
-	char *text = malloc(n * 256 + 64), *p;
+	char *text = malloc(256 + 64), *p;
 	struct pt_report pt;
 	struct parse_err e;
 	struct pt_run r;
@@ -826,34 +833,37 @@ static void t_pt_records(void)
 		rec[i].level = (uint8_t)(MMLENS_PUD + f % 3);
 		rec[i].kind = MMLENS_PRESENT;
 	}
-	p = text + sprintf(text, "# pid=7 comm=x levels=4\n");
+	/*
+	 * Each line parsed alone: the rare records' extremes overlap, and a
+	 * report's runs must not (parse_pagetable() refuses that).
+	 */
+	memset(&e, 0, sizeof(e));
 	for (i = 0; i < n; i++) {
+		p = text + sprintf(text, "# pid=7 comm=x levels=4\n");
 		rc = pt_render(p, 256, &rec[i]);
 		if (expect(rc < 256, "record %zu: line of %d bytes", i, rc))
 			goto out;
-		p += rc;
-	}
-	if (expect(!PARSE(parse_pagetable, text, &pt, &e), "line %u: %s",
-		   e.line, e.msg))
-		goto out;
-	expect(pt.n == n, "%zu runs parsed of %zu", pt.n, n);
-	for (i = 0; i < n && i < pt.n; i++) {
+		if (expect(!PARSE(parse_pagetable, text, &pt, &e) && pt.n == 1,
+			   "record %zu, line %u: %s", i, e.line, e.msg)) {
+			pt_report_free(&pt);
+			goto out;
+		}
 		memset(&r, 0, sizeof(r));
 		rc = pt_run_from_record(&rec[i], &r);
 		if (expect(!rc, "record %zu: %d", i, rc) ||
-		    expect(pt_run_same(&r, &pt.r[i]),
+		    expect(pt_run_same(&r, &pt.r[0]),
 			   "record %zu (%s, flags %llx): other %s extra %s, "
-			   "text's %s %s", i, pt.r[i].kind,
+			   "text's %s %s", i, pt.r[0].kind,
 			   (unsigned long long)rec[i].flags,
 			   r.other_flags ? r.other_flags : "-",
 			   r.extra ? r.extra : "-",
-			   pt.r[i].other_flags ? pt.r[i].other_flags : "-",
-			   pt.r[i].extra ? pt.r[i].extra : "-"))
+			   pt.r[0].other_flags ? pt.r[0].other_flags : "-",
+			   pt.r[0].extra ? pt.r[0].extra : "-"))
 			i = n;
 		free(r.other_flags);
 		free(r.extra);
+		pt_report_free(&pt);
 	}
-	pt_report_free(&pt);
 out:
 	free(text);
 	free(rec);
@@ -1105,7 +1115,40 @@ static void t_pt_runs_calls(void)
 	fake.n = 3;
 	rc = fake_read("# pid=42 comm=x levels=5\n", &pt);
 	expect(rc == -1 && !pt.r && !pt.n, "unknown kind: rc %d", rc);
+
+	/* a run overlapping the one before: refused, as the text's is */
+	memcpy(odd, recs, sizeof(odd));
+	odd[1].start = odd[0].start;
+	rc = fake_read("# pid=42 comm=x levels=5\n", &pt);
+	expect(rc == EPROTO && !pt.r && !pt.n, "overlapping: rc %d", rc);
 	memset(&fake, 0, sizeof(fake));
+}
+
+/* runs_first(): the first run ending above an address, by bisection. */
+static void t_runs_first(void)
+{
+	struct pt_run r[3] = {
+		{ .start = 0x1000, .end = 0x2000 },
+		{ .start = 0x3000, .end = 0x5000 },
+		{ .start = 0x8000, .end = 0x9000 },
+	};
+	static const struct {
+		uint64_t lo;
+		size_t first;
+	} tab[] = {
+		{ 0, 0 }, { 0x1000, 0 }, { 0x1fff, 0 }, { 0x2000, 1 },
+		{ 0x4fff, 1 }, { 0x5000, 2 }, { 0x8fff, 2 }, { 0x9000, 3 },
+		{ UINT64_MAX, 3 },
+	};
+	struct pt_report pt = { .n = 3, .r = r };
+	struct pt_report none = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		expect(runs_first(&pt, tab[i].lo) == tab[i].first,
+		       "lo %llx: %zu, not %zu", (unsigned long long)tab[i].lo,
+		       runs_first(&pt, tab[i].lo), tab[i].first);
+	expect(runs_first(&none, 0) == 0, "no runs");
 }
 
 static void t_vtop(void)
@@ -1372,6 +1415,7 @@ int main(void)
 	    t_pt_runs_fallback);
 	run("ptruns: calls from walk_end to the end, errors, fallback",
 	    t_pt_runs_calls);
+	run("runview: the first run of a range, by bisection", t_runs_first);
 	run("parse: comm and names escaped (spaces, levels=, PATH_MAX)",
 	    t_escaped_names);
 	run("parse: vtop (walk, outcomes, errors)", t_vtop);
