@@ -8,25 +8,29 @@
 # the second from its trigger), 57-67 s of a core each, on a cold make
 # check's critical path (INITRD=No, which the kernel packages'
 # /etc/kernel/postinst.d/initramfs-tools hook honours).
+# The suite's mirrors are this machine's (scripts/apt-sources.sh reads
+# its apt configuration): debootstrap fetches from the first source of
+# the suite itself, and the root's sources.list is apt-sources.sh's
+# lines (the suite, -updates, -security, as configured here).
 # Cached under $MMLENS_CACHE/debroot/, keyed by what is in it (suite,
-# mirrors, package list, INITRD), built once and never changed: the test works on
-# an overlay of it. Prints the root's path; a cold build prints the time
-# it took on stderr.
+# sources lines, package list, INITRD), built once and never changed:
+# the test works on an overlay of it. Prints the root's path; a cold
+# build prints the time it took on stderr.
 #   debroot.sh
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 suite=bookworm
-mirror=http://deb.debian.org/debian
-security=http://deb.debian.org/debian-security
+sources=$(bash "$MMLENS_TOP/scripts/apt-sources.sh" "$suite")
+mirror=$(awk -v s="$suite" '$3 == s { print $2; exit }' <<< "$sources")
 pkgs="dkms"
 for name in $(kernel_names); do
 	rel=$(kernel_release "$name") || die "no kernel release for $name"
 	pkgs="$pkgs linux-image-$rel linux-headers-$rel"
 done
 initrd=No
-key=$(printf '%s\n' "$suite" "$mirror" "$security" "$pkgs" "INITRD=$initrd" |
+key=$(printf '%s\n' "$suite" "$sources" "$pkgs" "INITRD=$initrd" |
 	sha256sum | cut -c1-12)
 dir=$MMLENS_CACHE/debroot/$suite-$key
 if [ -f "$dir/done" ]; then
@@ -48,11 +52,7 @@ debootstrap --variant=minbase "$suite" "$tmp/root" "$mirror" \
 	> "$tmp/debootstrap.log" 2>&1 ||
 	{ tail -n 20 "$tmp/debootstrap.log" >&2; die "debootstrap failed"; }
 r=$tmp/root
-cat > "$r/etc/apt/sources.list" <<SOURCES
-deb $mirror $suite main
-deb $mirror $suite-updates main
-deb $security $suite-security main
-SOURCES
+printf '%s\n' "$sources" > "$r/etc/apt/sources.list"
 # No daemon starts in a chroot.
 printf '#!/bin/sh\nexit 101\n' > "$r/usr/sbin/policy-rc.d"
 chmod 0755 "$r/usr/sbin/policy-rc.d"
@@ -67,7 +67,7 @@ if ! chroot "$r" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root INITRD=$in
 	die "apt-get install $pkgs in the fresh root failed"
 fi
 chroot_unmount "$r"
-printf '%s\n' "$suite" "$mirror" "$security" "$pkgs" "INITRD=$initrd" > "$tmp/contents"
+printf '%s\n' "$suite" "$sources" "$pkgs" "INITRD=$initrd" > "$tmp/contents"
 touch "$tmp/done"
 rm -rf --one-file-system "$dir"
 mv "$tmp" "$dir"

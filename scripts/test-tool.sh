@@ -3,8 +3,9 @@
 # and the unit tests with ASan and UBSan, then: unit tests; golden outputs
 # over the snapshots in userspace/fixtures (real captures from the VM and
 # hand-written ones); JSON validity; exit codes and messages; the --watch
-# redraw under tmux; --help, the man page; shellcheck. One result line per
-# test, closing with "N passed, N failed".
+# redraw under tmux; --help, the man page; the fresh root's apt sources
+# (scripts/apt-sources.sh); shellcheck. One result line per test,
+# closing with "N passed, N failed".
 #
 #   test-tool.sh           run the tests
 #   test-tool.sh --regen   rewrite userspace/golden/*.out from this tool
@@ -800,6 +801,169 @@ if command -v clang > /dev/null; then
 else
 	result skip "fuzz: the committed corpus replays clean under ASan+UBSan" "clang not installed"
 fi
+
+# ---- apt sources (scripts/apt-sources.sh) ----
+# The fresh root's sources (scripts/debroot.sh, docs/packaging.md) from
+# made-up apt directories, one a case: apt_etc empties $APT, apt_file
+# NAME writes stdin to $APT/NAME, apt_want WANT: apt-sources.sh bookworm
+# there prints WANT (stdout and stderr, then "exit N"), exactly. The
+# hosts are addresses of TEST-NET-1 (RFC 5737), never names.
+APT=$OUT/apt
+apt_etc() { rm -rf "$APT"; mkdir -p "$APT/sources.list.d"; }
+apt_file() { cat > "$APT/$1"; }
+apt_want() {
+	local got
+	got=$(MMLENS_APT_ETC=$APT bash "$MMLENS_TOP/scripts/apt-sources.sh" \
+		bookworm 2>&1; echo "exit $?")
+	[ "$got" = "$1" ] && return 0
+	diff <(printf '%s\n' "$1") <(printf '%s\n' "$got")
+	return 1
+}
+
+# deb822 only: a stanza of two types and four suites (two of them
+# others), a list continued on a later line, comment lines (one among a
+# field's lines), field names in any case, a disabled stanza, a deb-src
+# one, a key in a stanza.
+apt_etc
+apt_file sources.list.d/debian.sources <<'EOF'
+# the main archive
+Types: deb deb-src
+URIs: http://192.0.2.1/debian
+Suites: bookworm
+# a comment inside a field's lines
+ bookworm-updates bookworm-backports trixie
+Components: main contrib
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+types: deb
+uris: http://192.0.2.2/debian
+SUITES: bookworm
+components: main
+ENABLED: no
+
+Types: deb-src
+URIs: http://192.0.2.4/debian
+Suites: bookworm
+Components: main
+
+tYpEs: deb
+URIs: http://192.0.2.3/debian-security
+Suites: bookworm-security
+Components: main
+Enabled: yes
+Signed-By:
+ -----BEGIN PGP PUBLIC KEY BLOCK-----
+ .
+ Suites: trixie-security
+ -----END PGP PUBLIC KEY BLOCK-----
+EOF
+judge "apt sources: deb822 (lists, comments, any case, Enabled: no, deb-src)" \
+	apt_want "deb http://192.0.2.1/debian bookworm main contrib
+deb http://192.0.2.1/debian bookworm-updates main contrib
+deb http://192.0.2.3/debian-security bookworm-security main
+exit 0"
+
+# One-line only: options, a commented-out line, a comment at the end of
+# one, deb-src, another suite, a line twice.
+apt_etc
+apt_file sources.list <<'EOF'
+# deb http://192.0.2.9/debian bookworm main
+deb [arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://192.0.2.1/debian bookworm main non-free-firmware
+deb-src http://192.0.2.1/debian bookworm main
+deb http://192.0.2.1/debian bookworm-updates main # and the updates
+deb [ signed-by=/etc/apt/keyrings/k.gpg ] http://192.0.2.3/debian-security bookworm-security main
+deb http://192.0.2.1/debian bullseye main
+
+  deb   http://192.0.2.1/debian   bookworm  main non-free-firmware
+EOF
+apt_file sources.list.d/local.list <<'EOF'
+deb file:/srv/local bookworm main
+EOF
+judge "apt sources: one-line (options, comments, deb-src, a line twice)" \
+	apt_want "deb http://192.0.2.1/debian bookworm main non-free-firmware
+deb http://192.0.2.1/debian bookworm-updates main
+deb http://192.0.2.3/debian-security bookworm-security main
+deb file:/srv/local bookworm main
+exit 0"
+
+# Both formats: sources.list first, then sources.list.d by name whatever
+# the format; a line both formats give is printed once.
+apt_etc
+apt_file sources.list <<'EOF'
+deb http://192.0.2.5/debian bookworm main
+EOF
+apt_file sources.list.d/a.list <<'EOF'
+deb http://192.0.2.1/debian bookworm main
+EOF
+apt_file sources.list.d/b.sources <<'EOF'
+Types: deb
+URIs: http://192.0.2.1/debian http://192.0.2.6/debian
+Suites: bookworm bookworm-updates
+Components: main
+EOF
+apt_file sources.list.d/c.list <<'EOF'
+deb http://192.0.2.3/debian-security bookworm-security main
+EOF
+judge "apt sources: both formats, in apt's order, each line once" \
+	apt_want "deb http://192.0.2.5/debian bookworm main
+deb http://192.0.2.1/debian bookworm main
+deb http://192.0.2.1/debian bookworm-updates main
+deb http://192.0.2.6/debian bookworm main
+deb http://192.0.2.6/debian bookworm-updates main
+deb http://192.0.2.3/debian-security bookworm-security main
+exit 0"
+
+# Files of other names in sources.list.d are not sources (apt's rule).
+apt_etc
+apt_file sources.list.d/debian.sources <<'EOF'
+Types: deb
+URIs: http://192.0.2.1/debian
+Suites: bookworm
+Components: main
+EOF
+apt_file sources.list.d/cloud.list.disabled-by-farm <<'EOF'
+deb http://192.0.2.7/apt bookworm main
+EOF
+apt_file sources.list.d/node.sources.disabled-by-farm <<'EOF'
+Types: deb
+URIs: http://192.0.2.8/node
+Suites: bookworm
+Components: main
+EOF
+apt_file sources.list.d/old.list.save <<'EOF'
+deb http://192.0.2.9/debian bookworm main
+EOF
+judge "apt sources: *.disabled-by-farm, *.save files are not read" \
+	apt_want "deb http://192.0.2.1/debian bookworm main
+exit 0"
+
+# No source of the suite itself (its -updates and -security, another
+# suite's, a disabled one do not count): exit 1, one line naming the
+# files read; none at all: the files looked for.
+apt_etc
+apt_file sources.list <<'EOF'
+deb http://192.0.2.1/debian trixie main
+deb http://192.0.2.1/debian bookworm-updates main
+EOF
+apt_file sources.list.d/debian.sources <<'EOF'
+Types: deb
+URIs: http://192.0.2.3/debian-security
+Suites: bookworm-security
+Components: main
+
+Types: deb
+URIs: http://192.0.2.1/debian
+Suites: bookworm
+Components: main
+Enabled: no
+EOF
+judge "apt sources: no source of the suite: exit 1, the files read named" \
+	apt_want "error: no apt source (deb, enabled) for bookworm in $APT/sources.list $APT/sources.list.d/debian.sources
+exit 1"
+apt_etc
+judge "apt sources: no sources at all: exit 1, the files looked for named" \
+	apt_want "error: no apt source for bookworm: none of $APT/sources.list, $APT/sources.list.d/*.list, *.sources exists
+exit 1"
 
 # ---- shellcheck ----
 sc_what="shellcheck: scripts/*.sh, .ci/run, scripts/vm/* (as dash: the local of busybox ash)"
