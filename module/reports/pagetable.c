@@ -65,8 +65,13 @@ struct pt_state {
  */
 static void pt_flags_decode(struct pt_state *s, const struct mmlens_run *r)
 {
-	/* every named flag bit lies outside the frame, but for pat on pmds */
-	u64 key = r->raw & (~PTE_PFN_MASK | _PAGE_PAT_LARGE);
+	/*
+	 * Every named flag bit lies outside the frame, but for pat on pmds
+	 * and puds (bit 12, a pte's lowest frame bit: in the key of a pte it
+	 * would miss the cache on every other frame of a scattered report).
+	 */
+	u64 key = r->raw & (r->level == MMLENS_PTE ? ~PTE_PFN_MASK :
+			    ~PTE_PFN_MASK | _PAGE_PAT_LARGE);
 
 	if (s->flags_valid && s->flags_key == key &&
 	    s->flags_level == r->level && s->flags_zero == r->first.zero)
@@ -78,12 +83,6 @@ static void pt_flags_decode(struct pt_state *s, const struct mmlens_run *r)
 	s->flags_level = r->level;
 	s->flags_zero = r->first.zero;
 	s->flags_valid = true;
-}
-
-static const char *pt_flags(struct pt_state *s, const struct mmlens_run *r)
-{
-	pt_flags_decode(s, r);
-	return s->flags;
 }
 
 /*
@@ -99,13 +98,22 @@ static int pt_record(struct pt_state *s)
 
 	if (o->written + o->n >= o->vec_len)
 		return PT_VEC_FULL;
+	/*
+	 * Every field stored, none left to a memset(): the struct has no
+	 * padding (mmlens_uapi.h), and a memset() per record is a string
+	 * instruction that costs more than the record under emulation.
+	 */
 	p = &o->buf[o->n++];
-	memset(p, 0, sizeof(*p));
 	p->start = r->start;
 	p->end = r->end;
 	p->entries = r->entries;
+	p->value = 0;
+	p->flags = 0;
 	p->level = r->level;
 	p->kind = r->first.kind;
+	p->swap_type = 0;
+	p->marker = 0;
+	p->reserved = 0;
 	switch (r->first.kind) {
 	case MMLENS_PRESENT:
 		pt_flags_decode(s, r);
@@ -150,46 +158,57 @@ static char *pt_line_head(char *p, const struct mmlens_run *r)
 	return p + len;
 }
 
+/* head <= 76 bytes, " pfn=" and " flags=" 28, the flags, "\n", NUL */
+#define PT_LINE_MAX (128 + sizeof(((struct pt_state *)0)->flags))
+
 /*
- * One line per run. Present runs, nearly all of a large report, are
- * composed in a local buffer and appended in one piece: no format string
- * is parsed per run. The rare kinds keep printf.
+ * One line per run, composed in place at the end of the output: no
+ * format string is parsed per present run, and no line buffer on the
+ * stack (Debian's kernels zero every stack array at each call,
+ * CONFIG_INIT_STACK_ALL_ZERO: 288 bytes a run). The walker has
+ * MMLENS_STEP_ROOM free before every step and a step's lines fit in it
+ * (a pte table's 513 at most), so the reserve below only checks, as in
+ * vmas.c: it does not allocate under mmap_lock. The rare kinds keep
+ * printf for their tail.
  */
 static void pt_line(struct pt_state *s)
 {
 	struct mmlens_textbuf *out = s->out;
 	struct mmlens_run *r = &s->run;
-	/* head <= 76 bytes, " pfn=" and " flags=" 28, the flags, "\n" */
-	char line[128 + sizeof(s->flags)], *p;
-	const char *flags;
+	char *p;
 
-	p = pt_line_head(line, r);
+	if (mmlens_textbuf_reserve(out, PT_LINE_MAX))
+		return;
+	p = pt_line_head(out->data + out->len, r);
 	switch (r->first.kind) {
 	case MMLENS_PRESENT:
 		memcpy(p, " pfn=", 5);
 		p = mmlens_fmt_hex(p + 5, r->first.value);
 		memcpy(p, " flags=", 7);
-		flags = pt_flags(s, r);
-		memcpy(p + 7, flags, s->flags_len);
+		pt_flags_decode(s, r);
+		memcpy(p + 7, s->flags, s->flags_len);
 		p += 7 + s->flags_len;
 		*p++ = '\n';
-		mmlens_textbuf_put(out, line, p - line);
+		*p = '\0';
+		out->len = p - out->data;
+		return;
+	default:
 		break;
+	}
+	*p = '\0';
+	out->len = p - out->data;
+	switch (r->first.kind) {
 	case MMLENS_SWAP:
-		mmlens_textbuf_put(out, line, p - line);
 		mmlens_textbuf_printf(out, " type=%u offset=%llx\n",
 				      r->first.type, r->first.value);
 		break;
 	case MMLENS_MARKER:
-		mmlens_textbuf_put(out, line, p - line);
 		mmlens_textbuf_printf(out, " kind=%s\n", r->first.marker);
 		break;
 	case MMLENS_OTHER:
-		mmlens_textbuf_put(out, line, p - line);
 		mmlens_textbuf_printf(out, " entry=%llx\n", r->raw);
 		break;
 	default:
-		mmlens_textbuf_put(out, line, p - line);
 		mmlens_textbuf_printf(out, " pfn=%llx\n", r->first.value);
 		break;
 	}
@@ -290,39 +309,59 @@ static int pt_ptes(void *priv, unsigned long addr, const pte_t *ptes,
 	u64 zero_frame = (u64)my_zero_pfn(0) << PAGE_SHIFT;
 	struct pt_state *s = priv;
 	struct mmlens_run *r = &s->run;
-	unsigned int i;
+	unsigned int i = 0, j;
 	int ret;
 
-	for (i = 0; i < n; i++, addr += PAGE_SIZE) {
-		u64 v = pte_val(ptes[i]);
+	while (i < n) {
 		struct mmlens_leaf leaf;
+		u64 v;
 
-		if (likely(s->fast && r->end == addr &&
-			   !((v ^ s->fast_next) & s->fast_mask) &&
-			   (v & PTE_PFN_MASK) != zero_frame)) {
-			r->end += PAGE_SIZE;
-			r->entries++;
-			r->next++;
-			s->fast_next += PAGE_SIZE;
-			continue;
+		/*
+		 * The run goes on here: its next entries in locals (the kernel
+		 * builds without strict aliasing, so fields of *s and *r would
+		 * be reloaded and stored at every entry), written back once.
+		 */
+		if (s->fast && r->end == addr) {
+			u64 next = s->fast_next, mask = s->fast_mask;
+
+			for (j = i; j < n; j++) {
+				v = pte_val(ptes[j]);
+				if (((v ^ next) & mask) ||
+				    (v & PTE_PFN_MASK) == zero_frame)
+					break;
+				next += PAGE_SIZE;
+			}
+			r->end += (unsigned long)(j - i) << PAGE_SHIFT;
+			r->entries += j - i;
+			r->next += j - i;
+			s->fast_next = next;
+			addr += (unsigned long)(j - i) << PAGE_SHIFT;
+			i = j;
+			if (i == n)
+				break;
 		}
-		if (pte_none(ptes[i]))
-			continue;
-		if ((v & _PAGE_PRESENT) && (v & PTE_PFN_MASK) != zero_frame) {
+		v = pte_val(ptes[i]);
+		if (pte_none(ptes[i])) {
+			/* nothing */
+		} else if ((v & _PAGE_PRESENT) &&
+			   (v & PTE_PFN_MASK) != zero_frame) {
 			ret = pt_start_pte(s, addr, v);
 			if (ret)
 				return ret;
-			continue;
+		} else {
+			leaf.addr = addr;
+			leaf.level = MMLENS_PTE;
+			leaf.raw = v;
+			leaf.zero = pte_present(ptes[i]) &&
+				    is_zero_pfn(pte_pfn(ptes[i]));
+			/* zero page, PROT_NONE, swap...: not a fast run */
+			s->fast = false;
+			ret = pt_add(s, &leaf);
+			if (ret)
+				return ret;
 		}
-		leaf.addr = addr;
-		leaf.level = MMLENS_PTE;
-		leaf.raw = v;
-		leaf.zero = pte_present(ptes[i]) && is_zero_pfn(pte_pfn(ptes[i]));
-		/* zero page, PROT_NONE, swap...: the run is not a fast one */
-		s->fast = false;
-		ret = pt_add(s, &leaf);
-		if (ret)
-			return ret;
+		i++;
+		addr += PAGE_SIZE;
 	}
 	return 0;
 }

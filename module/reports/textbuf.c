@@ -146,6 +146,12 @@ char *mmlens_fmt_dec(char *p, u64 v)
 {
 	char tmp[20], *t = tmp + sizeof(tmp);
 
+	/* most counts of a scattered report: one digit, no copy */
+	if (v < 10) {
+		*p = '0' + v;
+		return p + 1;
+	}
+
 	do {
 		*--t = '0' + do_div(v, 10);
 	} while (v);
