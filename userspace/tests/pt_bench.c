@@ -507,7 +507,7 @@ static void linear(size_t len)
 			 report_lines(DBG "pagetable", two) - 1,
 			 report_lines(DBG "pagetable", one) - 1);
 		bench_measure("linear.pagetable.2N/N", op_report, &p2,
-			      op_report, &p1, rounds, 1, 2.2, "ms", size);
+			      op_report, &p1, rounds, 1, 2.1, "ms", size);
 		bench_measure("linear.ptruns.2N/N", op_runs, &r2, op_runs,
 			      &r1, rounds, 1, 2.1, "ms", size);
 		snprintf(size, sizeof(size), "%ldruns",
