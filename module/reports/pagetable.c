@@ -180,8 +180,7 @@ static void pt_line(struct pt_state *s)
 	if (mmlens_textbuf_reserve(out, PT_LINE_MAX))
 		return;
 	p = pt_line_head(out->data + out->len, r);
-	switch (r->first.kind) {
-	case MMLENS_PRESENT:
+	if (r->first.kind == MMLENS_PRESENT) {
 		memcpy(p, " pfn=", 5);
 		p = mmlens_fmt_hex(p + 5, r->first.value);
 		memcpy(p, " flags=", 7);
@@ -192,8 +191,6 @@ static void pt_line(struct pt_state *s)
 		*p = '\0';
 		out->len = p - out->data;
 		return;
-	default:
-		break;
 	}
 	*p = '\0';
 	out->len = p - out->data;
@@ -313,7 +310,6 @@ static int pt_ptes(void *priv, unsigned long addr, const pte_t *ptes,
 	int ret;
 
 	while (i < n) {
-		struct mmlens_leaf leaf;
 		u64 v;
 
 		/*
@@ -341,19 +337,18 @@ static int pt_ptes(void *priv, unsigned long addr, const pte_t *ptes,
 				break;
 		}
 		v = pte_val(ptes[i]);
-		if (pte_none(ptes[i])) {
-			/* nothing */
-		} else if ((v & _PAGE_PRESENT) &&
-			   (v & PTE_PFN_MASK) != zero_frame) {
+		if ((v & _PAGE_PRESENT) && (v & PTE_PFN_MASK) != zero_frame) {
 			ret = pt_start_pte(s, addr, v);
 			if (ret)
 				return ret;
-		} else {
-			leaf.addr = addr;
-			leaf.level = MMLENS_PTE;
-			leaf.raw = v;
-			leaf.zero = pte_present(ptes[i]) &&
-				    is_zero_pfn(pte_pfn(ptes[i]));
+		} else if (!pte_none(ptes[i])) {
+			/* zeroed at each entry of its scope: declared here */
+			struct mmlens_leaf leaf = {
+				.addr = addr, .level = MMLENS_PTE, .raw = v,
+				.zero = pte_present(ptes[i]) &&
+					is_zero_pfn(pte_pfn(ptes[i])),
+			};
+
 			/* zero page, PROT_NONE, swap...: not a fast run */
 			s->fast = false;
 			ret = pt_add(s, &leaf);
