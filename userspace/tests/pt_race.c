@@ -21,9 +21,10 @@
  *	bits of the target's PMDs and PTEs while the target sets them
  *	again; reads of pagetable and vmas must never fail (EAGAIN).
  *   pt_race exit SECONDS
- *	the target is SIGKILLed during a long pagetable read and left a
- *	zombie until the read returns; a read that ends after the target
- *	became a zombie must fail with ESRCH, not return a report.
+ *	the target (a pagetable report of several chunks) is SIGKILLed
+ *	between two chunks, then during whole reads, and left a zombie
+ *	until the read returns: the read must end in the whole report or
+ *	ESRCH, and a later chunk after the death must be ESRCH.
  *   pt_race stall SECONDS
  *	measures how long the target's own mmap/munmap loop stalls while
  *	its 2048 PTE tables are walked, by mmlens and by pagemap.
@@ -1048,8 +1049,14 @@ static int do_lru_age(double secs)
 /* ------------------------------------------------------------- exit */
 
 #define EX_LEN (256UL << 20)
+#define EX_READ (64UL << 10)	/* one pread */
+#define EX_FD_MAX (1UL << 20)	/* the fd's buffer never exceeds 1 MiB */
 
-/* 256 MiB of 4 KiB pages: a pagetable walk of it takes a while. */
+/*
+ * 256 MiB with every other 4 KiB page touched: 32768 runs, a pagetable
+ * report of a few MiB, so reading it takes several chunks (walks with
+ * mmap_lock dropped between them, docs/walk.md).
+ */
 static pid_t ex_target(void)
 {
 	int p[2];
@@ -1066,7 +1073,7 @@ static pid_t ex_target(void)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (a == MAP_FAILED || no_thp(a, EX_LEN))
 			_exit(1);
-		for (size_t i = 0; i < EX_LEN; i += PG)
+		for (size_t i = 0; i < EX_LEN; i += 2 * PG)
 			a[i] = 1;
 		if (write(p[1], "r", 1) != 1)
 			_exit(1);
@@ -1086,46 +1093,68 @@ static pid_t ex_target(void)
 struct ex_read {
 	int fd;
 	int started;		/* __atomic: set once t0 is taken */
-	double t0, t1;		/* around the read that walks */
+	double t0, t1;		/* around the whole report */
+	size_t len;		/* bytes read before EOF or the error */
 	int err;
-	char buf[1 << 16];
+	char buf[EX_READ];
 };
 
-/* Only the first read from offset 0 walks (the rest is served from the
- * report's buffer): its return is when the walk's verdict was made. */
+/* Read fd from offset off to EOF in EX_READ pieces, as cat does. */
+static void ex_read_on(struct ex_read *r, size_t off)
+{
+	ssize_t n;
+
+	r->len = off;
+	r->err = 0;
+	while ((n = pread(r->fd, r->buf, sizeof(r->buf), r->len)) > 0)
+		r->len += n;
+	if (n < 0)
+		r->err = errno;
+}
+
 static void *ex_reader(void *arg)
 {
 	struct ex_read *r = arg;
-	ssize_t n;
 
 	r->t0 = now();
 	__atomic_store_n(&r->started, 1, __ATOMIC_RELEASE);
-	n = pread(r->fd, r->buf, sizeof(r->buf), 0);
+	ex_read_on(r, 0);
 	r->t1 = now();
-	r->err = n < 0 ? errno : 0;
 	return NULL;
 }
 
 struct ex_round {
-	double t0, t1, tz;	/* read start, read end, target a zombie */
+	double t0, t1, tk;	/* read start, read end, SIGKILL sent */
+	size_t len;
 	int err;
 };
 
+/* Kill t, wait until it is a zombie, leave it unreaped: its struct pid
+ * keeps a (dead) task, the case a stale pid lookup would get wrong. */
+static void ex_kill(pid_t t)
+{
+	siginfo_t si;
+
+	kill(t, SIGKILL);
+	memset(&si, 0, sizeof(si));
+	waitid(P_PID, t, &si, WEXITED | WNOWAIT);
+}
+
 /*
- * Read target t's pagetable in a thread; delay seconds into it, SIGKILL
- * t and note when it is a zombie (waitid WNOWAIT returns); reap it only
- * after the read returned, so the struct pid keeps a (dead) task.
+ * Read target t's whole pagetable in a thread; delay seconds into it,
+ * SIGKILL t; reap it only after the read returned.
  */
 static int ex_round(pid_t t, double delay, struct ex_round *res)
 {
 	struct ex_read *r = calloc(1, sizeof(*r));
 	pthread_t th;
-	siginfo_t si;
 
 	if (!r)
 		return -1;
 	r->fd = open_pid("pagetable", t);
 	if (r->fd < 0 || pthread_create(&th, NULL, ex_reader, r)) {
+		if (r->fd >= 0)
+			close(r->fd);
 		free(r);
 		reap(t);
 		return -1;
@@ -1133,68 +1162,113 @@ static int ex_round(pid_t t, double delay, struct ex_round *res)
 	while (!__atomic_load_n(&r->started, __ATOMIC_ACQUIRE))
 		usleep(50);
 	sleep_until(r->t0 + delay);
-	kill(t, SIGKILL);
-	memset(&si, 0, sizeof(si));
-	waitid(P_PID, t, &si, WEXITED | WNOWAIT);
-	res->tz = now();
+	res->tk = now();
+	ex_kill(t);
 	pthread_join(th, NULL);
 	waitpid(t, NULL, 0);
 	close(r->fd);
 	res->t0 = r->t0;
 	res->t1 = r->t1;
+	res->len = r->len;
 	res->err = r->err;
 	free(r);
 	return 0;
 }
 
-/* One read of a live target: how long a walk of it takes. */
-static double ex_measure(pid_t t)
+/* One whole read of a live target: its length and how long it takes. */
+static double ex_measure(pid_t t, size_t *len)
 {
-	int fd = open_pid("pagetable", t);
-	char *buf = malloc(1 << 16);
+	struct ex_read *r = calloc(1, sizeof(*r));
 	double t0 = now(), d = -1;
 
-	if (fd >= 0 && buf && pread(fd, buf, 1 << 16, 0) > 0)
-		d = now() - t0;
-	if (fd >= 0)
-		close(fd);
-	free(buf);
+	if (!r)
+		return -1;
+	r->fd = open_pid("pagetable", t);
+	if (r->fd >= 0) {
+		ex_read_on(r, 0);
+		if (!r->err && r->len) {
+			d = now() - t0;
+			*len = r->len;
+		}
+		close(r->fd);
+	}
+	free(r);
 	return d;
 }
 
+/*
+ * Between chunks, deterministically: read the first piece (the walk
+ * pauses once the fd holds a chunk), kill the target and wait for the
+ * zombie, then read on. The report is longer than the fd can hold, so
+ * some later read must walk again, and that read must fail with ESRCH:
+ * never the rest of the report of a process that is gone.
+ */
+static void ex_between(pid_t t, size_t full)
+{
+	const char *name = "a target killed between two chunks reads ESRCH at a later chunk";
+	struct ex_read *r = calloc(1, sizeof(*r));
+	ssize_t n = -1;
+
+	if (!r) {
+		reap(t);
+		result(0, name);
+		return;
+	}
+	r->fd = open_pid("pagetable", t);
+	if (r->fd >= 0)
+		n = pread(r->fd, r->buf, sizeof(r->buf), 0);
+	ex_kill(t);
+	if (n > 0)
+		ex_read_on(r, n);
+	waitpid(t, NULL, 0);
+	if (n <= 0)
+		diag("between: the first read failed: %s",
+		     errname(n < 0 ? errno : 0));
+	else
+		diag("between: %zd bytes read, target killed, then %zu of %zu bytes and %s",
+		     n, r->len, full, r->err ? errname(r->err) : "EOF");
+	result(n > 0 && r->err == ESRCH && r->len < full, name);
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r);
+}
+
 struct ex_stats {
-	int rounds, mid, mid_esrch, after, bad;
+	int rounds, mid, after, bad;
 };
 
-static void ex_judge(const struct ex_round *x, int round, struct ex_stats *s)
+/*
+ * A round whose kill came before the read ended either got the whole
+ * report (the last walk was done before the target began to exit) or
+ * ESRCH; nothing else, and never a short report ending in EOF.
+ */
+static void ex_judge(const struct ex_round *x, int round, size_t full,
+		     struct ex_stats *s)
 {
 	s->rounds++;
-	if (x->tz >= x->t1) {
-		/* died after the walk: a report, or ESRCH if it saw the exit */
+	if (x->tk >= x->t1) {
 		s->after++;
-		if (x->err && x->err != ESRCH && s->bad++ < MAXPRINT)
-			diag("round %d: read failed: %s", round,
-			     errname(x->err));
+	} else if (x->err == ESRCH) {
+		s->mid++;
 		return;
 	}
-	s->mid++;
-	if (x->err == ESRCH) {
-		s->mid_esrch++;
+	if (x->err == ESRCH || (!x->err && x->len == full))
 		return;
-	}
 	if (s->bad++ < MAXPRINT)
-		diag("round %d: read %s, %.1f ms long, though the target was a zombie %.1f ms into it",
-		     round, x->err ? errname(x->err) : "returned a report",
-		     (x->t1 - x->t0) * 1e3, (x->tz - x->t0) * 1e3);
+		diag("round %d: %s after %zu of %zu bytes, %.1f ms long, killed %.1f ms into it",
+		     round, x->err ? errname(x->err) : "EOF", x->len, full,
+		     (x->t1 - x->t0) * 1e3, (x->tk - x->t0) * 1e3);
 }
 
 static int do_exit(double secs)
 {
-	const char *mname = "the target died during a read in some round";
-	const char *ename = "a read that outlives its target fails with ESRCH";
+	const char *mname = "a target killed during a read made it fail with ESRCH in some round";
+	const char *ename = "every read ended in the whole report or ESRCH";
+	const char *lname = "the target's report is longer than the fd's buffer";
 	double deadline = now() + secs, ts = now(), setup, d;
 	struct ex_stats s = { 0 };
 	struct ex_round x;
+	size_t full = 0;
 	pid_t t = ex_target();
 
 	if (t < 0) {
@@ -1202,42 +1276,38 @@ static int do_exit(double secs)
 		return 1;
 	}
 	setup = now() - ts;
-	d = ex_measure(t);
+	d = ex_measure(t, &full);
 	if (d < 0) {
 		reap(t);
 		result(0, "pagetable read of the target");
 		return 1;
 	}
-	diag("target set-up %.0f ms, one pagetable read %.1f ms; killing %.1f ms into each read",
-	     setup * 1e3, d * 1e3, d / 3 * 1e3);
+	diag("target set-up %.0f ms, its pagetable %zu bytes read in %.1f ms; killing %.1f ms into each read",
+	     setup * 1e3, full, d * 1e3, d / 3 * 1e3);
+	result(full > EX_FD_MAX, lname);
+	ex_between(t, full);
 	for (int round = 0; ; round++) {
+		t = ex_target();
+		if (t < 0) {
+			diag("round %d: target set-up failed", round);
+			break;
+		}
 		if (ex_round(t, d / 3, &x))
 			break;
-		ex_judge(&x, round, &s);
-		/* a read done before the kill: aim at its length next time */
-		if (x.tz >= x.t1)
-			d = x.t1 - x.t0;
+		ex_judge(&x, round, full, &s);
 		/*
 		 * Setting up the target takes most of a short bound: go on
-		 * past it (at most 5 rounds) until one death came mid-read,
+		 * past it (at most 5 rounds) until one kill came mid-read,
 		 * so that a slow host cannot make the test vacuous.
 		 */
 		if (now() + setup + d > deadline &&
 		    (s.mid || s.rounds >= 5))
 			break;
-		t = ex_target();
-		if (t < 0) {
-			diag("round %d: target set-up failed", round + 1);
-			break;
-		}
 	}
-	diag("%d rounds: %d deaths during the read (%d ESRCH), %d after it",
-	     s.rounds, s.mid, s.mid_esrch, s.after);
-	if (!s.mid)
-		diag("never killed mid-read: read %.1f ms, kill at %.1f ms",
-		     d * 1e3, d / 3 * 1e3);
+	diag("%d rounds: %d killed during the read and failed with ESRCH, %d killed after it",
+	     s.rounds, s.mid, s.after);
 	result(s.mid > 0, mname);
-	result(!s.bad, ename);
+	result(s.rounds > 0 && !s.bad, ename);
 	return 0;
 }
 
