@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# make demo: install deps, build for Debian's 6.12 kernel, boot it in QEMU,
-# load mmlens and print the fragmentation report before and after a
-# fragmenting workload; end with what was shown and what to try next.
+# make demo: install what it needs, build for Debian's 6.12 kernel, boot
+# it in QEMU, load mmlens and show its three parts (scripts/vm/t_demo.sh):
+# fragmentation before and after a workload, one process's page tables,
+# the vmalloc buffer in each mapping mode; end with a recap.
 # Exits non-zero when any step, in the VM or on the host, failed.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
-kernel=deb6.12
-cell=deb6.12-1node-4lvl
+kernel=$MMLENS_DEMO_KERNEL
+cell=$MMLENS_DEMO_CELL
 start=$(date +%s)
 
-bash "$MMLENS_TOP/scripts/deps.sh"
+bash "$MMLENS_TOP/scripts/deps.sh" --demo
 bash "$MMLENS_TOP/scripts/kernels.sh" "$kernel" > /dev/null
 rel=$(kernel_release "$kernel")
 log "demo: building mmlens.ko for $rel and the static tool"
@@ -25,7 +26,7 @@ MMLENS_RESULTS=$MMLENS_BUILD/demo-results.txt
 : > "$MMLENS_RESULTS"
 export MMLENS_RESULTS
 MMLENS_TESTS=demo bash "$MMLENS_TOP/scripts/matrix.sh" "$cell" |
-	sed -n 's/^# \{0,1\}//p' || true
+	sed -n '/^# test times: /d; s/^# \{0,1\}//p' || true
 if grep -q '^fail' "$MMLENS_RESULTS" || ! grep -q '^ok' "$MMLENS_RESULTS"; then
 	echo "demo: failed:" >&2
 	grep '^fail' "$MMLENS_RESULTS" | cut -f2 | sed 's/^/  /' >&2
@@ -36,22 +37,18 @@ fi
 cat <<EOT
 
 == What you just saw
-mmlens.ko ran inside Debian's $rel under QEMU. /proc/mmlens/buddyinfo
-counts the free blocks of each order (4 KiB << order) per zone, exactly as
-/proc/buddyinfo does. A workload then touched most of memory with 4 KiB
-pages and freed every other one, and the remaining free 2 MiB blocks went
-to huge pages: plenty of memory stays free, but in order-0 holes. So
-extfrag_index moved from -1.000 ("an allocation of this order succeeds
-now") towards 1.000 ("it fails because free memory is fragmented", where
-0 would mean "for lack of memory"), and unusable_index shows the share of
-free memory that sits in blocks too small for each order.
+mmlens.ko inside Debian's $rel under QEMU:
+1. the buddy allocator's free lists, and why large allocations fail,
+   equal to the kernel's own files;
+2. one process's page tables walked by the module: VMAs, runs with
+   frames, THP leaves, swap entries, one address level by level, each
+   number beside the one smaps or pagemap gives;
+3. a vmalloc() buffer mapped into a process from the module's .fault
+   handler, one page, a window, or all of it per fault.
 
-== Next, on a machine with the module loaded (as root)
-  mmlens frag          the same, per zone, with bars and a verdict
-  mmlens vmas PID      what each mapping of PID has present, swapped, huge
-  mmlens map PID       the same as a picture
-  mmlens pt PID        the page-table runs of PID, with frames and flags
-  make check           the whole test matrix in QEMU
-Docs: README.md, docs/frag.md, docs/walk.md; man userspace/mmlens.1.
+== Next
+  make check           the whole test matrix in QEMU (every kernel flavour)
+  mmlens --help        on a machine with the module loaded (as root)
+Docs: README.md, docs/frag.md, docs/walk.md, docs/vbuf.md; man userspace/mmlens.1.
 demo: done in $(($(date +%s) - start)) s (build log: $MMLENS_BUILD/demo-build.log)
 EOT

@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
 # Install, idempotently, every Debian package the build and the QEMU
 # test matrix need. Safe to run repeatedly; does nothing when all present.
+#
+#   deps.sh          everything make check needs
+#   deps.sh --demo   only what make demo needs: the module's and the
+#                    static tool's build, QEMU, the initramfs tools and
+#                    the 6.12 headers (the demo boots Debian's 6.12)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-pkgs=(
+demo_pkgs=(
+	build-essential bc bison flex libelf-dev libssl-dev
+	qemu-system-x86 busybox-static cpio kmod xz-utils
+	"$(kernel_pkg "$MMLENS_DEMO_KERNEL")"
+)
+
+all_pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev
 	qemu-system-x86 busybox-static cpio kmod sparse dkms
 	linux-source-6.12 xz-utils python3 tmux openssl
@@ -17,7 +28,13 @@ pkgs=(
 )
 
 # every matrix kernel's headers (lib.sh: generic, cloud, rt)
-mapfile -t -O "${#pkgs[@]}" pkgs < <(kernel_headers_pkgs)
+mapfile -t -O "${#all_pkgs[@]}" all_pkgs < <(kernel_headers_pkgs)
+
+case ${1:-} in
+--demo) pkgs=("${demo_pkgs[@]}") ;;
+'') pkgs=("${all_pkgs[@]}") ;;
+*) die "usage: deps.sh [--demo]" ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -76,6 +76,20 @@ kernel_names() { pair_field name $MMLENS_KERNELS; }
 # shellcheck disable=SC2086
 all_kernel_names() { pair_field name $MMLENS_KERNELS $MMLENS_FLAVOURS; }
 
+# kernel_pkg NAME: the headers metapackage of kernel NAME.
+# shellcheck disable=SC2086
+kernel_pkg() {
+	local pair
+	for pair in $MMLENS_KERNELS $MMLENS_FLAVOURS; do
+		[ "${pair%%:*}" = "$1" ] && { printf '%s\n' "${pair#*:}"; return 0; }
+	done
+	return 1
+}
+
+# make demo's kernel and cell: Debian's 6.12, one node, 4-level paging.
+MMLENS_DEMO_KERNEL=deb6.12
+MMLENS_DEMO_CELL=deb6.12-1node-4lvl
+
 # kernel_headers_pkgs: every headers metapackage (scripts/deps.sh).
 # shellcheck disable=SC2086
 kernel_headers_pkgs() { pair_field pkg $MMLENS_KERNELS $MMLENS_FLAVOURS; }
@@ -253,4 +267,28 @@ clean_copy() {
 		while IFS= read -r -d '' f; do
 			[ -e "$f" ] && printf '%s\0' "$f"
 		done | cpio -0pdm --quiet "$1")
+}
+
+# readme_block FILE NAME BLOCK: replace what lies between FILE's lines
+# "<!-- NAME BEGIN ... -->" and "<!-- NAME END -->" with the file BLOCK
+# (scripts/readme-output.sh, scripts/readme-demo.sh).
+readme_block() {
+	local file=$1 name=$2 block=$3
+	awk -v block="$block" -v b="<!-- $name BEGIN" -v e="<!-- $name END" '
+		index($0, b) == 1 {
+			print
+			while ((getline line < block) > 0)
+				print line
+			skip = 1
+			found = 1
+			next
+		}
+		index($0, e) == 1 { skip = 0 }
+		!skip { print }
+		END { if (!found) exit 1 }
+	' "$file" > "$file.new" || {
+		rm -f "$file.new"
+		die "no $name markers in $file"
+	}
+	mv "$file.new" "$file"
 }

@@ -101,22 +101,6 @@ block=$(mktemp)
 	section "mmlens vmas --numa" "sudo mmlens vmas --numa \$(pidof numa_check)" \
 		"$out/vmas-numa.txt" "Memory policy and pages per node of each VMA (a process with pages on both nodes):"
 } | sed 's/^## /### /' > "$block"
-awk -v block="$block" '
-	/^<!-- mmlens-output BEGIN/ {
-		print
-		while ((getline line < block) > 0)
-			print line
-		skip = 1
-		found = 1
-		next
-	}
-	/^<!-- mmlens-output END/ { skip = 0 }
-	!skip { print }
-	END { if (!found) exit 1 }
-' "$readme" > "$readme.new" || {
-	rm -f "$readme.new" "$block"
-	die "readme-output: no mmlens-output markers in $readme"
-}
-mv "$readme.new" "$readme"
+readme_block "$readme" mmlens-output "$block"
 rm -f "$block"
 log "readme-output: updated $readme"

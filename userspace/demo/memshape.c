@@ -9,11 +9,14 @@
  *   zero    256 KiB anonymous, only read (the shared zero page)
  *   file    2 MiB MAP_SHARED of a file in /tmp, the first half written
  *   guard   1 MiB PROT_NONE
+ *   paged   with --pageout only: 1 MiB anonymous, written, then handed to
+ *           MADV_PAGEOUT (swapped out where there is swap, for make demo)
  *
  * Prints "ready pid=<pid> thp=<addr> sparse=<addr> head=<addr> zero=<addr>
- * file=<addr> guard=<addr>" (hex, no 0x) and sleeps until killed.
+ * file=<addr> guard=<addr>" (hex, no 0x), then " paged=<addr>" with
+ * --pageout, and sleeps until killed.
  *
- *   memshape [READY_FILE]   also write that line to READY_FILE
+ *   memshape [--pageout] [READY_FILE]   also write that line to READY_FILE
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -23,6 +26,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include "../tests/madv.h"
 
 #define KIB 1024UL
 #define MIB (1024 * KIB)
@@ -80,12 +85,28 @@ static char *file_region(void)
 	return p;
 }
 
+/* Written, then reclaimed at once: swap entries in its PTEs. */
+static char *paged_region(void)
+{
+	char *p = anon(MIB, PROT_READ | PROT_WRITE);
+
+	memset(p, 0x77, MIB);
+	if (madvise(p, MIB, MADV_PAGEOUT))
+		perror("memshape: MADV_PAGEOUT");
+	return p;
+}
+
 int main(int argc, char **argv)
 {
-	char *thp, *sparse, *head, *zero, *file, *guard, line[256];
+	char *thp, *sparse, *head, *zero, *file, *guard, *paged = NULL;
+	char line[256];
 	volatile char sink = 0;
-	size_t i;
+	int pageout = argc > 1 && !strcmp(argv[1], "--pageout");
+	size_t i, n;
 	FILE *f;
+
+	argv += pageout;
+	argc -= pageout;
 
 	thp = thp_region();
 	sparse = anon(2 * MIB, PROT_READ | PROT_WRITE);
@@ -98,13 +119,19 @@ int main(int argc, char **argv)
 		sink += zero[i];
 	file = file_region();
 	guard = anon(MIB, PROT_NONE);
+	if (pageout)
+		paged = paged_region();
 	(void)sink;
 
-	snprintf(line, sizeof(line),
-		 "ready pid=%d thp=%lx sparse=%lx head=%lx zero=%lx file=%lx guard=%lx\n",
-		 (int)getpid(), (unsigned long)thp, (unsigned long)sparse,
-		 (unsigned long)head, (unsigned long)zero, (unsigned long)file,
-		 (unsigned long)guard);
+	n = snprintf(line, sizeof(line),
+		     "ready pid=%d thp=%lx sparse=%lx head=%lx zero=%lx file=%lx guard=%lx",
+		     (int)getpid(), (unsigned long)thp, (unsigned long)sparse,
+		     (unsigned long)head, (unsigned long)zero,
+		     (unsigned long)file, (unsigned long)guard);
+	if (paged)
+		n += snprintf(line + n, sizeof(line) - n, " paged=%lx",
+			      (unsigned long)paged);
+	snprintf(line + n, sizeof(line) - n, "\n");
 	fputs(line, stdout);
 	fflush(stdout);
 	if (argc > 1) {
