@@ -591,8 +591,8 @@ kernel_block_rows() {
 }
 
 # Every kernel row (type count or free pages) of KERNFILE must be in the
-# tool's rows. With SLACK, a zone's free pages may be up to SLACK fewer in
-# the tool's rows than in the kernel's, never more.
+# tool's rows. With SLACK, a zone's free pages may differ by up to SLACK
+# between the tool's rows and the kernel's, either way.
 physmap_rows_match() {
 	physmap_json_rows /tmp/physmap.json > /tmp/pm.tool
 	awk -v slack="${2:-0}" 'NR == FNR {
@@ -602,7 +602,8 @@ physmap_rows_match() {
 	}
 	$1 == "free" {
 		k = $1 " " $2 " " $3
-		if (tool[k] == "" || tool[k] + 0 > $4 + 0 || $4 - tool[k] > slack + 0) {
+		d = tool[k] - $4
+		if (tool[k] == "" || d > slack + 0 || -d > slack + 0) {
 			print k ": kernel " $4 " tool " tool[k]
 			bad = 1
 		}
@@ -627,7 +628,7 @@ physmap_matches_around() {
 }
 
 cli_physmap_json() {
-	local n
+	local n slack
 	n=0
 	# The kernel's files read just before and just after: physmap must
 	# equal one of the two (a 2-node guest's free counts move between
@@ -643,16 +644,24 @@ cli_physmap_json() {
 		n=$((n + 1))
 		sleep 0.5
 	done
-	# physmap's free pages are pageblocks' racy scan, made while the
-	# tool holds the buffers it reads into: the kernel's files read
-	# around it do not see those pages taken. A clean-clone run of
-	# .ci/run saw a zone 24 pages short in all 30 tries
-	# (deb6.1-2node-4lvl, every type count equal). The blocks stay
-	# exact; t_frag compares pageblocks' free pages with buddyinfo
-	# exactly (fragdeep reads into static buffers, so it takes no
-	# pages while the module scans).
-	if physmap_matches_around 64 /dev/null; then
-		echo "no exact match in $n tries; free within 64 pages below the kernel's:"
+	# physmap's free pages are pageblocks' racy scan: while it runs,
+	# per-cpu page lists move batches of pages to and from the free
+	# lists (zoneinfo's "batch", 63 on these guests: the free counts
+	# between two reads here step by 63), and the tool's own process
+	# starting, reading and exiting makes such moves in the same
+	# pattern every try. So the scan can land above or below both reads
+	# around it: CI saw a zone 24 pages below in all 30 tries, and on
+	# two later runs 43 and 42 above (deb6.1-2node-4lvl, every type
+	# count equal). The blocks stay exact, and t_frag compares
+	# pageblocks' free pages with buddyinfo exactly (fragdeep reads
+	# into static buffers, so it takes no pages while the module
+	# scans). Here a zone may be off by one batch per CPU, either way
+	# (no batch in zoneinfo: exact).
+	slack=$(awk -v cpus="$(grep -c '^processor' /proc/cpuinfo)" '
+		$1 == "batch:" && $2 > b { b = $2 }
+		END { print b * cpus }' /proc/zoneinfo)
+	if physmap_matches_around "$slack" /dev/null; then
+		echo "no exact match in $n tries; free within $slack pages (pcp batch x CPUs) of the kernel's:"
 		cat /tmp/pm.diff
 		return 0
 	fi
