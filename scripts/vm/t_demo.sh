@@ -26,10 +26,11 @@ show_files() {
 	done
 }
 
-# fact WHAT KERNEL MMLENS: one kernel number beside mmlens's, a check.
+# fact WHAT KERNEL MMLENS: one kernel number beside mmlens's, a check
+# (a number missing on either side fails it).
 fact() {
 	say "  kernel: $1 = $2;  mmlens: $3"
-	if [ "$2" = "$3" ]; then
+	if [ -n "$2" ] && [ "$2" = "$3" ]; then
 		ok "demo: $1 as the kernel says"
 	else
 		nok "demo: $1 as the kernel says ($2 against $3)"
@@ -49,14 +50,16 @@ ms_field() {
 	sed -n "s/.* $1=\([0-9a-f]*\).*/\1/p" /tmp/memshape.ready
 }
 
-# vmas_field START KEY: KEY= of the VMA at START in /proc/mmlens/vmas.
+# vmas_field START KEY: KEY= of the VMA at START in /proc/mmlens/vmas
+# (0 when there is no such VMA or key: the fact beside it then fails).
 vmas_field() {
 	ioprobe rdwr /proc/mmlens/vmas "$spid" 2> /tmp/demo.vmas > /dev/null
 	awk -v s="$1-" -v k="$2=" '
 		index($1, s) == 1 {
 			for (i = 2; i <= NF; i++)
-				if (index($i, k) == 1) { print substr($i, length(k) + 1); exit }
-		}' /tmp/demo.vmas
+				if (index($i, k) == 1) { v = substr($i, length(k) + 1); exit }
+		}
+		END { print v + 0 }' /tmp/demo.vmas
 }
 
 # pagemap_pfn ADDR: the frame /proc/PID/pagemap gives for hex ADDR.
@@ -161,7 +164,7 @@ demo_walk() {
 	show_cmd mmlens vtop "$spid" "0x$(ms_field thp)"
 	_vpfn=$(sed -n 's/^→ pfn \(0x[0-9a-f]*\),.*/\1/p' /tmp/demo.cmd)
 	_pfn=$(pagemap_pfn "$(ms_field thp)")
-	fact "/proc/$spid/pagemap's frame of that address" "$_pfn" "$_vpfn"
+	fact "pagemap's frame of that address" "$_pfn" "$_vpfn"
 	say "look at: THP and Swap per VMA (columns of vmas, H and S on the map), the"
 	say "pmd runs of the THP and the swap entries in pt, vtop's walk level by level."
 	kill $spid
