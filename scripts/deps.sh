@@ -10,16 +10,17 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-demo_pkgs=(
+# the module's and the static tool's build, QEMU and the initramfs tools
+base_pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev
 	qemu-system-x86 busybox-static cpio kmod xz-utils
-	"$(kernel_pkg "$MMLENS_DEMO_KERNEL")"
 )
 
+demo_pkgs=("${base_pkgs[@]}" "$(kernel_meta "$MMLENS_DEMO_KERNEL")")
+
 all_pkgs=(
-	build-essential bc bison flex libelf-dev libssl-dev
-	qemu-system-x86 busybox-static cpio kmod sparse dkms
-	linux-source-6.12 xz-utils python3 tmux openssl
+	"${base_pkgs[@]}" sparse dkms
+	linux-source-6.12 python3 tmux openssl
 	clang libclang-rt-14-dev shellcheck groff-base
 	# mmlens export: promtool, and the real parts its host test runs
 	prometheus prometheus-node-exporter

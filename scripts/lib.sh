@@ -76,16 +76,6 @@ kernel_names() { pair_field name $MMLENS_KERNELS; }
 # shellcheck disable=SC2086
 all_kernel_names() { pair_field name $MMLENS_KERNELS $MMLENS_FLAVOURS; }
 
-# kernel_pkg NAME: the headers metapackage of kernel NAME.
-# shellcheck disable=SC2086
-kernel_pkg() {
-	local pair
-	for pair in $MMLENS_KERNELS $MMLENS_FLAVOURS; do
-		[ "${pair%%:*}" = "$1" ] && { printf '%s\n' "${pair#*:}"; return 0; }
-	done
-	return 1
-}
-
 # make demo's kernel and cell: Debian's 6.12, one node, 4-level paging.
 MMLENS_DEMO_KERNEL=deb6.12
 MMLENS_DEMO_CELL=deb6.12-1node-4lvl

@@ -112,6 +112,29 @@ overlay_load() {
 	insmod "$_f" && echo "loaded $_f"
 }
 
+# zram_swap_on SIZE: a zram disk of SIZE as swap (zram_load first).
+zram_swap_on() {
+	zram_load || return 1
+	echo "$1" > /sys/block/zram0/disksize &&
+		mkswap /dev/zram0 && swapon /dev/zram0
+}
+
+# memshape_spawn [--pageout]: start userspace/demo/memshape and wait,
+# at most 10 s, for its "ready" line in /tmp/memshape.ready (its pid is
+# that line's pid=, ms_field pid).
+memshape_spawn() {
+	local _pid
+	rm -f /tmp/memshape.ready
+	memshape "$@" /tmp/memshape.ready > /dev/null 2>&1 &
+	_pid=$!
+	wait_until $_pid 100 0.1 test -s /tmp/memshape.ready
+}
+
+# ms_field NAME: the address memshape gave for region NAME (hex, no 0x).
+ms_field() {
+	sed -n "s/.* $1=\([0-9a-f]*\).*/\1/p" /tmp/memshape.ready
+}
+
 zram_unload() {
 	local _m
 	echo 1 > /sys/block/zram0/reset 2>/dev/null

@@ -151,19 +151,13 @@ cli_no_debugfs() {
 # memshape_start: a process with THP, sparse, zero-page and file mappings;
 # sets spid and the region addresses (thp, sparse, zero, ...).
 memshape_start() {
-	rm -f /tmp/memshape.ready
-	memshape /tmp/memshape.ready > /dev/null 2>&1 &
-	spid=$!
-	wait_until $spid 100 0.1 test -s /tmp/memshape.ready || return 1
+	memshape_spawn || return 1
+	spid=$(ms_field pid)
 	ms_thp=$(ms_field thp)
 	ms_sparse=$(ms_field sparse)
 	ms_zero=$(ms_field zero)
 	ms_file=$(ms_field file)
 	ms_guard=$(ms_field guard)
-}
-
-ms_field() {
-	sed -n "s/.* $1=\([0-9a-f]*\).*/\1/p" /tmp/memshape.ready
 }
 
 # vmas --json back into the module's vmas lines.

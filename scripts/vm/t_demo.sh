@@ -45,11 +45,6 @@ smaps_kb() {
 		on && $1 == f { print $2; exit }' "/proc/$spid/smaps"
 }
 
-# ms_field NAME: the address memshape gave for region NAME (hex, no 0x).
-ms_field() {
-	sed -n "s/.* $1=\([0-9a-f]*\).*/\1/p" /tmp/memshape.ready
-}
-
 # vmas_field START KEY: KEY= of the VMA at START in /proc/mmlens/vmas
 # (0 when there is no such VMA or key: the fact beside it then fails).
 vmas_field() {
@@ -127,17 +122,14 @@ demo_walk() {
 	say ""
 	say "== 2. One process, read from its page tables: mmlens vmas, map, pt, vtop"
 	_swap=no
-	if zram_load > /tmp/demo.zram 2>&1 && echo 16M > /sys/block/zram0/disksize &&
-		mkswap /dev/zram0 > /dev/null 2>&1 && swapon /dev/zram0; then
+	if zram_swap_on 16M > /tmp/demo.zram 2>&1; then
 		_swap=yes
 	fi
-	rm -f /tmp/memshape.ready
-	memshape --pageout /tmp/memshape.ready > /dev/null 2>&1 &
-	spid=$!
-	if ! wait_until $spid 100 0.1 test -s /tmp/memshape.ready; then
+	if ! memshape_spawn --pageout; then
 		nok "demo: memshape started"
 		return
 	fi
+	spid=$(ms_field pid)
 	say "memshape (pid $spid) maps 8 MiB it asks to be THP, 2 MiB with every other"
 	say "4 KiB page written, a 2 MiB file half written, 1 MiB paged out to zram"
 	say "swap (swap: $_swap) and 1 MiB PROT_NONE; mmlens walks its page tables."

@@ -92,8 +92,7 @@ race_churn() {
 	_top=$(ls -d /proc/[0-9]* | sed 's|/proc/||' | sort -n | tail -n 1)
 	echo $((_top + 2000)) > /proc/sys/kernel/pid_max
 	_swap=
-	if zram_load > /dev/null 2>&1 && echo 64M > /sys/block/zram0/disksize &&
-		mkswap /dev/zram0 > /dev/null && swapon /dev/zram0; then
+	if zram_swap_on 64M > /dev/null 2>&1; then
 		_swap=1
 	fi
 	_khs="khugepaged sleep 0"

@@ -43,12 +43,9 @@ walk_files() {
 	done
 }
 
-# zram swap (zram_load: scripts/vm/lib.sh).
+# zram swap (zram_swap_on: scripts/vm/lib.sh).
 walk_swap_on() {
-	zram_load || return 1
-	echo 64M > /sys/block/zram0/disksize &&
-		mkswap /dev/zram0 && swapon /dev/zram0 &&
-		grep zram0 /proc/swaps
+	zram_swap_on 64M && grep zram0 /proc/swaps
 }
 
 walk_swap_off() {
