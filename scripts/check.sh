@@ -61,11 +61,16 @@ debug_pid=$!
 # deb-test.sh finds the root in the cache; a failure here is reported there.
 debroot_status=$MMLENS_BUILD/debroot-bg.status
 rm -f "$debroot_status"
+# Then the systemd-booted root of systemd-test.sh (debroot.sh boot), the
+# same way: cold, about 100 s of a core, most of it mkinitramfs.
 (
 	t0=$(date +%s)
 	nice -n 19 bash "$MMLENS_TOP/scripts/debroot.sh" \
 		> /dev/null 2> "$MMLENS_BUILD/debroot-bg.log"
-	echo "debroot $? $(($(date +%s) - t0))" > "$debroot_status"
+	rc=$? t1=$(date +%s)
+	nice -n 19 bash "$MMLENS_TOP/scripts/debroot.sh" boot \
+		> /dev/null 2>> "$MMLENS_BUILD/debroot-bg.log"
+	echo "debroot $rc $((t1 - t0)) boot $? $(($(date +%s) - t1))" > "$debroot_status"
 ) &
 debroot_pid=$!
 
@@ -225,6 +230,12 @@ else
 	final_steps
 fi
 wait "$debroot_pid"
+
+# The packages under a real systemd, alone on the machine: its checks
+# are about time (a timer every 15 s, an alert after 30 s), which a
+# guest at nice 19 beside a TCG cell would not keep.
+step "the packages in a systemd-booted Debian 12"
+bash "$MMLENS_TOP/scripts/systemd-test.sh"
 
 step "done"
 pass=$(grep -c '^ok' "$MMLENS_RESULTS")

@@ -68,7 +68,7 @@ src=$work/mmlens-$ver
 rm -rf "$work"
 clean_copy "$src"
 mkdir -p "$src/debian/source"
-for f in control rules copyright; do
+for f in control rules copyright mmlens.prerm mmlens.postrm; do
 	cp "$MMLENS_TOP/scripts/deb/$f" "$src/debian/$f"
 done
 cp "$MMLENS_TOP/scripts/deb/format" "$src/debian/source/format"

@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
-# A fresh Debian 12 root for scripts/deb-test.sh: debootstrap (minbase),
-# then dkms and every matrix kernel with its headers, nothing of mmlens.
+# A fresh Debian 12 root: debootstrap (minbase), then dkms and kernels
+# with their headers, nothing of mmlens. Two kinds:
+#   debroot.sh        for scripts/deb-test.sh: every matrix kernel, no
+#                     initramfs (below); never booted.
+#   debroot.sh boot   for scripts/systemd-test.sh: Debian's 6.12 only,
+#                     with systemd as init (systemd-sysv, udev), its
+#                     initramfs (initramfs-tools) and
+#                     prometheus-node-exporter, enabled as Debian ships
+#                     it; booted as a QEMU guest.
 # The images too, as on a real machine: 6.12's headers pull theirs in
 # anyway, and without one, dkms' depmod makes /lib/modules/<release>/
 # modules.* that the purge check would see as left behind. No initramfs:
@@ -16,7 +23,6 @@
 # sources lines, package list, INITRD), built once and never changed:
 # the test works on an overlay of it. Prints the root's path; a cold
 # build prints the time it took on stderr.
-#   debroot.sh
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -24,12 +30,22 @@ set -euo pipefail
 suite=bookworm
 sources=$(bash "$MMLENS_TOP/scripts/apt-sources.sh" "$suite")
 mirror=$(awk -v s="$suite" '$3 == s { print $2; exit }' <<< "$sources")
+kind=${1:-packages}
 pkgs="dkms"
-for name in $(kernel_names); do
+initrd=No
+case $kind in
+packages) kernels=$(kernel_names) ;;
+boot)
+	kernels=$MMLENS_BOOT_KERNEL
+	pkgs="$pkgs systemd systemd-sysv udev initramfs-tools prometheus-node-exporter"
+	initrd=Yes
+	;;
+*) die "usage: debroot.sh [boot]" ;;
+esac
+for name in $kernels; do
 	rel=$(kernel_release "$name") || die "no kernel release for $name"
 	pkgs="$pkgs linux-image-$rel linux-headers-$rel"
 done
-initrd=No
 key=$(printf '%s\n' "$suite" "$sources" "$pkgs" "INITRD=$initrd" |
 	sha256sum | cut -c1-12)
 dir=$MMLENS_CACHE/debroot/$suite-$key
@@ -67,6 +83,14 @@ if ! chroot "$r" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root INITRD=$in
 	die "apt-get install $pkgs in the fresh root failed"
 fi
 chroot_unmount "$r"
+if [ "$initrd" = Yes ]; then
+	for name in $kernels; do
+		rel=$(kernel_release "$name")
+		if [ ! -s "$r/boot/initrd.img-$rel" ] || [ ! -s "$r/boot/vmlinuz-$rel" ]; then
+			die "no /boot/vmlinuz-$rel and initrd.img-$rel in the root"
+		fi
+	done
+fi
 printf '%s\n' "$suite" "$sources" "$pkgs" "INITRD=$initrd" > "$tmp/contents"
 touch "$tmp/done"
 rm -rf --one-file-system "$dir"

@@ -24,8 +24,9 @@ all_pkgs=(
 	clang libclang-rt-14-dev shellcheck groff-base
 	# mmlens export: promtool, and the real parts its host test runs
 	prometheus prometheus-node-exporter
-	# make deb and its fresh-root test (scripts/deb-test.sh)
-	debhelper dh-dkms lintian debootstrap dpkg-dev
+	# make deb and its fresh-root test (scripts/deb-test.sh); the
+	# systemd-booted root's image and its HTTP checks (systemd-test.sh)
+	debhelper dh-dkms lintian debootstrap dpkg-dev e2fsprogs curl
 )
 
 # every matrix kernel's headers (lib.sh: generic, cloud, rt)

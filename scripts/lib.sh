@@ -79,6 +79,8 @@ all_kernel_names() { pair_field name $MMLENS_KERNELS $MMLENS_FLAVOURS; }
 # make demo's kernel and cell: Debian's 6.12, one node, 4-level paging.
 MMLENS_DEMO_KERNEL=deb6.12
 MMLENS_DEMO_CELL=deb6.12-1node-4lvl
+# The kernel of the systemd-booted root (debroot.sh boot, systemd-test.sh).
+MMLENS_BOOT_KERNEL=deb6.12
 
 # kernel_headers_pkgs: every headers metapackage (scripts/deps.sh).
 # shellcheck disable=SC2086

@@ -10,6 +10,10 @@ expected sample carries the file line it comes from.
       every sample of FILE.prom equals the one expected, none missing,
       none extra; HELP and TYPE for each family, counters and only
       counters end in _total.
+  prom_oracle.py scrape SNAPSHOT URL
+      the same for the mmlens_* samples node_exporter serves at URL
+      (its /metrics): the families `mmlens export` wrote, as the
+      exporter passes them on.
   prom_oracle.py prom SNAPSHOT URL [sample ...]
       the same against what Prometheus at URL has for the mmlens_*
       series now (instance and job labels dropped); prints the given
@@ -339,6 +343,19 @@ def compare(got, exp):
     return errs
 
 
+def mmlens_only(text):
+    """The lines of an exposition that are about mmlens_* families."""
+    keep = []
+    for line in text.split("\n"):
+        words = line.split()
+        if line.startswith("# "):
+            if len(words) > 2 and words[2].startswith("mmlens_"):
+                keep.append(line)
+        elif line.startswith("mmlens_"):
+            keep.append(line)
+    return "\n".join(keep)
+
+
 def prom_query(url, q):
     u = url + "/api/v1/query?" + urllib.parse.urlencode({"query": q})
     with urllib.request.urlopen(u, timeout=10) as r:
@@ -385,6 +402,9 @@ def main():
     exp = expected(root, tool_version(top))
     if cmd == "check":
         got = parse_text(open(sys.argv[3]).read())
+    elif cmd == "scrape":
+        with urllib.request.urlopen(sys.argv[3], timeout=10) as r:
+            got = parse_text(mmlens_only(r.read().decode()))
     else:
         got = from_prometheus(sys.argv[3])
     errs = compare(got, exp)

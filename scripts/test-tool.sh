@@ -557,6 +557,29 @@ else
 	flunk "exit 3: export --textfile into a directory this user may not write" \
 		"exit $rc" "$(cat "$OUT/nr.out")"
 fi
+# --skip (mmlens-export.service skips pageblocks, which needs
+# CAP_SYS_ADMIN): the files named are not read, their families are left
+# out without a word, mmlens_source_up is 0 for them; the rest is the
+# whole export's, line for line.
+"$TOOL" --root "$real" export --skip pageblocks,compaction > "$OUT/skip.prom" 2> "$OUT/skip.err"
+rc=$?
+grep -v -e '^mmlens_pageblocks_free' -e '^# [A-Z]* mmlens_pageblocks_free ' \
+	-e '^mmlens_compact' -e '^# [A-Z]* mmlens_compact' \
+	-e '^mmlens_source_up{file="pageblocks"}' -e '^mmlens_source_up{file="compaction"}' \
+	"$OUT/golden/deb6.12-2node-5lvl.export.stdout" > "$OUT/skip.want"
+if [ "$rc" = 0 ] && [ ! -s "$OUT/skip.err" ] &&
+	grep -q '^mmlens_source_up{file="pageblocks"} 0$' "$OUT/skip.prom" &&
+	grep -q '^mmlens_source_up{file="compaction"} 0$' "$OUT/skip.prom" &&
+	diff <(grep -v '^mmlens_source_up{file="\(pageblocks\|compaction\)"}' "$OUT/skip.prom") \
+		"$OUT/skip.want" > "$OUT/skip.diff"; then
+	pass "export --skip pageblocks,compaction: left out silently, mmlens_source_up 0, the rest as without"
+else
+	flunk "export --skip pageblocks,compaction: left out silently, mmlens_source_up 0, the rest as without" \
+		"exit $rc" "$(cat "$OUT/skip.err")" "$(head -n 20 "$OUT/skip.diff")"
+fi
+expect_exit 1 'not a list of files' "export --skip fraginfo (required)" --root "$real" export --skip fraginfo
+expect_exit 1 'not a list of files' "export --skip with an unknown file" --root "$real" export --skip pageblocks,nosuch
+expect_exit 1 'not a list of files' "export --skip with an empty name" --root "$real" export --skip pageblocks,
 # A module before issue 13: no watermarks, compaction, pageblocks.
 "$TOOL" --root "$R/old13" export > "$OUT/old13.prom" 2> "$OUT/old13.err"
 rc=$?
@@ -966,10 +989,12 @@ judge "apt sources: no sources at all: exit 1, the files looked for named" \
 exit 1"
 
 # ---- shellcheck ----
-sc_what="shellcheck: scripts/*.sh, .ci/run, scripts/vm/* (as dash: the local of busybox ash)"
+sc_what="shellcheck: scripts/*.sh, .ci/run, scripts/vm/* (as dash: the local of busybox ash), scripts/systemd-guest/*"
 if command -v shellcheck > /dev/null; then
 	if shellcheck -x -P "$MMLENS_TOP/scripts" "$MMLENS_TOP"/scripts/*.sh \
-		"$MMLENS_TOP/.ci/run" "$US/fuzz/seed.sh" > "$OUT/sc.out" 2>&1 &&
+		"$MMLENS_TOP/.ci/run" "$US/fuzz/seed.sh" \
+		"$MMLENS_TOP/scripts/systemd-guest/mmlens-ctl" \
+		"$MMLENS_TOP/scripts/systemd-guest/sandbox-probe" > "$OUT/sc.out" 2>&1 &&
 		shellcheck -s dash -S warning "$MMLENS_TOP"/scripts/vm/*.sh \
 			"$MMLENS_TOP/scripts/vm/init" >> "$OUT/sc.out" 2>&1; then
 		pass "$sc_what"

@@ -25,7 +25,7 @@
 #include "verdict.h"
 
 static const char export_help[] =
-	"usage: mmlens export [--textfile DIR]\n"
+	"usage: mmlens export [--textfile DIR] [--skip FILE[,FILE...]]\n"
 	"\n"
 	"The module's fragmentation files as Prometheus metrics (text format):\n"
 	"free blocks per order and per migratetype, pageblocks per migratetype,\n"
@@ -37,7 +37,12 @@ static const char export_help[] =
 	"\n"
 	"  --textfile DIR   write DIR/mmlens.prom atomically (a temporary file\n"
 	"                   in DIR, fsync, rename) for node_exporter's\n"
-	"                   --collector.textfile.directory, instead of stdout\n";
+	"                   --collector.textfile.directory, instead of stdout\n"
+	"  --skip FILES     do not read these files (pagetypeinfo, pageblocks,\n"
+	"                   watermarks, compaction; comma-separated): their\n"
+	"                   families are left out without a warning and\n"
+	"                   mmlens_source_up{file=...} is 0 (mmlens-export.service\n"
+	"                   skips pageblocks: it needs CAP_SYS_ADMIN)\n";
 
 enum { SRC_FRAG, SRC_PTI, SRC_PB, SRC_WM, SRC_CI, SRC_N };
 static const char *const src_names[SRC_N] = {
@@ -443,7 +448,7 @@ static int parse_src(int s, const struct buf *b, struct export_data *d,
  * that is missing or unreadable is a warning naming the families lost.
  * A file that is there but does not parse is an error (exit 2).
  */
-static int load(struct ctx *c, struct export_data *d)
+static int load(struct ctx *c, struct export_data *d, unsigned int skip)
 {
 	char path[64];
 	struct parse_err pe;
@@ -452,6 +457,8 @@ static int load(struct ctx *c, struct export_data *d)
 
 	memset(d, 0, sizeof(*d));
 	for (s = 0; s < SRC_N; s++) {
+		if (skip & (1u << s))
+			continue;
 		snprintf(path, sizeof(path), PROC_DIR "/%s", src_names[s]);
 		if (s == SRC_FRAG) {
 			err = read_module_file(c, path, &b);
@@ -462,10 +469,14 @@ static int load(struct ctx *c, struct export_data *d)
 				warn("load the mmlens.ko built with this tool",
 				     "the loaded mmlens.ko (%s) has no %s: not exported: %s",
 				     c->module_version, path, src_families[s]);
-			else if (err == EACCES || err == EPERM)
+			else if (err == EACCES)
 				warn("run mmlens export as root (the mmlens-export.service does)",
 				     "%s needs root: not exported: %s", path,
 				     src_families[s]);
+			else if (err == EPERM)
+				warn("run it with CAP_SYS_ADMIN, or --skip the file",
+				     "%s needs CAP_SYS_ADMIN: not exported: %s",
+				     path, src_families[s]);
 			else
 				warn(NULL, "%s: %s: not exported: %s", path,
 				     strerror(err), src_families[s]);
@@ -556,20 +567,52 @@ static int write_textfile(const char *dir, const char *data, size_t len)
 /* What export's options ask for. */
 struct export_args {
 	const char *textfile;	/* --textfile DIR; NULL: stdout */
+	unsigned int skip;	/* --skip: bit s for src_names[s] */
 };
+
+/* --skip's list: names of src_names[], fraginfo excluded (it is required). */
+static int parse_skip(const char *arg, unsigned int *skip)
+{
+	const char *p = arg, *end;
+	size_t n;
+	int s;
+
+	for (;;) {
+		end = strchr(p, ',');
+		n = end ? (size_t)(end - p) : strlen(p);
+		for (s = SRC_FRAG + 1; s < SRC_N; s++)
+			if (strlen(src_names[s]) == n && !strncmp(p, src_names[s], n))
+				break;
+		if (s == SRC_N)
+			return -1;
+		*skip |= 1u << s;
+		if (!end)
+			return 0;
+		p = end + 1;
+	}
+}
 
 static int export_opt(void *args, int opt, const char *arg)
 {
 	struct export_args *a = args;
 
-	if (opt != 't')
+	if (opt == 't') {
+		a->textfile = arg;
+		return 0;
+	}
+	if (opt != 's')
 		return -1;
-	a->textfile = arg;
+	if (parse_skip(arg, &a->skip))
+		return fail(EXIT_USAGE,
+			    "name files of --skip from: pagetypeinfo, pageblocks, watermarks, compaction",
+			    "export --skip: '%s' is not a list of files export may leave out",
+			    arg);
 	return 0;
 }
 
 static const struct option export_opts[] = {
 	{ "textfile", required_argument, NULL, 't' },
+	{ "skip", required_argument, NULL, 's' },
 	COMMON_OPTS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -580,7 +623,7 @@ static const struct command export_command = {
 
 int cmd_export(struct ctx *c, int argc, char **argv)
 {
-	struct export_args a = { NULL };
+	struct export_args a = { NULL, 0 };
 	struct export_data d;
 	char *text = NULL;
 	size_t len = 0;
@@ -605,7 +648,7 @@ int cmd_export(struct ctx *c, int argc, char **argv)
 	memset(&d, 0, sizeof(d));
 	rc = module_check(c);
 	if (!rc)
-		rc = load(c, &d);
+		rc = load(c, &d, a.skip);
 	if (rc) {
 		export_free(&d);
 		return rc;
