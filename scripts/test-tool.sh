@@ -321,6 +321,11 @@ expect_exit 2 'pageblocks line 1: run before' "malformed pageblocks" --root "$R/
 expect_exit 2 'lacks the pageblock map' "physmap on a module without pageblocks" --root "$R/old13" physmap
 expect_exit 3 'pageblocks needs root' "physmap: pageblocks is 0400 (EACCES)" --root "$R/pbroot" physmap
 expect_exit 1 'wants 40' "physmap --width 10" --root "$FIX/spec" physmap --width 10
+# Numbers are range-checked before they become an int: 2^32 + 40 is not 40.
+expect_exit 1 - "physmap --width 4294967336" --root "$FIX/spec" physmap --width 4294967336
+expect_exit 1 - "map --width 4294967336" --root "$FIX/spec" map 4242 --width 4294967336
+expect_exit 1 - "frag --node 4294967296" --root "$FIX/spec" frag --node 4294967296
+expect_exit 1 - "frag --node ''" --root "$FIX/spec" frag --node ''
 expect_exit 1 'no zone matches' "physmap --zone that matches nothing" --root "$FIX/spec" physmap --zone Foo
 expect_exit 1 'unexpected argument' "physmap with an argument" --root "$FIX/spec" physmap 42
 expect_exit 1 'wants orders 0' "--order 3," --root "$FIX/spec" frag --order 3,

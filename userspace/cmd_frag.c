@@ -467,8 +467,7 @@ static int frag_opt(void *args, int opt, const char *arg)
 				    "--count wants a positive number");
 		return 0;
 	case 'N':
-		a->node = (int)strtol(arg, &end, 10);
-		if (*end || !*arg || a->node < 0)
+		if (parse_int(arg, 0, 1 << 20, &a->node))
 			return fail(EXIT_USAGE, NULL,
 				    "--node wants a node number");
 		return 0;

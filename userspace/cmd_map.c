@@ -153,12 +153,10 @@ struct map_args {
 static int map_opt(void *args, int opt, const char *arg)
 {
 	struct map_args *a = args;
-	char *end;
 
 	switch (opt) {
 	case 'w':
-		a->width = (int)strtol(arg, &end, 10);
-		if (*end || a->width < 40 || a->width > 1000)
+		if (parse_int(arg, 40, 1000, &a->width))
 			return fail(EXIT_USAGE, NULL,
 				    "--width wants 40 .. 1000");
 		return 0;

@@ -338,17 +338,6 @@ static int check_filter(const struct pb_info *pi, int node, const char *zone)
 		    "no zone matches");
 }
 
-static int number(const char *s, int lo, int hi, int *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (!*s || *end || v < lo || v > hi)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
 /* What physmap's options ask for; 0 and NULL: the default. */
 struct physmap_args {
 	int width, rows;	/* --width, --rows */
@@ -362,17 +351,17 @@ static int physmap_opt(void *args, int opt, const char *arg)
 
 	switch (opt) {
 	case 'w':
-		if (number(arg, 40, 1000, &a->width))
+		if (parse_int(arg, 40, 1000, &a->width))
 			return fail(EXIT_USAGE, "e.g. --width 120",
 				    "--width wants 40 .. 1000");
 		return 0;
 	case 'r':
-		if (number(arg, 1, 100000, &a->rows))
+		if (parse_int(arg, 1, 100000, &a->rows))
 			return fail(EXIT_USAGE, "e.g. --rows 8",
 				    "--rows wants 1 .. 100000");
 		return 0;
 	case 'N':
-		if (number(arg, 0, 1 << 20, &a->node))
+		if (parse_int(arg, 0, 1 << 20, &a->node))
 			return fail(EXIT_USAGE, "e.g. --node 0",
 				    "--node wants a node number");
 		return 0;

@@ -192,6 +192,25 @@ int parse_pid(const char *s, int *pid)
 	return 0;
 }
 
+/*
+ * Decimal, lo .. hi: the range is checked on the long strtol() gives,
+ * before it becomes an int (4294967336 is not 40).
+ */
+int parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
 /* Hexadecimal, with or without 0x, as /proc/PID/maps shows addresses. */
 int parse_addr(const char *s, uint64_t *addr)
 {

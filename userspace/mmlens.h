@@ -43,6 +43,8 @@ void warn(const char *hint, const char *fmt, ...)
 void ctx_init(struct ctx *c);
 void ctx_finish(struct ctx *c);
 int parse_pid(const char *s, int *pid);
+/* Decimal lo .. hi into *out: 0, or -1 (nothing else, range included). */
+int parse_int(const char *s, int lo, int hi, int *out);
 int parse_addr(const char *s, uint64_t *addr);
 /*
  * --node and --zone of frag and physmap: whether the zone of znode called
