@@ -284,3 +284,73 @@ readme_block() {
 	}
 	mv "$file.new" "$file"
 }
+
+# The real parts run unprivileged: AS_NOBODY is the prefix that runs a
+# program as nobody when this runs as root, empty otherwise
+# (prom-test.sh, systemd-test.sh, test-tool.sh).
+AS_NOBODY=()
+if [ "$(id -u)" = 0 ]; then
+	AS_NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+fi
+
+# free_ports N: N free TCP ports on 127.0.0.1, on one line (the kernel
+# picks; another process could take one before a daemon binds it: the
+# daemon then fails to start, and says so).
+free_ports() {
+	python3 -c '
+import socket, sys
+s = [socket.socket() for _ in range(int(sys.argv[1]))]
+for x in s:
+    x.bind(("127.0.0.1", 0))
+print(*[x.getsockname()[1] for x in s])
+' "$1"
+}
+
+# prometheus_start DIR RULES TARGET PORT: Prometheus in the background,
+# as AS_NOBODY, on 127.0.0.1:PORT, its configuration and data in DIR
+# (made traversable), scraping TARGET (host:port, job "node") and
+# evaluating the rule file RULES every second; its pid in PROMETHEUS_PID,
+# its output in DIR/prometheus.log.
+prometheus_start() {
+	local dir=$1 rules=$2 target=$3 port=$4
+	mkdir -p "$dir/tsdb"
+	cat > "$dir/prometheus.yml" <<PROMCONF
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files:
+  - $rules
+scrape_configs:
+  - job_name: node
+    static_configs:
+      - targets: ["$target"]
+PROMCONF
+	chmod 0755 "$dir"
+	[ "${#AS_NOBODY[@]}" -gt 0 ] && chown nobody "$dir/tsdb"
+	"${AS_NOBODY[@]}" prometheus --config.file="$dir/prometheus.yml" \
+		--storage.tsdb.path="$dir/tsdb" --web.listen-address="127.0.0.1:$port" \
+		> "$dir/prometheus.log" 2>&1 &
+	PROMETHEUS_PID=$!
+}
+
+# standalone_results NAME / standalone_summary: a test script that make
+# check also runs. Alone (lib.sh's MMLENS_RESULTS default, /dev/null: no
+# make check to total them), its results go to $MMLENS_BUILD/NAME-
+# results.txt and standalone_summary prints "N passed, N failed" and
+# fails on a failure; under make check it does nothing.
+MMLENS_STANDALONE=0
+standalone_results() {
+	if [ "$MMLENS_RESULTS" = /dev/null ]; then
+		MMLENS_STANDALONE=1
+		export MMLENS_RESULTS=$MMLENS_BUILD/$1-results.txt
+		: > "$MMLENS_RESULTS"
+	fi
+}
+standalone_summary() {
+	local p f
+	[ "$MMLENS_STANDALONE" = 1 ] || return 0
+	p=$(grep -c '^ok' "$MMLENS_RESULTS")
+	f=$(grep -c '^fail' "$MMLENS_RESULTS")
+	echo "$p passed, $f failed"
+	[ "$f" -eq 0 ]
+}

@@ -17,13 +17,7 @@ set -uo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# lib.sh's default: no make check around us to total the results
-standalone=0
-if [ "$MMLENS_RESULTS" = /dev/null ]; then
-	standalone=1
-	export MMLENS_RESULTS=$MMLENS_BUILD/prom-test-results.txt
-	: > "$MMLENS_RESULTS"
-fi
+standalone_results prom-test
 RULES=$MMLENS_TOP/contrib/prometheus
 FIX=$MMLENS_TOP/userspace/fixtures
 FRAG=$FIX/deb6.12-2node-5lvl
@@ -33,14 +27,6 @@ ALERT=MmlensTHPAllocationsFailingFromFragmentation
 limit=${PROM_TEST_LIMIT:-90}
 start=$(date +%s)
 
-summary() {
-	local p f
-	[ "$standalone" = 1 ] || return 0
-	p=$(grep -c '^ok' "$MMLENS_RESULTS")
-	f=$(grep -c '^fail' "$MMLENS_RESULTS")
-	echo "$p passed, $f failed"
-	[ "$f" -eq 0 ]
-}
 
 # ---- the rules' own unit tests ----
 if ! command -v promtool > /dev/null; then
@@ -58,7 +44,7 @@ what="node_exporter + Prometheus on 127.0.0.1"
 for b in prometheus prometheus-node-exporter curl; do
 	if ! command -v "$b" > /dev/null; then
 		result skip "$what" "$b not installed (scripts/deps.sh installs it)"
-		summary
+		standalone_summary
 		exit $?
 	fi
 done
@@ -78,60 +64,35 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# The daemons run unprivileged: as nobody when this runs as root.
-as_user=()
+# The daemons run unprivileged (lib.sh's AS_NOBODY).
 runas=$(id -un)
-if [ "$(id -u)" = 0 ]; then
-	as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
-	runas=nobody
-fi
+[ "${#AS_NOBODY[@]}" -gt 0 ] && runas=nobody
 
 if ! make -s -C "$MMLENS_TOP/userspace" OUT="$work/bin" > "$work/build.log" 2>&1; then
 	result fail "$what: build the tool"
 	tail -n 20 "$work/build.log" | sed 's/^/#   /'
-	summary
+	standalone_summary
 	exit $?
 fi
 TOOL=$work/bin/mmlens
 
-# Two free ports on 127.0.0.1 (the kernel picks; another process could
-# take one before the daemons bind: then they fail to start, and say so).
-read -r pn pp < <(python3 -c '
-import socket
-s = [socket.socket() for _ in range(2)]
-for x in s:
-    x.bind(("127.0.0.1", 0))
-print(*[x.getsockname()[1] for x in s])
-')
+# Two free ports on 127.0.0.1: node_exporter's, Prometheus'.
+read -r pn pp < <(free_ports 2)
 NE=http://127.0.0.1:$pn
 PROM=http://127.0.0.1:$pp
 
-mkdir -p "$work/textfile" "$work/tsdb"
+mkdir -p "$work/textfile"
 # the copy of the rules the test evaluates: the THP alert fires after 2 s
 # of fragmentation instead of 10 minutes, all else as shipped
 sed '/alert: MmlensTHPAllocationsFailingFromFragmentation/,/for:/s/for: 10m/for: 2s/' \
 	"$RULES/mmlens-rules.yml" > "$work/rules.yml"
-cat > "$work/prometheus.yml" <<EOF
-global:
-  scrape_interval: 1s
-  evaluation_interval: 1s
-rule_files:
-  - $work/rules.yml
-scrape_configs:
-  - job_name: node
-    static_configs:
-      - targets: ["127.0.0.1:$pn"]
-EOF
-chmod 0755 "$work"
-[ "${#as_user[@]}" -gt 0 ] && chown nobody "$work/tsdb"
 
-"${as_user[@]}" prometheus-node-exporter --collector.disable-defaults \
+# (prometheus_start makes $work traversable for nobody, node_exporter too)
+prometheus_start "$work" "$work/rules.yml" "127.0.0.1:$pn" "$pp"
+pids+=("$PROMETHEUS_PID")
+"${AS_NOBODY[@]}" prometheus-node-exporter --collector.disable-defaults \
 	--collector.textfile --collector.textfile.directory="$work/textfile" \
 	--web.listen-address="127.0.0.1:$pn" > "$work/node-exporter.log" 2>&1 &
-pids+=($!)
-"${as_user[@]}" prometheus --config.file="$work/prometheus.yml" \
-	--storage.tsdb.path="$work/tsdb" --web.listen-address="127.0.0.1:$pp" \
-	> "$work/prometheus.log" 2>&1 &
 pids+=($!)
 
 left() { echo $((limit - ($(date +%s) - start))); }
@@ -154,7 +115,7 @@ if wait_for "ready" curl -sf "$NE/metrics" &&
 else
 	result fail "$what: node_exporter and prometheus up within ${limit}s"
 	tail -n 15 "$work/node-exporter.log" "$work/prometheus.log" | sed 's/^/#   /'
-	summary
+	standalone_summary
 	exit $?
 fi
 
@@ -203,4 +164,4 @@ feed "compacted two-node snapshot" "$COMPACT" no_alert \
 	'mmlens_extfrag_index{node="1",order="9",zone="Normal"}' \
 	'mmlens_pageblocks{migratetype="Unmovable",node="1",zone="Normal"}'
 echo "# prom-test: $(($(date +%s) - start))s"
-summary
+standalone_summary

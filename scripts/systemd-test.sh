@@ -27,20 +27,7 @@ set -uo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-standalone=0
-if [ "$MMLENS_RESULTS" = /dev/null ]; then
-	standalone=1
-	export MMLENS_RESULTS=$MMLENS_BUILD/systemd-test-results.txt
-	: > "$MMLENS_RESULTS"
-fi
-summary() {
-	local p f
-	[ "$standalone" = 1 ] || return 0
-	p=$(grep -c '^ok' "$MMLENS_RESULTS")
-	f=$(grep -c '^fail' "$MMLENS_RESULTS")
-	echo "$p passed, $f failed"
-	[ "$f" -eq 0 ]
-}
+standalone_results systemd-test
 what="systemd-booted Debian 12"
 guestdir=$MMLENS_TOP/scripts/systemd-guest
 ORACLE=$MMLENS_TOP/scripts/prom_oracle.py
@@ -63,14 +50,14 @@ if ! ls "$debs"/mmlens-dkms_*_all.deb "$debs"/mmlens_*_amd64.deb > /dev/null 2>&
 	if ! bash "$MMLENS_TOP/scripts/deb.sh" "$debs" > "$MMLENS_BUILD/deb.log" 2>&1; then
 		result fail "$what: make deb"
 		tail -n 20 "$MMLENS_BUILD/deb.log" | sed 's/^/#   /'
-		summary
+		standalone_summary
 		exit $?
 	fi
 fi
 for b in prometheus curl mkfs.ext4 qemu-system-x86_64; do
 	if ! command -v "$b" > /dev/null; then
 		result fail "$what: $b on the host (scripts/deps.sh installs it)"
-		summary
+		standalone_summary
 		exit $?
 	fi
 done
@@ -79,7 +66,7 @@ tr=$(date +%s)
 if ! base=$(bash "$MMLENS_TOP/scripts/debroot.sh" boot 2> "$MMLENS_BUILD/debroot-boot.log"); then
 	result fail "$what: the root (scripts/debroot.sh boot)"
 	tail -n 20 "$MMLENS_BUILD/debroot-boot.log" | sed 's/^/#   /'
-	summary
+	standalone_summary
 	exit $?
 fi
 how=cached
@@ -110,7 +97,7 @@ if ! mount -t overlay overlay \
 	-o "lowerdir=$base,upperdir=$work/upper,workdir=$work/work" "$r" ||
 	! chroot_mount "$r"; then
 	result fail "$what: overlay of the root mounted"
-	summary
+	standalone_summary
 	exit $?
 fi
 in_root() {
@@ -157,7 +144,7 @@ if in_root sh -c 'cd /tmp/debs &&
 else
 	result fail "$what: apt-get install of both .debs, DKMS built mmlens/$ver for $rel"
 	tail -n 20 "$work/install.log" | sed 's/^/#   /'
-	summary
+	standalone_summary
 	exit $?
 fi
 rm -rf "$r/tmp/debs"
@@ -170,7 +157,7 @@ mb=$(($(du -sm "$r" | cut -f1) + 512))
 if ! mkfs.ext4 -q -F -L root -d "$r" "$work/root.img" "${mb}M" > "$work/mkfs.log" 2>&1; then
 	result fail "$what: mkfs.ext4 -d of the root"
 	sed 's/^/#   /' "$work/mkfs.log"
-	summary
+	standalone_summary
 	exit $?
 fi
 cp "$r/boot/vmlinuz-$rel" "$r/boot/initrd.img-$rel" "$work/"
@@ -179,13 +166,7 @@ tb=$(date +%s)
 mark "root, install and ${mb} MiB image"
 
 # Two free ports on 127.0.0.1: node_exporter's forward and Prometheus.
-read -r pn pp < <(python3 -c '
-import socket
-s = [socket.socket() for _ in range(2)]
-for x in s:
-    x.bind(("127.0.0.1", 0))
-print(*[x.getsockname()[1] for x in s])
-')
+read -r pn pp < <(free_ports 2)
 NE=http://127.0.0.1:$pn
 PROM=http://127.0.0.1:$pp
 
@@ -205,41 +186,21 @@ exec 3<> "$work/ctl.out" 4<> "$work/ctl.in"
 
 # The host's Prometheus, unprivileged, with the rules as shipped but
 # MmlensExportStale's 300 s and 5 m cut to 30 s and 2 s.
-as_user=()
-if [ "$(id -u)" = 0 ]; then
-	as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
-fi
-mkdir -p "$work/tsdb"
 sed -e '/alert: MmlensExportStale/,/for:/{s/> 300$/> 30/;s/for: 5m/for: 2s/}' \
 	"$MMLENS_TOP/contrib/prometheus/mmlens-rules.yml" > "$work/rules.yml"
-cat > "$work/prometheus.yml" <<EOF
-global:
-  scrape_interval: 1s
-  evaluation_interval: 1s
-rule_files:
-  - $work/rules.yml
-scrape_configs:
-  - job_name: node
-    static_configs:
-      - targets: ["127.0.0.1:$pn"]
-EOF
-chmod 0755 "$work"
-[ "${#as_user[@]}" -gt 0 ] && chown nobody "$work/tsdb"
-"${as_user[@]}" prometheus --config.file="$work/prometheus.yml" \
-	--storage.tsdb.path="$work/tsdb" --web.listen-address="127.0.0.1:$pp" \
-	> "$work/prometheus.log" 2>&1 &
-pids+=($!)
+prometheus_start "$work" "$work/rules.yml" "127.0.0.1:$pn" "$pp"
+pids+=("$PROMETHEUS_PID")
 
 fail_console() {
 	echo "#   the guest's console, last lines:"
 	tail -n 25 "$work/console.log" | sed 's/^/#   /'
 }
 # guest_read SECONDS: the guest's answer lines into $work/answer, its
-# exit code as status; 124 when none came in time.
+# exit code as status; 124 when none came in time or QEMU ended.
 guest_read() {
 	local line part='' end=$(($(date +%s) + $1))
 	: > "$work/answer"
-	while [ "$(date +%s)" -lt "$end" ]; do
+	while [ "$(date +%s)" -lt "$end" ] && kill -0 "$qemu_pid" 2> /dev/null; do
 		# A read that times out keeps what it got of the line: the
 		# serial port is slow, a long line takes seconds.
 		if ! IFS= read -r -t 1 line <&3; then
@@ -263,15 +224,9 @@ guest() {
 	guest_read "$1"
 }
 
-# Up: the guest's first line, then Prometheus' readiness.
+# Up: mmlens-ctl's first answer, empty, says it is ready.
 ready=0
-end=$((tb + boot_limit))
-while [ "$(date +%s)" -lt "$end" ] && kill -0 "$qemu_pid" 2> /dev/null; do
-	if IFS= read -r -t 1 line <&3 && [ "$line" = "@@READY" ]; then
-		ready=1
-		break
-	fi
-done
+guest_read "$boot_limit" && ready=1
 if [ "$ready" = 1 ] && guest 60 'systemctl is-system-running --wait'; then
 	result ok "$what: booted with systemd as PID 1 in $(($(date +%s) - tb)) s, $(cat "$work/answer")"
 elif [ "$ready" = 1 ]; then
@@ -282,7 +237,7 @@ elif [ "$ready" = 1 ]; then
 else
 	result fail "$what: booted and the test's unit answering within ${boot_limit} s"
 	fail_console
-	summary
+	standalone_summary
 	exit $?
 fi
 
@@ -448,4 +403,4 @@ else
 fi
 mark poweroff
 echo "# $what: ${marks#, }; in all $(($(date +%s) - t0)) s"
-summary
+standalone_summary

@@ -534,12 +534,8 @@ mkdir -p "$nr/out" "$nr/ro"
 chmod 0777 "$nr/out"
 chmod 0555 "$nr/ro"
 chmod a+rx "$OUT" "$TOOL"
-as_user=()
-if [ "$(id -u)" = 0 ]; then
-	as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
-	chmod o+x "$MMLENS_BUILD"
-fi
-"${as_user[@]}" "$TOOL" --root "$nr" export --textfile "$nr/out" > "$OUT/nr.out" 2>&1
+[ "${#AS_NOBODY[@]}" -gt 0 ] && chmod o+x "$MMLENS_BUILD"
+"${AS_NOBODY[@]}" "$TOOL" --root "$nr" export --textfile "$nr/out" > "$OUT/nr.out" 2>&1
 rc=$?
 if [ "$rc" = 0 ] &&
 	grep -q 'pagetypeinfo needs root: not exported' "$OUT/nr.out" &&
@@ -553,7 +549,7 @@ else
 	flunk "export as a user: 0400 files left out, warned, mmlens_source_up 0, exit 0" \
 		"exit $rc" "$(cat "$OUT/nr.out")"
 fi
-"${as_user[@]}" "$TOOL" --root "$nr" export --textfile "$nr/ro" > "$OUT/nr.out" 2>&1
+"${AS_NOBODY[@]}" "$TOOL" --root "$nr" export --textfile "$nr/ro" > "$OUT/nr.out" 2>&1
 rc=$?
 if [ "$rc" = 3 ] && grep -q 'Permission denied' "$OUT/nr.out" &&
 	grep -q '^hint: ' "$OUT/nr.out" && [ -z "$(ls -A "$nr/ro")" ]; then
