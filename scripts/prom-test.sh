@@ -27,7 +27,6 @@ ALERT=MmlensTHPAllocationsFailingFromFragmentation
 limit=${PROM_TEST_LIMIT:-90}
 start=$(date +%s)
 
-
 # ---- the rules' own unit tests ----
 if ! command -v promtool > /dev/null; then
 	result skip "promtool test rules contrib/prometheus/mmlens-rules.test.yml" \
